@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .scap codec assumes a little-endian host");
@@ -144,6 +145,82 @@ static inline uint32_t sk_get_u32(const void *p)
 	uint32_t v;
 	memcpy(&v, p, 4);
 	return v;
+}
+
+/* A growable output buffer; a failed allocation sets oom and drops writes. */
+struct sk_wbuf {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+	bool oom;
+};
+
+static inline bool sk_wbuf_reserve(struct sk_wbuf *b, size_t n)
+{
+	if (b->oom)
+		return false;
+	if (b->cap - b->len >= n)
+		return true;
+	size_t ncap = b->cap ? b->cap : 256;
+
+	while (ncap - b->len < n)
+		ncap *= 2;
+	uint8_t *np = realloc(b->p, ncap);
+
+	if (!np) {
+		b->oom = true;
+		return false;
+	}
+	b->p = np;
+	b->cap = ncap;
+	return true;
+}
+
+static inline void sk_wbuf_put(struct sk_wbuf *b, const void *v, size_t n)
+{
+	if (n && sk_wbuf_reserve(b, n)) {
+		memcpy(b->p + b->len, v, n);
+		b->len += n;
+	}
+}
+
+static inline void sk_wbuf_u8(struct sk_wbuf *b, uint8_t v)
+{
+	sk_wbuf_put(b, &v, 1);
+}
+
+static inline void sk_wbuf_u16(struct sk_wbuf *b, uint16_t v)
+{
+	sk_wbuf_put(b, &v, 2);
+}
+
+static inline void sk_wbuf_u32(struct sk_wbuf *b, uint32_t v)
+{
+	sk_wbuf_put(b, &v, 4);
+}
+
+static inline void sk_wbuf_u64(struct sk_wbuf *b, uint64_t v)
+{
+	sk_wbuf_put(b, &v, 8);
+}
+
+/* A str16: u16 length then the bytes (no NUL). len must be <= 65535. */
+static inline void sk_wbuf_str16(struct sk_wbuf *b, const char *s, uint32_t len)
+{
+	sk_wbuf_u16(b, (uint16_t)len);
+	sk_wbuf_put(b, s, len);
+}
+
+static inline void sk_wbuf_set_u32(struct sk_wbuf *b, size_t at, uint32_t v)
+{
+	if (!b->oom && at + 4 <= b->len)
+		memcpy(b->p + at, &v, 4);
+}
+
+static inline void sk_wbuf_free(struct sk_wbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
 }
 
 #endif
