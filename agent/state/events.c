@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Applying events to state, after libsinsp's parsers: clone/fork/vfork and
+ * execve shape the thread table; open/socket/connect/accept/pipe/dup/close
+ * and friends shape fd tables; procexit removes threads. Old captures carry
+ * some arguments only in the enter event, so each thread keeps its last
+ * enter event and exit parsers fall back to it.
+ */
+#include "state.h"
+#include "state_priv.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Socket constants as the kernel (and the drivers) report them. */
+#define K_SOCK_STREAM 1
+#define K_SOCK_DGRAM 2
+#define K_SOCK_RAW 3
+#define K_IPPROTO_IP 0
+#define K_IPPROTO_ICMP 1
+#define K_IPPROTO_TCP 6
+#define K_IPPROTO_UDP 17
+#define K_IPPROTO_RAW 255
+#define L4_UNKNOWN 0
+#define L4_TCP 2
+#define L4_UDP 3
+#define L4_ICMP 4
+#define L4_RAW 5
+
+#define PPM_O_DIRECTORY 0x400u
+#define PPM_CL_CLONE_FILES 0x1u
+#define PPM_CL_CLONE_THREAD 0x2000u
+
+/* A parameter of the exit event by name, else of the thread's stored enter event. */
+struct argsrc {
+	const struct sk_evt *x;
+	struct sk_evt enter;
+	bool have_enter;
+};
+
+static void argsrc_init(struct argsrc *a, const struct sk_evt *x, const struct sk_thread *t)
+{
+	a->x = x;
+	a->have_enter = false;
+	if (!t || !t->enter)
+		return;
+	char err[8];
+	if (sk_evt_parse(&a->enter, t->enter, t->enter_len, err, sizeof(err)) == 0 &&
+	    a->enter.hdr->type == (x->hdr->type & ~1u))
+		a->have_enter = true;
+}
+
+/* The event and index holding parameter name (exit first, then enter). */
+static bool arg_find(const struct argsrc *a, const char *name, const struct sk_evt **e, int *idx)
+{
+	int i = sk_evt_param_index(a->x, name);
+	if (i >= 0 && a->x->param_len[i] > 0) {
+		*e = a->x;
+		*idx = i;
+		return true;
+	}
+	if (a->have_enter) {
+		i = sk_evt_param_index(&a->enter, name);
+		if (i >= 0 && a->enter.param_len[i] > 0) {
+			*e = &a->enter;
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool arg_s64(const struct argsrc *a, const char *name, int64_t *out)
+{
+	const struct sk_evt *e;
+	int i;
+	return arg_find(a, name, &e, &i) && sk_evt_get_s64(e, (unsigned)i, out);
+}
+
+static bool arg_u32(const struct argsrc *a, const char *name, uint32_t *out)
+{
+	const struct sk_evt *e;
+	int i;
+	return arg_find(a, name, &e, &i) && sk_evt_get_u32(e, (unsigned)i, out);
+}
+
+static const char *arg_str(const struct argsrc *a, const char *name)
+{
+	const struct sk_evt *e;
+	int i;
+	return arg_find(a, name, &e, &i) ? sk_evt_get_str(e, (unsigned)i) : NULL;
+}
+
+static bool arg_raw(const struct argsrc *a, const char *name, const uint8_t **p, uint32_t *len)
+{
+	const struct sk_evt *e;
+	int i;
+	if (!arg_find(a, name, &e, &i))
+		return false;
+	*p = e->param[i];
+	*len = e->param_len[i];
+	return true;
+}
+
+/* The return value (first parameter) of an exit event. */
+static bool exit_res(const struct sk_evt *e, int64_t *res)
+{
+	return e->nparams > 0 && sk_evt_get_s64(e, 0, res);
+}
+
+void sk_fdinfo_set_tuple_name(struct sk_fdinfo *fi)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int af = fi->family == SK_AF_INET6 ? AF_INET6 : AF_INET;
+	inet_ntop(af, fi->sip, s, sizeof(s));
+	inet_ntop(af, fi->dip, d, sizeof(d));
+	snprintf(fi->name, sizeof(fi->name), "%s:%u->%s:%u", s, fi->sport, d, fi->dport);
+}
+
+/* Absolute path of name relative to dirfd (AT_FDCWD = -100) for thread t. */
+static void resolve_path(struct sk_state *s, struct sk_thread *t, int64_t dirfd, const char *name,
+			 char *out, size_t cap)
+{
+	if (name[0] == '/' || name[0] == '\0') {
+		snprintf(out, cap, "%s", name);
+		return;
+	}
+	const char *base = NULL;
+	if (dirfd == -100) {
+		base = t->cwd;
+	} else {
+		struct sk_fdinfo *d = sk_state_fd(s, t->tid, dirfd);
+		if (d)
+			base = d->name;
+	}
+	if (!base || !*base) {
+		snprintf(out, cap, "%s", name);
+		return;
+	}
+	size_t bl = strlen(base);
+	const char *sep = base[bl - 1] == '/' ? "" : "/";
+	if (name[0] == '.' && name[1] == '/')
+		name += 2;
+	snprintf(out, cap, "%s%s%s", base, sep, name);
+}
+
+static void parse_open_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t fd;
+	if (!exit_res(a->x, &fd) || fd < 0)
+		return;
+	const char *name = arg_str(a, "name");
+	int64_t dirfd = -100;
+	arg_s64(a, "dirfd", &dirfd);
+	uint32_t flags = 0;
+	arg_u32(a, "flags", &flags);
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
+	if (!fi)
+		return;
+	fi->type = (flags & PPM_O_DIRECTORY) ? SK_FD_DIRECTORY : SK_FD_FILE;
+	fi->flags = flags;
+	uint32_t dev;
+	if (arg_u32(a, "dev", &dev))
+		fi->dev = dev;
+	int64_t ino;
+	if (arg_s64(a, "ino", &ino))
+		fi->ino = (uint64_t)ino;
+	if (name)
+		resolve_path(s, t, dirfd, name, fi->name, sizeof(fi->name));
+}
+
+static uint8_t l4proto_of(uint32_t type, uint32_t proto)
+{
+	type &= 0xf;
+	switch (proto) {
+	case K_IPPROTO_TCP:
+		return type == K_SOCK_RAW ? L4_RAW : L4_TCP;
+	case K_IPPROTO_UDP:
+		return type == K_SOCK_RAW ? L4_RAW : L4_UDP;
+	case K_IPPROTO_ICMP:
+		return type == K_SOCK_RAW ? L4_RAW : L4_ICMP;
+	case K_IPPROTO_RAW:
+		return L4_RAW;
+	case K_IPPROTO_IP:
+		if (type == K_SOCK_STREAM)
+			return L4_TCP;
+		if (type == K_SOCK_DGRAM)
+			return L4_UDP;
+		return L4_UNKNOWN;
+	default:
+		return L4_UNKNOWN;
+	}
+}
+
+static void parse_socket_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t fd;
+	if (!exit_res(a->x, &fd) || fd < 0)
+		return;
+	uint32_t domain = 0, type = 0, proto = 0;
+	arg_u32(a, "domain", &domain);
+	arg_u32(a, "type", &type);
+	arg_u32(a, "proto", &proto);
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
+	if (!fi)
+		return;
+	fi->family = (uint8_t)domain;
+	switch (domain) {
+	case SK_AF_INET:
+		fi->type = SK_FD_IPV4_SOCK;
+		fi->l4proto = l4proto_of(type, proto);
+		break;
+	case SK_AF_INET6:
+		fi->type = SK_FD_IPV6_SOCK;
+		fi->l4proto = l4proto_of(type, proto);
+		break;
+	case SK_AF_UNIX:
+		fi->type = SK_FD_UNIX_SOCK;
+		break;
+	case SK_AF_NETLINK:
+		fi->type = SK_FD_NETLINK;
+		break;
+	default:
+		fi->type = SK_FD_UNKNOWN;
+		break;
+	}
+}
+
+/* Fill fi's endpoints from a SOCKTUPLE parameter. */
+static void apply_tuple(struct sk_fdinfo *fi, const uint8_t *p, uint32_t len)
+{
+	if (len < 1)
+		return;
+	switch (p[0]) {
+	case SK_AF_INET:
+		if (len < 13)
+			return;
+		fi->family = SK_AF_INET;
+		if (fi->type != SK_FD_IPV4_SOCK && fi->type != SK_FD_IPV6_SOCK)
+			fi->type = SK_FD_IPV4_SOCK;
+		memcpy(fi->sip, p + 1, 4);
+		memcpy(&fi->sport, p + 5, 2);
+		memcpy(fi->dip, p + 7, 4);
+		memcpy(&fi->dport, p + 11, 2);
+		fi->type = SK_FD_IPV4_SOCK;
+		sk_fdinfo_set_tuple_name(fi);
+		break;
+	case SK_AF_INET6:
+		if (len < 37)
+			return;
+		fi->family = SK_AF_INET6;
+		fi->type = SK_FD_IPV6_SOCK;
+		memcpy(fi->sip, p + 1, 16);
+		memcpy(&fi->sport, p + 17, 2);
+		memcpy(fi->dip, p + 19, 16);
+		memcpy(&fi->dport, p + 35, 2);
+		sk_fdinfo_set_tuple_name(fi);
+		break;
+	case SK_AF_UNIX:
+		fi->family = SK_AF_UNIX;
+		fi->type = SK_FD_UNIX_SOCK;
+		if (len > 17)
+			snprintf(fi->name, sizeof(fi->name), "%.*s", (int)(len - 17), (const char *)p + 17);
+		break;
+	default:
+		break;
+	}
+}
+
+static void parse_connect_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, fd;
+	if (!exit_res(a->x, &res) || !arg_s64(a, "fd", &fd))
+		return;
+	const uint8_t *p;
+	uint32_t len;
+	struct sk_fdinfo *fi = sk_state_fd(s, t->tid, fd);
+	if (!fi || !arg_raw(a, "tuple", &p, &len))
+		return;
+	/* A failed non-blocking connect (EINPROGRESS) still names the peer. */
+	if (res < 0 && res != -115)
+		return;
+	apply_tuple(fi, p, len);
+}
+
+static void parse_accept_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t fd;
+	if (!exit_res(a->x, &fd) || fd < 0)
+		return;
+	const uint8_t *p;
+	uint32_t len;
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
+	if (!fi)
+		return;
+	fi->type = SK_FD_IPV4_SOCK;
+	if (arg_raw(a, "tuple", &p, &len))
+		apply_tuple(fi, p, len);
+}
+
+static void add_simple_fd(struct sk_state *s, struct sk_thread *t, int64_t fd, uint8_t type,
+			  const char *name)
+{
+	if (fd < 0)
+		return;
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
+	if (!fi)
+		return;
+	fi->type = type;
+	if (name)
+		snprintf(fi->name, sizeof(fi->name), "%s", name);
+}
+
+static void parse_pipe_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, fd1, fd2, ino = 0;
+	if (!exit_res(a->x, &res) || res < 0)
+		return;
+	if (!arg_s64(a, "fd1", &fd1) || !arg_s64(a, "fd2", &fd2))
+		return;
+	arg_s64(a, "ino", &ino);
+	add_simple_fd(s, t, fd1, SK_FD_FIFO, NULL);
+	add_simple_fd(s, t, fd2, SK_FD_FIFO, NULL);
+	struct sk_fdinfo *f1 = sk_state_fd(s, t->tid, fd1), *f2 = sk_state_fd(s, t->tid, fd2);
+	if (f1)
+		f1->ino = (uint64_t)ino;
+	if (f2)
+		f2->ino = (uint64_t)ino;
+}
+
+static void parse_dup_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t newfd, oldfd;
+	if (!exit_res(a->x, &newfd) || newfd < 0)
+		return;
+	if (!arg_s64(a, "oldfd", &oldfd) && !arg_s64(a, "fd", &oldfd))
+		return;
+	struct sk_fdinfo *old = sk_state_fd(s, t->tid, oldfd);
+	if (!old || oldfd == newfd)
+		return;
+	struct sk_fdinfo copy = *old;
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, newfd);
+	if (!fi)
+		return;
+	*fi = copy;
+	fi->fd = newfd;
+}
+
+static void parse_close_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, fd;
+	if (!exit_res(a->x, &res) || res < 0 || !arg_s64(a, "fd", &fd))
+		return;
+	sk_thread_fd_del(t, fd);
+}
+
+/* Copy the process fields that clone/execve exits carry into t. */
+static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
+{
+	const char *str;
+	const uint8_t *p;
+	uint32_t len;
+	int64_t v;
+	uint32_t u;
+
+	if ((str = arg_str(a, "exe")))
+		sk_str_set(&t->exe, str, strlen(str));
+	if (arg_raw(a, "args", &p, &len))
+		sk_buf_set(&t->args, &t->args_len, p, len);
+	if ((str = arg_str(a, "cwd")))
+		sk_str_set(&t->cwd, str, strlen(str));
+	if (arg_s64(a, "fdlimit", &v))
+		t->fdlimit = v;
+	if ((str = arg_str(a, "comm"))) {
+		snprintf(t->comm, sizeof(t->comm), "%s", str);
+	} else if (t->exe) {
+		const char *slash = strrchr(t->exe, '/');
+		snprintf(t->comm, sizeof(t->comm), "%s", slash ? slash + 1 : t->exe);
+	}
+	if (arg_raw(a, "cgroups", &p, &len))
+		sk_buf_set(&t->cgroups, &t->cgroups_len, p, len);
+	if (arg_raw(a, "env", &p, &len))
+		sk_buf_set(&t->env, &t->env_len, p, len);
+	if (arg_u32(a, "uid", &u))
+		t->uid = u;
+	if (arg_u32(a, "gid", &u))
+		t->gid = u;
+	if (arg_u32(a, "loginuid", &u))
+		t->loginuid = u;
+	if (arg_s64(a, "vtid", &v))
+		t->vtid = v;
+	if (arg_s64(a, "vpid", &v))
+		t->vpid = v;
+	if (arg_u32(a, "tty", &u))
+		t->tty = u;
+}
+
+static void parse_clone_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, tid, pid, ptid;
+	uint32_t flags = 0;
+	if (!exit_res(a->x, &res) || res < 0)
+		return;
+	if (!arg_s64(a, "tid", &tid) || !arg_s64(a, "pid", &pid) || !arg_s64(a, "ptid", &ptid))
+		return;
+	arg_u32(a, "flags", &flags);
+	/* In the parent res is the child's tid; in the child res is 0 and tid is the child. */
+	int64_t child_tid = res == 0 ? (int64_t)a->x->hdr->tid : res;
+	int64_t parent_tid = res == 0 ? ptid : (int64_t)a->x->hdr->tid;
+	if (sk_state_thread(s, child_tid) && res != 0)
+		return; /* the child's own exit came first and already built it */
+	struct sk_thread *parent = sk_state_thread(s, parent_tid);
+	struct sk_thread *c = sk_state_thread_add(s, child_tid);
+	if (!c)
+		return;
+	if (res != 0) {
+		/* The parent's event describes the parent: take only what the child inherits. */
+		c->pid = (flags & PPM_CL_CLONE_THREAD) ? pid : child_tid;
+		c->ptid = (flags & PPM_CL_CLONE_THREAD) ? ptid : parent_tid;
+	} else {
+		c->pid = pid;
+		c->ptid = ptid;
+	}
+	take_proc_params(c, a);
+	if (parent && parent != c) {
+		c->uid = parent->uid;
+		c->gid = parent->gid;
+		c->loginuid = parent->loginuid;
+		if (!c->cwd && parent->cwd)
+			sk_str_set(&c->cwd, parent->cwd, strlen(parent->cwd));
+		if (parent->fdt && parent->fdt != c->fdt) {
+			sk_fdtable_unref(c->fdt);
+			if (flags & (PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES)) {
+				c->fdt = parent->fdt;
+				c->fdt->refs++;
+			} else {
+				c->fdt = sk_fdtable_dup(parent->fdt);
+			}
+		}
+	}
+	uint32_t u;
+	if (arg_u32(a, "uid", &u))
+		c->uid = u;
+	if (arg_u32(a, "gid", &u))
+		c->gid = u;
+	c->flags = flags;
+}
+
+static void parse_execve_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, v;
+	if (!exit_res(a->x, &res) || res < 0)
+		return;
+	take_proc_params(t, a);
+	if (arg_s64(a, "pid", &v))
+		t->pid = v;
+	if (arg_s64(a, "ptid", &v))
+		t->ptid = v;
+	const char *str = arg_str(a, "trusted_exepath");
+	if (str)
+		sk_str_set(&t->exepath, str, strlen(str));
+}
+
+static void parse_chdir_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a,
+			     bool by_fd)
+{
+	int64_t res;
+	if (!exit_res(a->x, &res) || res < 0)
+		return;
+	char path[SK_STATE_FDNAME_MAX];
+	if (by_fd) {
+		int64_t fd;
+		struct sk_fdinfo *fi;
+		if (!arg_s64(a, "fd", &fd) || !(fi = sk_state_fd(s, t->tid, fd)))
+			return;
+		snprintf(path, sizeof(path), "%s", fi->name);
+	} else {
+		const char *p = arg_str(a, "path");
+		if (!p)
+			return;
+		resolve_path(s, t, -100, p, path, sizeof(path));
+	}
+	sk_str_set(&t->cwd, path, strlen(path));
+}
+
+static void parse_setid_exit(struct sk_thread *t, const struct argsrc *a, bool is_uid)
+{
+	int64_t res;
+	uint32_t id;
+	if (!exit_res(a->x, &res) || res < 0)
+		return;
+	if (is_uid) {
+		if (arg_u32(a, "euid", &id) || arg_u32(a, "uid", &id))
+			t->uid = id;
+	} else {
+		if (arg_u32(a, "egid", &id) || arg_u32(a, "gid", &id))
+			t->gid = id;
+	}
+}
+
+static void keep_enter(struct sk_thread *t, const struct sk_evt *e)
+{
+	uint32_t len = e->hdr->len;
+	if (len > SK_STATE_ENTER_MAX) {
+		t->enter_len = 0;
+		return;
+	}
+	uint8_t *p = realloc(t->enter, len);
+	if (!p)
+		return;
+	memcpy(p, e->hdr, len);
+	t->enter = p;
+	t->enter_len = len;
+}
+
+void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
+{
+	const struct sk_event_info *info = e->info;
+	s->events++;
+	if (e->hdr->tid == UINT64_MAX || (info->flags & SK_EF_SKIPPARSERESET))
+		return;
+	if (e->dump_flags & 1u) {
+		/* state-only events still shape state, below */
+	}
+	struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
+	if (!t)
+		return;
+	if (sk_event_is_enter(e->hdr->type)) {
+		keep_enter(t, e);
+		return;
+	}
+	struct argsrc a;
+	argsrc_init(&a, e, t);
+	const char *name = info->name;
+
+	if (!strcmp(name, "open") || !strcmp(name, "openat") || !strcmp(name, "openat2") ||
+	    !strcmp(name, "creat") || !strcmp(name, "open_by_handle_at"))
+		parse_open_exit(s, t, &a);
+	else if (!strcmp(name, "socket"))
+		parse_socket_exit(s, t, &a);
+	else if (!strcmp(name, "connect"))
+		parse_connect_exit(s, t, &a);
+	else if (!strcmp(name, "accept") || !strcmp(name, "accept4"))
+		parse_accept_exit(s, t, &a);
+	else if (!strcmp(name, "close"))
+		parse_close_exit(s, t, &a);
+	else if (!strcmp(name, "pipe") || !strcmp(name, "pipe2"))
+		parse_pipe_exit(s, t, &a);
+	else if (!strcmp(name, "dup") || !strcmp(name, "dup2") || !strcmp(name, "dup3"))
+		parse_dup_exit(s, t, &a);
+	else if (!strcmp(name, "clone") || !strcmp(name, "fork") || !strcmp(name, "vfork") ||
+		 !strcmp(name, "clone3"))
+		parse_clone_exit(s, t, &a);
+	else if (!strcmp(name, "execve") || !strcmp(name, "execveat"))
+		parse_execve_exit(s, t, &a);
+	else if (!strcmp(name, "chdir"))
+		parse_chdir_exit(s, t, &a, false);
+	else if (!strcmp(name, "fchdir"))
+		parse_chdir_exit(s, t, &a, true);
+	else if (!strcmp(name, "setuid") || !strcmp(name, "setresuid"))
+		parse_setid_exit(t, &a, true);
+	else if (!strcmp(name, "setgid") || !strcmp(name, "setresgid"))
+		parse_setid_exit(t, &a, false);
+	else {
+		int64_t fd;
+		if (!exit_res(e, &fd))
+			return;
+		if (!strcmp(name, "eventfd") || !strcmp(name, "eventfd2"))
+			add_simple_fd(s, t, fd, SK_FD_EVENT, NULL);
+		else if (!strcmp(name, "signalfd") || !strcmp(name, "signalfd4"))
+			add_simple_fd(s, t, fd, SK_FD_SIGNALFD, NULL);
+		else if (!strcmp(name, "timerfd_create"))
+			add_simple_fd(s, t, fd, SK_FD_TIMERFD, NULL);
+		else if (!strcmp(name, "inotify_init") || !strcmp(name, "inotify_init1"))
+			add_simple_fd(s, t, fd, SK_FD_INOTIFY, NULL);
+		else if (!strcmp(name, "epoll_create") || !strcmp(name, "epoll_create1"))
+			add_simple_fd(s, t, fd, SK_FD_EVENTPOLL, NULL);
+		else if (!strcmp(name, "userfaultfd"))
+			add_simple_fd(s, t, fd, SK_FD_USERFAULTFD, NULL);
+		else if (!strcmp(name, "memfd_create"))
+			add_simple_fd(s, t, fd, SK_FD_MEMFD, arg_str(&a, "name"));
+	}
+}
+
+void sk_state_after_event(struct sk_state *s, const struct sk_evt *e)
+{
+	if (e->hdr->tid == UINT64_MAX)
+		return;
+	if (!strcmp(e->info->name, "procexit")) {
+		struct sk_thread *t = sk_state_thread(s, (int64_t)e->hdr->tid);
+		if (t)
+			sk_state_thread_del(s, t->tid);
+	}
+}

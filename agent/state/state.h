@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * System state rebuilt from a stream of events: the thread table, each
+ * process's fd table, and the users/groups of the capture host. Fed with the
+ * metadata records of a capture (process, fd, user lists) and then with every
+ * event, in order. sysdig-compatible: the same event leaves the same state.
+ */
+#ifndef SAKER_STATE_H
+#define SAKER_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "saker/event.h"
+#include "saker/scap.h"
+#include "u64map.h"
+
+/* Caps. */
+#define SK_STATE_COMM_MAX 256u
+#define SK_STATE_FDNAME_MAX 1024u
+#define SK_STATE_MAX_THREADS 262144u /* as Falco's thread_table_size */
+#define SK_STATE_MAX_FDS 65536u      /* per process */
+#define SK_STATE_ENTER_MAX 4096u     /* bytes kept of a thread's last enter event */
+
+struct sk_fdinfo {
+	int64_t fd;
+	uint8_t type;       /* enum sk_fd_type (FILE_V2 is stored as FILE) */
+	uint32_t flags;     /* PPM open flags */
+	uint64_t ino;
+	uint32_t dev;
+	/* sockets */
+	uint8_t family;     /* SK_AF_INET, SK_AF_INET6, SK_AF_UNIX, 0 */
+	uint8_t l4proto;    /* scap l4proto: 2 tcp, 3 udp, 4 icmp, 5 raw */
+	uint8_t sip[16], dip[16];
+	uint16_t sport, dport;
+	char name[SK_STATE_FDNAME_MAX]; /* path, "a:b->c:d", unix path... as sysdig shows it */
+};
+
+/* One process's fds, shared by its threads. */
+struct sk_fdtable {
+	unsigned refs;
+	struct sk_u64map fds; /* fd -> struct sk_fdinfo * */
+};
+
+struct sk_thread {
+	int64_t tid, pid, ptid, sid, vtid, vpid, vpgid;
+	char comm[SK_STATE_COMM_MAX];
+	char *exe, *exepath, *cwd, *root;
+	char *args;       /* NUL-separated */
+	uint32_t args_len;
+	char *env;
+	uint32_t env_len;
+	char *cgroups;
+	uint32_t cgroups_len;
+	uint32_t uid, gid, loginuid;
+	uint32_t flags;   /* PPM_CL_* */
+	int64_t fdlimit;
+	uint64_t cap_permitted, cap_effective, cap_inheritable;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	uint64_t pfmajor, pfminor;
+	uint32_t tty;
+	uint64_t clone_ts;
+	struct sk_fdtable *fdt;
+	/* the last enter event of this thread, for exit events that lack its parameters */
+	uint8_t *enter;
+	uint32_t enter_len;
+};
+
+struct sk_user {
+	uint32_t uid, gid;
+	char name[SK_SCAP_USER_STR_MAX + 1];
+	char homedir[SK_SCAP_USER_STR_MAX + 1];
+	char shell[SK_SCAP_USER_STR_MAX + 1];
+};
+
+struct sk_group {
+	uint32_t gid;
+	char name[SK_SCAP_USER_STR_MAX + 1];
+};
+
+struct sk_state {
+	struct sk_u64map threads; /* tid -> struct sk_thread * */
+	struct sk_u64map users;   /* uid -> struct sk_user * */
+	struct sk_u64map groups;  /* gid -> struct sk_group * */
+	struct sk_scap_machine machine;
+	bool have_machine;
+	/* counters */
+	uint64_t events;
+	uint64_t threads_dropped; /* not added: SK_STATE_MAX_THREADS reached */
+	uint64_t fds_dropped;
+};
+
+void sk_state_init(struct sk_state *s);
+void sk_state_fini(struct sk_state *s);
+/* Forget everything (a new capture section starts). */
+void sk_state_reset(struct sk_state *s);
+
+/* Apply a metadata item of a capture (process, fd, user lists, machine). */
+int sk_state_apply_item(struct sk_state *s, const struct sk_scap_item *item);
+
+/*
+ * Apply one event. Called before the event is shown or matched, as libsinsp
+ * does: an open exit's fd is already in the table when it prints.
+ */
+void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e);
+
+/*
+ * After the event was shown: removals that sysdig performs once the event
+ * has been consumed (procexit drops the thread).
+ */
+void sk_state_after_event(struct sk_state *s, const struct sk_evt *e);
+
+/* Borrowed lookups; NULL when unknown. */
+struct sk_thread *sk_state_thread(const struct sk_state *s, int64_t tid);
+struct sk_fdinfo *sk_state_fd(const struct sk_state *s, int64_t tid, int64_t fd);
+const struct sk_user *sk_state_user(const struct sk_state *s, uint32_t uid);
+const struct sk_group *sk_state_group(const struct sk_state *s, uint32_t gid);
+
+/* The fd type character sysdig shows: 'f', 'd', '4', '6', 'u', 'p', ... */
+char sk_fd_typechar(uint8_t type);
+
+/* A resolver for sk_param_render / sk_evt_render_args backed by s. */
+void sk_state_resolver(struct sk_state *s, struct sk_render_resolver *res);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared by the state files. */
+#ifndef SAKER_STATE_PRIV_H
+#define SAKER_STATE_PRIV_H
+
+#include "state.h"
+
+struct sk_fdtable *sk_fdtable_new(void);
+struct sk_fdtable *sk_fdtable_dup(const struct sk_fdtable *src);
+void sk_fdtable_unref(struct sk_fdtable *t);
+
+void sk_thread_free(struct sk_thread *t);
+/* The thread for tid, created empty when unknown (NULL when the table is full). */
+struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid);
+void sk_state_thread_del(struct sk_state *s, int64_t tid);
+
+/* A zeroed fd entry for fd in t's table (replacing any), or NULL. */
+struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int64_t fd);
+void sk_thread_fd_del(struct sk_thread *t, int64_t fd);
+
+/* Replace *dst by a NUL-terminated copy of src[0..len). */
+int sk_str_set(char **dst, const char *src, size_t len);
+int sk_buf_set(char **dst, uint32_t *dst_len, const void *src, size_t len);
+
+/* Socket tuple text "1.2.3.4:5->6.7.8.9:10" / IPv6 "[::1]:5->..." into fi->name. */
+void sk_fdinfo_set_tuple_name(struct sk_fdinfo *fi);
+
+#endif
