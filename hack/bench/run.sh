@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make bench`: print benchmark figures for the hot paths, each beside a
+# baseline measured in the same run. Timings are figures, never pass/fail.
+# Usage: hack/bench/run.sh BUILD_DIR
+set -euo pipefail
+O=${1:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=${SAKER_CORPUS:-$top/../shared/corpus}
+work=${BENCH_DIR:-$top/$O/bench}
+mkdir -p "$work"
+bin=$top/$O/bin
+
+echo "== .scap reader"
+big=$work/big.scap
+if [ ! -s "$big" ]; then
+	n=$("$bin/bench_scap_reader" build "$corpus/captures/run_as_user_0_container.scap" "$big" 1000000)
+	echo "built $(basename "$big"): $n events, $(($(stat -c %s "$big") / 1000000)) MB (container capture repeated)"
+fi
+saker_line=$("$bin/bench_scap_reader" read "$big" 3)
+echo "saker reader:  $saker_line"
+t0=$(date +%s.%N)
+sysdig -r "$big" "proc.name=saker-bench-matches-nothing" >/dev/null
+t1=$(date +%s.%N)
+events=$(echo "$saker_line" | sed -n 's/.*events=\([0-9]*\).*/\1/p')
+saker_eps=$(echo "$saker_line" | sed -n 's/.*events_per_s=\([0-9]*\).*/\1/p')
+size=$(stat -c %s "$big")
+awk -v e="$events" -v a="$t0" -v b="$t1" -v s="$size" -v k="$saker_eps" 'BEGIN {
+	t = b - a; eps = e / t;
+	printf "sysdig -r (filter matching nothing): seconds=%.3f events_per_s=%.0f mb_per_s=%.1f\n", t, eps, s / 1e6 / t;
+	printf "ratio saker/sysdig events/s: %.1fx\n", k / eps;
+}'
