@@ -39,6 +39,7 @@ struct sk_field {
 /* A value extracted from an event. Pointers are borrowed from the event or state. */
 struct sk_value {
 	uint8_t type; /* enum sk_param_type */
+	uint8_t fmt;  /* enum sk_print_fmt for sk_value_render; 0 (PF_NA) = the type's default */
 	uint32_t len; /* bytes of s/b (without NUL), or 4/16 for addresses */
 	union {
 		int64_t i;
@@ -51,6 +52,121 @@ struct sk_value {
 
 /* Most values one extraction may produce (list fields). */
 #define SK_FIELD_MAX_VALUES 64u
+/* Longest field name (with an evt.arg.NAME-style suffix) the registry resolves. */
+#define SK_FIELD_NAME_MAX 256u
+
+/*
+ * State hook: what the syscall field classes (proc, thread, fd, user, group,
+ * container, k8s, fs.path, fdlist, parts of evt) need from the state engine.
+ * The state engine (agent/state) implements struct sk_state_ops and points
+ * sk_eval_ctx.state_ops/state at itself; until it does, ctx->state_ops is
+ * NULL and those fields extract no value. Views are filled by the callee with
+ * pointers it owns, valid until the next event; strings are NUL-terminated,
+ * "" when unknown.
+ */
+struct sk_thread_view {
+	int64_t tid, pid, ptid, sid, vtid, vpid, vpgid, pgid;
+	const char *comm;       /* proc.name */
+	const char *exe;        /* argv[0] as seen by execve: proc.exe */
+	const char *exepath;    /* full executable path */
+	const char *cwd;        /* with trailing '/' as sysdig keeps it */
+	const char *args;       /* NUL-separated argv[1..] */
+	uint32_t args_len;
+	const char *env;        /* NUL-separated KEY=VALUE */
+	uint32_t env_len;
+	const char *cgroups;    /* NUL-separated subsys=path */
+	uint32_t cgroups_len;
+	const char *container_id; /* "" on the host */
+	uint32_t uid, gid, loginuid, tty;
+	int64_t fdlimit;
+	uint64_t fdopencount;
+	uint32_t nthreads, nchilds;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	uint64_t pfmajor, pfminor;
+	uint64_t clone_ts;      /* ns since the epoch the thread started */
+	uint64_t pidns_init_start_ts;
+	uint64_t cap_permitted, cap_effective, cap_inheritable;
+	uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
+	bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
+	/* Enter event of the syscall this exit event closes: ts (0 = unpaired). */
+	uint64_t enter_ts;
+};
+
+struct sk_fd_view {
+	int64_t fd;
+	uint8_t type;           /* enum sk_fd_type */
+	const char *name;       /* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80" */
+	const char *nameraw;    /* name as the syscall gave it */
+	uint32_t open_flags;
+	uint32_t dev;
+	uint64_t ino;
+	/* sockets: network byte order as in the file; family SK_AF_INET/INET6 */
+	uint8_t family;
+	uint8_t l4proto;        /* IPPROTO_TCP/UDP/ICMP, 0 raw/unknown */
+	uint8_t sip[16], dip[16];
+	uint16_t sport, dport;  /* host order */
+	bool is_server;         /* the thread is the server end */
+	bool connected;
+	bool name_changed;      /* this event changed the fd's name */
+};
+
+struct sk_user_view {
+	uint32_t uid;
+	const char *name, *homedir, *shell;
+};
+
+struct sk_group_view {
+	uint32_t gid;
+	const char *name;
+};
+
+struct sk_mount_view {
+	const char *source, *dest, *mode;
+	bool rdwr;
+	const char *propagation;
+};
+
+struct sk_container_view {
+	const char *id, *name, *type, *image, *image_id, *image_repository, *image_tag,
+		*image_digest;
+	bool privileged;
+	uint64_t start_ts;
+	const char *healthcheck, *liveness_probe, *readiness_probe; /* NULL = none */
+	const struct sk_mount_view *mounts;
+	unsigned nmounts;
+	const char *ip;         /* container.ip, "" when unknown */
+	const char *cni_json;
+};
+
+/* One Kubernetes object (pod, namespace, rc, rs, svc, deployment). */
+struct sk_k8s_view {
+	const char *name, *uid;
+	const char *const *label_keys;  /* nlabels entries */
+	const char *const *label_values;
+	unsigned nlabels;
+};
+
+enum sk_k8s_kind { SK_K8S_POD, SK_K8S_NS, SK_K8S_RC, SK_K8S_RS, SK_K8S_SVC, SK_K8S_DEPLOYMENT };
+
+struct sk_state_ops {
+	/* Thread tid (the event's thread, or an ancestor by pid). */
+	bool (*thread)(void *state, int64_t tid, struct sk_thread_view *out);
+	/* Parent thread of t's process (walks proc.aname/apid). */
+	bool (*parent)(void *state, const struct sk_thread_view *t, struct sk_thread_view *out);
+	/* The fd the current event refers to (sinsp's "last event fd"). */
+	bool (*event_fd)(void *state, const struct sk_evt *e, struct sk_fd_view *out);
+	/* fd of thread tid (fdlist.*). */
+	bool (*fd)(void *state, int64_t tid, int64_t fd, struct sk_fd_view *out);
+	bool (*user)(void *state, uint32_t uid, const char *container_id, struct sk_user_view *out);
+	bool (*group)(void *state, uint32_t gid, const char *container_id,
+		      struct sk_group_view *out);
+	bool (*container)(void *state, const char *id, struct sk_container_view *out);
+	/* Kubernetes object of kind k that container id belongs to. */
+	bool (*k8s)(void *state, const char *container_id, enum sk_k8s_kind k,
+		    struct sk_k8s_view *out);
+	/* Reverse DNS of an address (fd.*.name), "" unknown. */
+	bool (*ip_name)(void *state, const uint8_t *addr, unsigned len, char *out, size_t cap);
+};
 
 /* Everything an extractor may look at for one event. */
 struct sk_eval_ctx {
@@ -59,6 +175,11 @@ struct sk_eval_ctx {
 	const char *source;         /* "syscall", "k8s_audit", ... */
 	const char *hostname;
 	void *state;                /* the agent's state engine, opaque to the engine */
+	const struct sk_state_ops *state_ops; /* NULL: state fields extract nothing */
+	/* Adds the (<f>/etc/passwd)-style parts to evt.arg/evt.args; may be NULL. */
+	const struct sk_render_resolver *resolver;
+	uint64_t first_ts;          /* ts of the first event of the stream (evt.reltime) */
+	uint64_t prev_ts;           /* ts of the previous event (evt.deltatime); 0 = none */
 	void *plugin_ctx;           /* the plugin host for plugin sources */
 	char *scratch;              /* per-thread buffer extractors may render into */
 	size_t scratch_cap;
@@ -75,8 +196,9 @@ struct sk_field_class;
 struct sk_field_ref {
 	const struct sk_field_class *cls;
 	const struct sk_field *field;
-	const char *arg;   /* NULL when none; owned by the ref's creator */
-	int64_t arg_index; /* SK_FIELD_ARG_INDEX */
+	const char *arg;   /* NULL when none; owned by the ref's creator, NUL-terminated */
+	uint32_t arg_len;  /* strlen(arg) */
+	int64_t arg_index; /* SK_FIELD_ARG_INDEX: parsed by prepare */
 	intptr_t prepared;
 };
 
@@ -115,6 +237,11 @@ int sk_field_registry_add_builtin(struct sk_field_registry *r);
  * Resolve `name` (without argument) for source; fills ref->cls/field.
  * Handles evt.arg.NAME-style fields (SK_FIELD_NAME_ARG): "evt.arg.flags"
  * resolves to evt.arg with arg "flags". Returns 0 or -ENOENT.
+ * source NULL matches every class. For a NAME_ARG match ref->arg points into
+ * name at the suffix (borrowed, not NUL-terminated) and ref->arg_len is its
+ * length; the caller must replace it with its own NUL-terminated copy before
+ * calling cls->prepare, which (like extract) relies on the terminator.
+ * Otherwise ref->arg is NULL. ref->arg_index and ref->prepared are set to 0.
  */
 int sk_field_registry_find(const struct sk_field_registry *r, const char *source, const char *name,
 			   size_t len, struct sk_field_ref *ref);
