@@ -107,6 +107,16 @@ int sk_scap_input_open_mem(struct sk_scap_input *in, const void *buf, size_t len
 	return 0;
 }
 
+/* gzerror() prefixes its message with the path; the reader adds its own. */
+static const char *gz_message(gzFile gz, int *zerr)
+{
+	const char *msg = gzerror(gz, zerr), *sep = msg ? strrchr(msg, ':') : NULL;
+
+	if (sep && sep[1] == ' ')
+		msg = sep + 2;
+	return msg && *msg ? msg : "read error";
+}
+
 long long sk_scap_input_read(struct sk_scap_input *in, void *out, size_t n, char *err,
 			     size_t errlen)
 {
@@ -133,17 +143,16 @@ long long sk_scap_input_read(struct sk_scap_input *in, void *out, size_t n, char
 		r = gzread(in->gz, dst, (unsigned)want);
 		if (r < 0) {
 			int zerr;
-			const char *msg = gzerror(in->gz, &zerr);
 
-			snprintf(err, errlen, "gzip: %s", msg && *msg ? msg : "read error");
+			snprintf(err, errlen, "gzip: %s", gz_message(in->gz, &zerr));
 			return -EIO;
 		}
 		if (r == 0) {
 			int zerr;
-			const char *msg = gzerror(in->gz, &zerr);
+			const char *msg = gz_message(in->gz, &zerr);
 
 			if (zerr != Z_OK) {
-				snprintf(err, errlen, "gzip: %s", msg && *msg ? msg : "read error");
+				snprintf(err, errlen, "gzip: %s", msg);
 				return -EIO;
 			}
 			break;
