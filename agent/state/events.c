@@ -10,6 +10,7 @@
 #include "state_priv.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,73 +516,118 @@ static void keep_enter(struct sk_thread *t, const struct sk_evt *e)
 	t->enter_len = len;
 }
 
+typedef void (*exit_parser)(struct sk_state *s, struct sk_thread *t, const struct argsrc *a);
+
+static void parse_chdir(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	parse_chdir_exit(s, t, a, false);
+}
+
+static void parse_fchdir(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	parse_chdir_exit(s, t, a, true);
+}
+
+static void parse_setuid(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	parse_setid_exit(t, a, true);
+}
+
+static void parse_setgid(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	parse_setid_exit(t, a, false);
+}
+
+/* Exit events that create an fd of a fixed kind with nothing else to learn. */
+static const struct {
+	const char *name;
+	uint8_t type;
+} simple_fd_events[] = {
+	{"eventfd", SK_FD_EVENT},          {"eventfd2", SK_FD_EVENT},
+	{"signalfd", SK_FD_SIGNALFD},      {"signalfd4", SK_FD_SIGNALFD},
+	{"timerfd_create", SK_FD_TIMERFD}, {"inotify_init", SK_FD_INOTIFY},
+	{"inotify_init1", SK_FD_INOTIFY},  {"epoll_create", SK_FD_EVENTPOLL},
+	{"epoll_create1", SK_FD_EVENTPOLL}, {"userfaultfd", SK_FD_USERFAULTFD},
+	{"memfd_create", SK_FD_MEMFD},
+};
+
+static void parse_simple_fd(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t fd;
+	if (!exit_res(a->x, &fd))
+		return;
+	for (size_t i = 0; i < sizeof(simple_fd_events) / sizeof(simple_fd_events[0]); i++) {
+		if (!strcmp(a->x->info->name, simple_fd_events[i].name)) {
+			add_simple_fd(s, t, fd, simple_fd_events[i].type,
+				      simple_fd_events[i].type == SK_FD_MEMFD ? arg_str(a, "name") : NULL);
+			return;
+		}
+	}
+}
+
+static const struct {
+	const char *name;
+	exit_parser fn;
+} exit_parsers_by_name[] = {
+	{"open", parse_open_exit},     {"openat", parse_open_exit},
+	{"openat2", parse_open_exit},  {"creat", parse_open_exit},
+	{"open_by_handle_at", parse_open_exit},
+	{"socket", parse_socket_exit}, {"connect", parse_connect_exit},
+	{"accept", parse_accept_exit}, {"accept4", parse_accept_exit},
+	{"close", parse_close_exit},   {"pipe", parse_pipe_exit},
+	{"pipe2", parse_pipe_exit},    {"dup", parse_dup_exit},
+	{"dup2", parse_dup_exit},      {"dup3", parse_dup_exit},
+	{"clone", parse_clone_exit},   {"fork", parse_clone_exit},
+	{"vfork", parse_clone_exit},   {"clone3", parse_clone_exit},
+	{"execve", parse_execve_exit}, {"execveat", parse_execve_exit},
+	{"chdir", parse_chdir},        {"fchdir", parse_fchdir},
+	{"setuid", parse_setuid},      {"setresuid", parse_setuid},
+	{"setgid", parse_setgid},      {"setresgid", parse_setgid},
+};
+
+/* Exit parser per event code, built once from the names above. */
+static exit_parser exit_parsers[SK_EVT_TABLE_SIZE];
+static pthread_once_t exit_parsers_once = PTHREAD_ONCE_INIT;
+
+static void build_exit_parsers(void)
+{
+	for (unsigned code = 1; code < SK_EVT_TABLE_SIZE; code += 2) {
+		const char *name = sk_event_table[code].name;
+		for (size_t i = 0; i < sizeof(exit_parsers_by_name) / sizeof(exit_parsers_by_name[0]); i++)
+			if (!strcmp(name, exit_parsers_by_name[i].name))
+				exit_parsers[code] = exit_parsers_by_name[i].fn;
+		for (size_t i = 0; i < sizeof(simple_fd_events) / sizeof(simple_fd_events[0]); i++)
+			if (!strcmp(name, simple_fd_events[i].name))
+				exit_parsers[code] = parse_simple_fd;
+	}
+}
+
 void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 {
 	const struct sk_event_info *info = e->info;
 	s->events++;
 	if (e->hdr->tid == UINT64_MAX || (info->flags & SK_EF_SKIPPARSERESET))
 		return;
-	if (e->dump_flags & 1u) {
-		/* state-only events still shape state, below */
+	pthread_once(&exit_parsers_once, build_exit_parsers);
+	uint16_t code = e->hdr->type;
+	/* Keep enter events of interest; stop early for events that change nothing. */
+	if (sk_event_is_enter(code)) {
+		if (code + 1u < SK_EVT_TABLE_SIZE && exit_parsers[code + 1]) {
+			struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
+			if (t)
+				keep_enter(t, e);
+		}
+		return;
 	}
+	exit_parser fn = exit_parsers[code];
+	if (!fn)
+		return;
 	struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
 	if (!t)
 		return;
-	if (sk_event_is_enter(e->hdr->type)) {
-		keep_enter(t, e);
-		return;
-	}
 	struct argsrc a;
 	argsrc_init(&a, e, t);
-	const char *name = info->name;
-
-	if (!strcmp(name, "open") || !strcmp(name, "openat") || !strcmp(name, "openat2") ||
-	    !strcmp(name, "creat") || !strcmp(name, "open_by_handle_at"))
-		parse_open_exit(s, t, &a);
-	else if (!strcmp(name, "socket"))
-		parse_socket_exit(s, t, &a);
-	else if (!strcmp(name, "connect"))
-		parse_connect_exit(s, t, &a);
-	else if (!strcmp(name, "accept") || !strcmp(name, "accept4"))
-		parse_accept_exit(s, t, &a);
-	else if (!strcmp(name, "close"))
-		parse_close_exit(s, t, &a);
-	else if (!strcmp(name, "pipe") || !strcmp(name, "pipe2"))
-		parse_pipe_exit(s, t, &a);
-	else if (!strcmp(name, "dup") || !strcmp(name, "dup2") || !strcmp(name, "dup3"))
-		parse_dup_exit(s, t, &a);
-	else if (!strcmp(name, "clone") || !strcmp(name, "fork") || !strcmp(name, "vfork") ||
-		 !strcmp(name, "clone3"))
-		parse_clone_exit(s, t, &a);
-	else if (!strcmp(name, "execve") || !strcmp(name, "execveat"))
-		parse_execve_exit(s, t, &a);
-	else if (!strcmp(name, "chdir"))
-		parse_chdir_exit(s, t, &a, false);
-	else if (!strcmp(name, "fchdir"))
-		parse_chdir_exit(s, t, &a, true);
-	else if (!strcmp(name, "setuid") || !strcmp(name, "setresuid"))
-		parse_setid_exit(t, &a, true);
-	else if (!strcmp(name, "setgid") || !strcmp(name, "setresgid"))
-		parse_setid_exit(t, &a, false);
-	else {
-		int64_t fd;
-		if (!exit_res(e, &fd))
-			return;
-		if (!strcmp(name, "eventfd") || !strcmp(name, "eventfd2"))
-			add_simple_fd(s, t, fd, SK_FD_EVENT, NULL);
-		else if (!strcmp(name, "signalfd") || !strcmp(name, "signalfd4"))
-			add_simple_fd(s, t, fd, SK_FD_SIGNALFD, NULL);
-		else if (!strcmp(name, "timerfd_create"))
-			add_simple_fd(s, t, fd, SK_FD_TIMERFD, NULL);
-		else if (!strcmp(name, "inotify_init") || !strcmp(name, "inotify_init1"))
-			add_simple_fd(s, t, fd, SK_FD_INOTIFY, NULL);
-		else if (!strcmp(name, "epoll_create") || !strcmp(name, "epoll_create1"))
-			add_simple_fd(s, t, fd, SK_FD_EVENTPOLL, NULL);
-		else if (!strcmp(name, "userfaultfd"))
-			add_simple_fd(s, t, fd, SK_FD_USERFAULTFD, NULL);
-		else if (!strcmp(name, "memfd_create"))
-			add_simple_fd(s, t, fd, SK_FD_MEMFD, arg_str(&a, "name"));
-	}
+	fn(s, t, &a);
 }
 
 void sk_state_after_event(struct sk_state *s, const struct sk_evt *e)
