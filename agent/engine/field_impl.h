@@ -80,6 +80,14 @@ static inline char *sk_scratch_alloc(struct sk_eval_ctx *ctx, size_t n)
 /* A copy of s[0..len) in scratch as a string value. */
 int sk_val_scratch(struct sk_eval_ctx *ctx, struct sk_value *v, const char *s, size_t len);
 
+/*
+ * Check ref->arg against the field's flags at compile time: refuse an
+ * argument where none is taken or a missing one where it is required; a
+ * numeric argument of an SK_FIELD_ARG_INDEX field sets ref->arg_index and
+ * ref->prepared = 1. Returns 0 or -EINVAL with the reason in err.
+ */
+int sk_field_prepare_common(struct sk_field_ref *ref, char *err, size_t errlen);
+
 /* Whether a state engine is attached and implements op. */
 #define SK_STATE_HAS(ctx, op) ((ctx)->state && (ctx)->state_ops && (ctx)->state_ops->op)
 

@@ -7,7 +7,6 @@
  * every event source (number, times, plugin info) and those that only make
  * sense for syscall events.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,25 +206,6 @@ _Static_assert(SK_NELEM(evt_fields) == E_COUNT_, "evt_fields covers every id");
 #define PPM_O_TMPFILE 0x2000u
 #define PPM_O_F_CREATED 0x4000u
 #define PPM_S_IXANY 0111u /* S_IXUSR | S_IXGRP | S_IXOTH */
-
-int sk_val_scratch(struct sk_eval_ctx *ctx, struct sk_value *v, const char *s, size_t len)
-{
-	char *p = sk_scratch_alloc(ctx, len + 1);
-
-	if (!p)
-		return 0;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return sk_val_strn(v, p, len);
-}
-
-bool sk_state_thread(struct sk_eval_ctx *ctx, struct sk_thread_view *t)
-{
-	if (!ctx->evt || !SK_STATE_HAS(ctx, thread))
-		return false;
-	memset(t, 0, sizeof(*t));
-	return ctx->state_ops->thread(ctx->state, (int64_t)ctx->evt->hdr->tid, t);
-}
 
 /* Parameter idx as a signed integer, sign-extended by its type. */
 static bool param_int(const struct sk_evt *e, unsigned idx, int64_t *out)
@@ -848,48 +828,13 @@ static int extract_evt(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	}
 }
 
-/* evt.arg[N] / evt.arg.NAME / evt.type.is.NAME / evt.around[T]: check the argument. */
-static int prepare_evt(struct sk_field_ref *ref, char *err, size_t errlen)
-{
-	const char *a = ref->arg;
-	char *end;
-	long long n;
-
-	if (!(ref->field->flags & (SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_ALLOWED))) {
-		if (a) {
-			snprintf(err, errlen, "field '%s' takes no argument", ref->field->name);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (!a || !*a) {
-		snprintf(err, errlen, "field '%s' requires an argument", ref->field->name);
-		return -EINVAL;
-	}
-	if (!(ref->field->flags & SK_FIELD_ARG_INDEX))
-		return 0;
-	errno = 0;
-	n = strtoll(a, &end, 10);
-	if (*end == '\0' && errno == 0 && n >= 0) {
-		ref->arg_index = n;
-		ref->prepared = 1;
-		return 0;
-	}
-	if (!(ref->field->flags & SK_FIELD_ARG_KEY)) {
-		snprintf(err, errlen, "invalid argument '%s' for %s: expected a number", a,
-			 ref->field->name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 const struct sk_field_class sk_field_class_evt_all = {
 	.name = "evt",
 	.source = NULL,
 	.desc = "Fields of every event, whatever its source",
 	.fields = evt_all_fields,
 	.nfields = SK_NELEM(evt_all_fields),
-	.prepare = prepare_evt,
+	.prepare = sk_field_prepare_common,
 	.extract = extract_all,
 };
 
@@ -899,6 +844,34 @@ const struct sk_field_class sk_field_class_evt = {
 	.desc = "Fields of syscall events; evt.arg gives access to each parameter",
 	.fields = evt_fields,
 	.nfields = SK_NELEM(evt_fields),
-	.prepare = prepare_evt,
+	.prepare = sk_field_prepare_common,
 	.extract = extract_evt,
+};
+
+enum syscall_id { S_TYPE, S_COUNT_ };
+
+static const struct sk_field syscall_fields[] = {
+	SK_F(S_TYPE, "syscall.type", PT_CHARBUF, 0,
+	     "for syscall events, the syscall's name; no value for other events (scheduler, "
+	     "internal, plugin...)"),
+};
+
+_Static_assert(SK_NELEM(syscall_fields) == S_COUNT_, "syscall_fields covers every id");
+
+static int extract_syscall(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
+			   struct sk_value *vals, unsigned cap)
+{
+	if (cap == 0 || !ctx->evt || !(ctx->evt->info->category & SK_EC_SYSCALL))
+		return 0;
+	return extract_type(ctx, vals);
+}
+
+const struct sk_field_class sk_field_class_syscall = {
+	.name = "syscall",
+	.source = "syscall",
+	.desc = "The system call behind the event",
+	.fields = syscall_fields,
+	.nfields = SK_NELEM(syscall_fields),
+	.prepare = sk_field_prepare_common,
+	.extract = extract_syscall,
 };
