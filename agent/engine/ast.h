@@ -74,6 +74,9 @@ const char *sk_cmp_op_name(enum sk_cmp_op op);
 enum sk_xform { SK_XFORM_NONE = -1, SK_TRANSFORMERS(SK_XFORM_ENUM) SK_XFORM_COUNT };
 #undef SK_XFORM_ENUM
 
+/* Text of a transformer ("tolower"), or NULL when out of range. */
+const char *sk_xform_name(enum sk_xform x);
+
 /*
  * An operand that extracts something from the event: a field with optional
  * argument, wrapped in zero or more transformers (outermost first).
@@ -132,16 +135,25 @@ void *sk_ast_arena_alloc(struct sk_ast_arena *a, size_t size);
 /* Copy of s[0..len) plus NUL, or NULL. */
 char *sk_ast_arena_strndup(struct sk_ast_arena *a, const char *s, size_t len);
 
-/*
- * Parse condition text into *out. pos gives the file/line/col of the first
- * byte of text so diagnostics point into the rules file; positions of later
- * lines are computed from the newlines in text. On error returns -EINVAL and
- * writes "file:line:col: message near 'token'" into err.
- */
-int sk_cond_parse(struct sk_ast_arena *a, const char *text, size_t len, struct sk_pos pos,
-		  struct sk_ast_node **out, char *err, size_t errlen);
+struct sk_src_text; /* rules.h: text plus a map of its bytes back into the files */
 
-/* Print an AST back as canonical condition text (tests, debugging). */
+/*
+ * Parse the condition src->text[0..src->len) into *out, allocating from a.
+ * Positions of nodes and diagnostics come from src's fragments, so text
+ * assembled from several YAML scalars (append) points into the right file.
+ * On error returns -EINVAL (-E2BIG past SK_COND_MAX_LEN, -ENOMEM) and writes
+ * "file:line:col: message near 'token'" into err. The AST borrows nothing
+ * from src except the file names in positions.
+ */
+int sk_cond_parse(struct sk_ast_arena *a, const struct sk_src_text *src, struct sk_ast_node **out,
+		  char *err, size_t errlen);
+
+/*
+ * Print an AST back as canonical condition text that parses to the same
+ * tree (tests, debugging): every value is written bare or quoted as parsed,
+ * nested and/or keep their parentheses. Returns the length the whole text
+ * needs (like snprintf); out is NUL-terminated when cap > 0.
+ */
 size_t sk_ast_print(const struct sk_ast_node *n, char *out, size_t cap);
 
 #endif

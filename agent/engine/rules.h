@@ -33,8 +33,23 @@ struct sk_src_text {
 	unsigned nfrags;
 };
 
-/* File position of byte offset off of src. */
+/*
+ * File position of byte offset off of src: the last fragment starting at or
+ * before off, plus the lines and columns (UTF-8 characters) of the bytes
+ * between. A text without fragments counts from line 1, column 1.
+ */
 struct sk_pos sk_src_text_pos(const struct sk_src_text *src, size_t off);
+
+/* An empty text (text may stay NULL until something is appended). */
+void sk_src_text_init(struct sk_src_text *t);
+/* Frees text and fragments; t is empty afterwards. */
+void sk_src_text_fini(struct sk_src_text *t);
+/* Append s[0..len) as one fragment read from pos. 0 or -ENOMEM (t unchanged). */
+int sk_src_text_append(struct sk_src_text *t, const char *s, size_t len, struct sk_pos pos);
+/* Append all of from, keeping its fragments. 0 or -ENOMEM. */
+int sk_src_text_append_src(struct sk_src_text *t, const struct sk_src_text *from);
+/* Replace t by a copy of from. 0 or -ENOMEM (t unchanged). */
+int sk_src_text_copy(struct sk_src_text *t, const struct sk_src_text *from);
 
 enum sk_priority {
 	SK_PRIO_EMERGENCY = 0,
@@ -140,6 +155,21 @@ int sk_rules_load_path(struct sk_rules *r, const char *path, struct sk_diags *di
 /* Same from memory; name is used in diagnostics. */
 int sk_rules_load_buf(struct sk_rules *r, const char *name, const char *buf, size_t len,
 		      struct sk_diags *diags);
+
+/*
+ * The condition Falco compiles for rule: its condition followed by one
+ * " and not <exception>" per exception that has values, the condition
+ * wrapped in parentheses when the rule has exceptions at all:
+ *   (<cond>) and not ((f1 c1 v1 and f2 c2 v2) or (...)) and not (f in (a, b))
+ * Values with blanks or delimiters are quoted unless already quoted; a
+ * single value under a list operator (in, intersects, pmatch) is put in
+ * parentheses so it may name a list. Fragments of out map the condition
+ * into its file and each exception part to its exception or value cell.
+ * out must be initialised; it is replaced. 0, -EINVAL (malformed exception,
+ * message in err) or -ENOMEM.
+ */
+int sk_rules_exception_cond(const struct sk_rules_rule *rule, struct sk_src_text *out, char *err,
+			    size_t errlen);
 
 /* Lookups by name; NULL when absent. */
 struct sk_rules_list *sk_rules_find_list(struct sk_rules *r, const char *name);
