@@ -19,7 +19,7 @@ enum container_id {
 	C_ID, C_NAME, C_IMAGE, C_IMAGE_ID, C_TYPE, C_PRIVILEGED, C_MOUNTS, C_MOUNT,
 	C_MOUNT_SOURCE, C_MOUNT_DEST, C_MOUNT_MODE, C_MOUNT_RDWR, C_MOUNT_PROPAGATION,
 	C_IMAGE_REPOSITORY, C_IMAGE_TAG, C_IMAGE_DIGEST, C_HEALTHCHECK, C_LIVENESS_PROBE,
-	C_READINESS_PROBE, C_START_TS, C_DURATION, C_IP, C_CNI_JSON,
+	C_READINESS_PROBE, C_START_TS, C_DURATION, C_IP, C_CNI_JSON, C_INFO,
 	C_COUNT_,
 };
 
@@ -69,6 +69,9 @@ static const struct sk_field container_fields[] = {
 	SK_F(C_IP, "container.ip", PT_CHARBUF, 0, "main IP address of the container"),
 	SK_F(C_CNI_JSON, "container.cni.json", PT_CHARBUF, 0,
 	     "the CNI result of the container, as JSON"),
+	SK_F(C_INFO, "container.info", PT_CHARBUF, SK_FIELD_DEPRECATED | SK_FIELD_PRINT_ONLY,
+	     "outputs only: placeholder the output formatter replaces with container details "
+	     "(Falco 0.31 -pc/-pk) or with nothing; extracts no value itself"),
 };
 
 enum k8s_id {
@@ -236,6 +239,7 @@ static int extract_container(const struct sk_field_ref *ref, struct sk_eval_ctx 
 		return sk_val_u(vals, PT_RELTIME, ctx->evt->hdr->ts - c.start_ts);
 	case C_IP: return sk_val_str(vals, c.ip);
 	case C_CNI_JSON: return sk_val_str(vals, c.cni_json);
+	case C_INFO: return 0;
 	default: return extract_mount(ref, ctx, &c, vals);
 	}
 }
