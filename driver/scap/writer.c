@@ -252,6 +252,22 @@ static void ensure_section(struct sk_scap_writer *w)
 	}
 }
 
+/* The header checks an event must pass before anything of its section is written. */
+static int check_event(struct sk_scap_writer *w, const void *evt, size_t len, char *err,
+		       size_t errlen)
+{
+	struct sk_evt_hdr h;
+
+	if (len < SK_EVT_HDR_LEN)
+		return werr(w, -EINVAL, err, errlen, "event of %zu bytes is shorter than its header",
+			    len);
+	memcpy(&h, evt, sizeof(h));
+	if (h.len != len)
+		return werr(w, -EINVAL, err, errlen, "event length field %u does not match %zu",
+			    h.len, len);
+	return 0;
+}
+
 static int write_event_block(struct sk_scap_writer *w, const void *evt, size_t len, uint16_t cpu,
 			     uint32_t dump_flags, char *err, size_t errlen)
 {
@@ -262,13 +278,7 @@ static int write_event_block(struct sk_scap_writer *w, const void *evt, size_t l
 	bool large = dump_flags & SK_SCAP_DUMP_FLAG_LARGE;
 	uint32_t type;
 
-	if (len < SK_EVT_HDR_LEN)
-		return werr(w, -EINVAL, err, errlen, "event of %zu bytes is shorter than its header",
-			    len);
 	memcpy(&h, evt, sizeof(h));
-	if (h.len != len)
-		return werr(w, -EINVAL, err, errlen, "event length field %u does not match %zu",
-			    h.len, len);
 	info = sk_event_info_get(h.type);
 	if (info && (info->flags & SK_EF_LARGE_PAYLOAD))
 		large = true;
@@ -305,7 +315,7 @@ int sk_scap_writer_write_event(struct sk_scap_writer *w, const void *evt, size_t
 
 	if (w->error)
 		return werr(w, w->error, err, errlen, "%s", w->errmsg);
-	if ((rc = begin_events(w, err, errlen)))
+	if ((rc = check_event(w, evt, len, err, errlen)) || (rc = begin_events(w, err, errlen)))
 		return rc;
 	return write_event_block(w, evt, len, cpu, dump_flags, err, errlen);
 }
