@@ -291,7 +291,7 @@ static int parse_not(struct sk_lex *l, struct sk_ast_node **out)
 {
 	sk_lex_skip_blank(l);
 	size_t start = l->off;
-	if (!sk_lex_keyword(l, "not", false))
+	if (!sk_lex_keyword(l, "not", true))
 		return parse_check(l, out);
 	struct sk_ast_node *n = node_new(l, SK_AST_NOT, start);
 	if (!n || !(n->children = sk_ast_arena_alloc(l->a, sizeof(*n->children))))
@@ -318,7 +318,7 @@ static int parse_chain(struct sk_lex *l, struct sk_ast_node **out, const char *w
 	int rc = sub(l, &first);
 	if (rc)
 		return rc;
-	if (!sk_lex_keyword(l, word, false)) {
+	if (!sk_lex_keyword(l, word, true)) {
 		*out = first;
 		return 0;
 	}
@@ -329,7 +329,7 @@ static int parse_chain(struct sk_lex *l, struct sk_ast_node **out, const char *w
 			rc = sub(l, &next);
 		if (!rc)
 			rc = nodevec_push(l, &nv, next);
-	} while (!rc && sk_lex_keyword(l, word, false));
+	} while (!rc && sk_lex_keyword(l, word, true));
 	if (rc)
 		return rc;
 	struct sk_ast_node *n = sk_ast_arena_alloc(l->a, sizeof(*n));
