@@ -178,7 +178,12 @@ struct sk_eval_ctx {
 	const struct sk_state_ops *state_ops; /* NULL: state fields extract nothing */
 	/* Adds the (<f>/etc/passwd)-style parts to evt.arg/evt.args; may be NULL. */
 	const struct sk_render_resolver *resolver;
-	uint64_t first_ts;          /* ts of the first event of the stream (evt.reltime) */
+	/*
+	 * evt.reltime origin: ts of the first event of the stream that belongs
+	 * to a thread (sysdig does not start the clock at tid -1 meta-events
+	 * such as the container events at the head of a capture).
+	 */
+	uint64_t first_ts;
 	uint64_t prev_ts;           /* ts of the previous event (evt.deltatime); 0 = none */
 	void *plugin_ctx;           /* the plugin host for plugin sources */
 	char *scratch;              /* per-thread buffer extractors may render into */

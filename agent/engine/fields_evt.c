@@ -293,7 +293,10 @@ static const char *category_name(unsigned cat)
 	}
 }
 
-/* I/O events take the category of their fd, as sysdig does: file, net, ipc or unknown. */
+/*
+ * I/O events take the category of their fd, as sysdig does: file, net, ipc
+ * or unknown (also when no state engine knows the fd).
+ */
 static const char *io_category(struct sk_eval_ctx *ctx)
 {
 	struct sk_fd_view fd;
@@ -546,9 +549,8 @@ static int raw_param(const struct sk_evt *e, unsigned idx, struct sk_value *v)
 	default:
 		if (!param_int(e, idx, &i))
 			return 0;
+		/* Raw: decimal, whatever the parameter's print format. */
 		*v = (struct sk_value){ .type = pi->type, .len = 8, .i = i };
-		if (pi->fmt == PF_OCT || pi->fmt == PF_HEX)
-			v->fmt = pi->fmt;
 		return 1;
 	}
 }
@@ -637,14 +639,20 @@ static bool evt_failed(const struct sk_evt *e)
 	return evt_res(e, &res) && res < 0;
 }
 
-static int extract_count_error(const struct sk_field_ref *ref, const struct sk_evt *e,
+static int extract_count_error(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 			       struct sk_value *v)
 {
-	unsigned cat = evt_category(e);
+	unsigned cat = evt_category(ctx->evt);
 	bool match;
 
-	if (!evt_failed(e))
+	if (!evt_failed(ctx->evt))
 		return 0;
+	if (is_io_category(cat)) {
+		const char *io = io_category(ctx);
+
+		cat = strcmp(io, "file") == 0 ? SK_EC_FILE :
+		      strcmp(io, "net") == 0  ? SK_EC_NET : SK_EC_OTHER;
+	}
 	switch (ref->field->id) {
 	case E_COUNT_ERROR_FILE:
 		match = cat == SK_EC_FILE;
@@ -702,13 +710,21 @@ static int extract_io(const struct sk_field_ref *ref, const struct sk_evt *e, st
 	}
 }
 
-/* Bytes moved by an I/O exit event: its non-negative return value. */
-static int extract_buflen(const struct sk_evt *e, struct sk_value *v)
+/*
+ * Bytes moved by an I/O exit event: its non-negative return value. Like
+ * sysdig, only when the fd is known (no value for fds the state never saw).
+ */
+static int extract_buflen(struct sk_eval_ctx *ctx, struct sk_value *v)
 {
+	const struct sk_evt *e = ctx->evt;
+	struct sk_fd_view fd;
 	int64_t res;
 
 	if (!(e->info->flags & (SK_EF_READS_FROM_FD | SK_EF_WRITES_TO_FD)) || !evt_res(e, &res) ||
-	    res < 0)
+	    res < 0 || !SK_STATE_HAS(ctx, event_fd))
+		return 0;
+	memset(&fd, 0, sizeof(fd));
+	if (!ctx->state_ops->event_fd(ctx->state, e, &fd))
 		return 0;
 	return sk_val_u(v, PT_UINT64, (uint64_t)res);
 }
@@ -803,7 +819,7 @@ static int extract_evt(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	case E_COUNT_ERROR_NET:
 	case E_COUNT_ERROR_MEMORY:
 	case E_COUNT_ERROR_OTHER:
-		return extract_count_error(ref, ctx->evt, vals);
+		return extract_count_error(ref, ctx, vals);
 	case E_IS_IO:
 	case E_IS_IO_READ:
 	case E_IS_IO_WRITE:
@@ -811,7 +827,7 @@ static int extract_evt(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	case E_IS_WAIT:
 		return extract_io(ref, ctx->evt, vals);
 	case E_BUFLEN:
-		return extract_buflen(ctx->evt, vals);
+		return extract_buflen(ctx, vals);
 	case E_IS_OPEN_READ:
 	case E_IS_OPEN_WRITE:
 	case E_IS_OPEN_EXEC:
