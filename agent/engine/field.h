@@ -16,23 +16,25 @@
 
 /* Field flags. */
 enum sk_field_flags {
-	SK_FIELD_LIST = 1 << 0,         /* extracts zero or more values */
+	SK_FIELD_LIST = 1 << 0,		/* extracts zero or more values */
 	SK_FIELD_ARG_REQUIRED = 1 << 1, /* name[arg] mandatory */
-	SK_FIELD_ARG_ALLOWED = 1 << 2,  /* name[arg] optional */
-	SK_FIELD_ARG_INDEX = 1 << 3,    /* the argument is a number */
-	SK_FIELD_ARG_KEY = 1 << 4,      /* the argument is a string key / path / JSON pointer */
-	SK_FIELD_NO_RHS = 1 << 5,       /* boolean field usable without operator */
+	SK_FIELD_ARG_ALLOWED = 1 << 2,	/* name[arg] optional */
+	SK_FIELD_ARG_INDEX = 1 << 3,	/* the argument is a number */
+	SK_FIELD_ARG_KEY = 1 << 4,	/* the argument is a string key / path / JSON pointer */
+	SK_FIELD_NO_RHS = 1 << 5,	/* boolean field usable without operator */
 	SK_FIELD_DEPRECATED = 1 << 6,
-	SK_FIELD_HIDDEN = 1 << 7,       /* not shown by --list */
-	SK_FIELD_PRINT_ONLY = 1 << 8,   /* may not be used in conditions */
-	SK_FIELD_NAME_ARG = 1 << 9,     /* evt.arg.NAME / evt.rawarg.NAME: the suffix after the name is the arg */
+	SK_FIELD_HIDDEN = 1 << 7,     /* not shown by --list */
+	SK_FIELD_PRINT_ONLY = 1 << 8, /* may not be used in conditions */
+	SK_FIELD_NAME_ARG =
+	    1 << 9, /* evt.arg.NAME / evt.rawarg.NAME: the suffix after the name is the arg */
 };
 
 struct sk_field {
-	const char *name;   /* full name, "proc.aname" */
-	uint8_t type;       /* enum sk_param_type: PT_CHARBUF, PT_INT64, PT_UINT64, PT_BOOL, PT_IPADDR, ... */
-	uint16_t flags;     /* enum sk_field_flags */
-	uint16_t id;        /* class-local id for the extractor's switch */
+	const char *name; /* full name, "proc.aname" */
+	uint8_t
+	    type; /* enum sk_param_type: PT_CHARBUF, PT_INT64, PT_UINT64, PT_BOOL, PT_IPADDR, ... */
+	uint16_t flags; /* enum sk_field_flags */
+	uint16_t id;	/* class-local id for the extractor's switch */
 	const char *desc;
 };
 
@@ -66,15 +68,15 @@ struct sk_value {
  */
 struct sk_thread_view {
 	int64_t tid, pid, ptid, sid, vtid, vpid, vpgid, pgid;
-	const char *comm;       /* proc.name */
-	const char *exe;        /* argv[0] as seen by execve: proc.exe */
-	const char *exepath;    /* full executable path */
-	const char *cwd;        /* with trailing '/' as sysdig keeps it */
-	const char *args;       /* NUL-separated argv[1..] */
+	const char *comm;    /* proc.name */
+	const char *exe;     /* argv[0] as seen by execve: proc.exe */
+	const char *exepath; /* full executable path */
+	const char *cwd;     /* with trailing '/' as sysdig keeps it */
+	const char *args;    /* NUL-separated argv[1..] */
 	uint32_t args_len;
-	const char *env;        /* NUL-separated KEY=VALUE */
+	const char *env; /* NUL-separated KEY=VALUE */
 	uint32_t env_len;
-	const char *cgroups;    /* NUL-separated subsys=path */
+	const char *cgroups; /* NUL-separated subsys=path */
 	uint32_t cgroups_len;
 	const char *container_id; /* "" on the host */
 	uint32_t uid, gid, loginuid, tty;
@@ -83,7 +85,7 @@ struct sk_thread_view {
 	uint32_t nthreads, nchilds;
 	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
 	uint64_t pfmajor, pfminor;
-	uint64_t clone_ts;      /* ns since the epoch the thread started */
+	uint64_t clone_ts; /* ns since the epoch the thread started */
 	uint64_t pidns_init_start_ts;
 	uint64_t cap_permitted, cap_effective, cap_inheritable;
 	uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
@@ -94,20 +96,20 @@ struct sk_thread_view {
 
 struct sk_fd_view {
 	int64_t fd;
-	uint8_t type;           /* enum sk_fd_type */
-	const char *name;       /* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80" */
-	const char *nameraw;    /* name as the syscall gave it */
+	uint8_t type;	     /* enum sk_fd_type */
+	const char *name;    /* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80" */
+	const char *nameraw; /* name as the syscall gave it */
 	uint32_t open_flags;
 	uint32_t dev;
 	uint64_t ino;
 	/* sockets: network byte order as in the file; family SK_AF_INET/INET6 */
 	uint8_t family;
-	uint8_t l4proto;        /* IPPROTO_TCP/UDP/ICMP, 0 raw/unknown */
+	uint8_t l4proto; /* IPPROTO_TCP/UDP/ICMP, 0 raw/unknown */
 	uint8_t sip[16], dip[16];
-	uint16_t sport, dport;  /* host order */
-	bool is_server;         /* the thread is the server end */
+	uint16_t sport, dport; /* host order */
+	bool is_server;	       /* the thread is the server end */
 	bool connected;
-	bool name_changed;      /* this event changed the fd's name */
+	bool name_changed; /* this event changed the fd's name */
 };
 
 struct sk_user_view {
@@ -128,20 +130,20 @@ struct sk_mount_view {
 
 struct sk_container_view {
 	const char *id, *name, *type, *image, *image_id, *image_repository, *image_tag,
-		*image_digest;
+	    *image_digest;
 	bool privileged;
 	uint64_t start_ts;
 	const char *healthcheck, *liveness_probe, *readiness_probe; /* NULL = none */
 	const struct sk_mount_view *mounts;
 	unsigned nmounts;
-	const char *ip;         /* container.ip, "" when unknown */
+	const char *ip; /* container.ip, "" when unknown */
 	const char *cni_json;
 };
 
 /* One Kubernetes object (pod, namespace, rc, rs, svc, deployment). */
 struct sk_k8s_view {
 	const char *name, *uid;
-	const char *const *label_keys;  /* nlabels entries */
+	const char *const *label_keys; /* nlabels entries */
 	const char *const *label_values;
 	unsigned nlabels;
 };
@@ -170,11 +172,11 @@ struct sk_state_ops {
 
 /* Everything an extractor may look at for one event. */
 struct sk_eval_ctx {
-	const struct sk_evt *evt;   /* the event (syscall source), or NULL */
-	uint64_t evtnum;            /* evt.num: 1-based number in the stream */
-	const char *source;         /* "syscall", "k8s_audit", ... */
+	const struct sk_evt *evt; /* the event (syscall source), or NULL */
+	uint64_t evtnum;	  /* evt.num: 1-based number in the stream */
+	const char *source;	  /* "syscall", "k8s_audit", ... */
 	const char *hostname;
-	void *state;                /* the agent's state engine, opaque to the engine */
+	void *state;			      /* the agent's state engine, opaque to the engine */
 	const struct sk_state_ops *state_ops; /* NULL: state fields extract nothing */
 	/* Adds the (<f>/etc/passwd)-style parts to evt.arg/evt.args; may be NULL. */
 	const struct sk_render_resolver *resolver;
@@ -184,11 +186,11 @@ struct sk_eval_ctx {
 	 * such as the container events at the head of a capture).
 	 */
 	uint64_t first_ts;
-	uint64_t prev_ts;           /* ts of the previous event (evt.deltatime); 0 = none */
-	void *plugin_ctx;           /* the plugin host for plugin sources */
-	char *scratch;              /* per-thread buffer extractors may render into */
+	uint64_t prev_ts; /* ts of the previous event (evt.deltatime); 0 = none */
+	void *plugin_ctx; /* the plugin host for plugin sources */
+	char *scratch;	  /* per-thread buffer extractors may render into */
 	size_t scratch_cap;
-	size_t scratch_used;        /* reset per event by the engine */
+	size_t scratch_used; /* reset per event by the engine */
 };
 
 struct sk_field_class;
@@ -208,8 +210,8 @@ struct sk_field_ref {
 };
 
 struct sk_field_class {
-	const char *name;      /* "process" */
-	const char *source;    /* "syscall"; NULL = every source */
+	const char *name;   /* "process" */
+	const char *source; /* "syscall"; NULL = every source */
 	const char *desc;
 	const struct sk_field *fields;
 	unsigned nfields;
@@ -223,8 +225,8 @@ struct sk_field_class {
 	 * of values (0 = no value, which the filter treats as "does not exist"),
 	 * never more than cap.
 	 */
-	int (*extract)(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx, struct sk_value *vals,
-		       unsigned cap);
+	int (*extract)(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
+		       struct sk_value *vals, unsigned cap);
 };
 
 struct sk_field_registry;
@@ -235,7 +237,8 @@ void sk_field_registry_free(struct sk_field_registry *r);
 /* Add a class (borrowed: must outlive the registry). -EEXIST if a field name clashes. */
 int sk_field_registry_add(struct sk_field_registry *r, const struct sk_field_class *cls);
 
-/* Register every built-in class (evt, proc, thread, fd, fdlist, fs.path, user, group, container, k8s, syscall). */
+/* Register every built-in class (evt, proc, thread, fd, fdlist, fs.path, user, group, container,
+ * k8s, syscall). */
 int sk_field_registry_add_builtin(struct sk_field_registry *r);
 
 /*

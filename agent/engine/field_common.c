@@ -64,4 +64,3 @@ int sk_field_prepare_common(struct sk_field_ref *ref, char *err, size_t errlen)
 		 ref->field->name);
 	return -EINVAL;
 }
-

@@ -12,8 +12,8 @@
 #include "field.h"
 
 /* Declare one field of a class table: id, name, type, flags, description. */
-#define SK_F(id_, name_, type_, flags_, desc_) \
-	[id_] = { .name = name_, .type = type_, .flags = flags_, .id = id_, .desc = desc_ }
+#define SK_F(id_, name_, type_, flags_, desc_)                                                     \
+	[id_] = {.name = name_, .type = type_, .flags = flags_, .id = id_, .desc = desc_}
 
 #define SK_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -33,26 +33,26 @@ extern const struct sk_field_class sk_field_class_syscall;
 
 static inline int sk_val_u(struct sk_value *v, uint8_t type, uint64_t u)
 {
-	*v = (struct sk_value){ .type = type, .len = 8, .u = u };
+	*v = (struct sk_value){.type = type, .len = 8, .u = u};
 	return 1;
 }
 
 static inline int sk_val_i(struct sk_value *v, uint8_t type, int64_t i)
 {
-	*v = (struct sk_value){ .type = type, .len = 8, .i = i };
+	*v = (struct sk_value){.type = type, .len = 8, .i = i};
 	return 1;
 }
 
 static inline int sk_val_bool(struct sk_value *v, bool b)
 {
-	*v = (struct sk_value){ .type = PT_BOOL, .len = 4, .u = b ? 1 : 0 };
+	*v = (struct sk_value){.type = PT_BOOL, .len = 4, .u = b ? 1 : 0};
 	return 1;
 }
 
 /* A borrowed string of len bytes. */
 static inline int sk_val_strn(struct sk_value *v, const char *s, size_t len)
 {
-	*v = (struct sk_value){ .type = PT_CHARBUF, .len = (uint32_t)len, .s = s };
+	*v = (struct sk_value){.type = PT_CHARBUF, .len = (uint32_t)len, .s = s};
 	return 1;
 }
 

@@ -186,10 +186,10 @@ int sk_field_registry_add(struct sk_field_registry *r, const struct sk_field_cla
 		return rc;
 	for (unsigned i = 0; i < cls->nfields; i++) {
 		struct sk_field_slot s = {
-			.name = cls->fields[i].name,
-			.len = strlen(cls->fields[i].name),
-			.cls = cls,
-			.field = &cls->fields[i],
+		    .name = cls->fields[i].name,
+		    .len = strlen(cls->fields[i].name),
+		    .cls = cls,
+		    .field = &cls->fields[i],
 		};
 
 		s.hash = name_hash(s.name, s.len);
@@ -267,7 +267,7 @@ const struct sk_field_class *sk_field_registry_class_at(const struct sk_field_re
 
 /* Append to out like snprintf, keeping the needed length in *n. */
 static void emit(char *out, size_t cap, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void emit(char *out, size_t cap, size_t *n, const char *fmt, ...)
 {
@@ -326,8 +326,15 @@ static size_t render_net(const struct sk_value *v, char *out, size_t cap)
 static bool type_is_signed(uint8_t t)
 {
 	switch (t) {
-	case PT_INT8: case PT_INT16: case PT_INT32: case PT_INT64: case PT_ERRNO:
-	case PT_FD: case PT_PID: case PT_FD32: case PT_PID32:
+	case PT_INT8:
+	case PT_INT16:
+	case PT_INT32:
+	case PT_INT64:
+	case PT_ERRNO:
+	case PT_FD:
+	case PT_PID:
+	case PT_FD32:
+	case PT_PID32:
 		return true;
 	default:
 		return false;

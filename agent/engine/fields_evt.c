@@ -41,34 +41,34 @@ enum evt_all_id {
 };
 
 static const struct sk_field evt_all_fields[] = {
-	SK_F(EA_NUM, "evt.num", PT_UINT64, 0, "sequence number of the event in the stream"),
-	SK_F(EA_TIME, "evt.time", PT_CHARBUF, 0,
-	     "event time of day (local time) with nanoseconds, HH:MM:SS.nnnnnnnnn"),
-	SK_F(EA_TIME_S, "evt.time.s", PT_CHARBUF, 0, "event time of day (local time), HH:MM:SS"),
-	SK_F(EA_TIME_ISO8601, "evt.time.iso8601", PT_CHARBUF, 0,
-	     "event date and time in ISO 8601 form, UTC, with nanoseconds"),
-	SK_F(EA_DATETIME, "evt.datetime", PT_CHARBUF, 0,
-	     "event date and time (local time) with nanoseconds"),
-	SK_F(EA_DATETIME_S, "evt.datetime.s", PT_CHARBUF, 0,
-	     "event date and time (local time) without nanoseconds"),
-	SK_F(EA_RAWTIME, "evt.rawtime", PT_ABSTIME, 0, "event time in nanoseconds since the epoch"),
-	SK_F(EA_RAWTIME_S, "evt.rawtime.s", PT_ABSTIME, 0, "whole seconds of evt.rawtime"),
-	SK_F(EA_RAWTIME_NS, "evt.rawtime.ns", PT_ABSTIME, 0,
-	     "nanoseconds within the second of evt.rawtime"),
-	SK_F(EA_RELTIME, "evt.reltime", PT_RELTIME, 0,
-	     "nanoseconds elapsed since the first event of the stream"),
-	SK_F(EA_RELTIME_S, "evt.reltime.s", PT_RELTIME, 0, "whole seconds of evt.reltime"),
-	SK_F(EA_RELTIME_NS, "evt.reltime.ns", PT_RELTIME, 0,
-	     "nanoseconds within the second of evt.reltime"),
-	SK_F(EA_PLUGINNAME, "evt.pluginname", PT_CHARBUF, 0,
-	     "for plugin events: name of the loaded plugin that produced the event"),
-	SK_F(EA_PLUGININFO, "evt.plugininfo", PT_CHARBUF, 0,
-	     "for plugin events: one-line summary of the event written by its plugin"),
-	SK_F(EA_SOURCE, "evt.source", PT_CHARBUF, 0,
-	     "event source the event belongs to (syscall, k8s_audit, aws_cloudtrail...)"),
-	SK_F(EA_HOSTNAME, "evt.hostname", PT_CHARBUF, 0, "name of the host the event came from"),
-	SK_F(EA_ASYNCTYPE, "evt.asynctype", PT_CHARBUF, 0,
-	     "for asynchronous events: the name of the asynchronous event"),
+    SK_F(EA_NUM, "evt.num", PT_UINT64, 0, "sequence number of the event in the stream"),
+    SK_F(EA_TIME, "evt.time", PT_CHARBUF, 0,
+	 "event time of day (local time) with nanoseconds, HH:MM:SS.nnnnnnnnn"),
+    SK_F(EA_TIME_S, "evt.time.s", PT_CHARBUF, 0, "event time of day (local time), HH:MM:SS"),
+    SK_F(EA_TIME_ISO8601, "evt.time.iso8601", PT_CHARBUF, 0,
+	 "event date and time in ISO 8601 form, UTC, with nanoseconds"),
+    SK_F(EA_DATETIME, "evt.datetime", PT_CHARBUF, 0,
+	 "event date and time (local time) with nanoseconds"),
+    SK_F(EA_DATETIME_S, "evt.datetime.s", PT_CHARBUF, 0,
+	 "event date and time (local time) without nanoseconds"),
+    SK_F(EA_RAWTIME, "evt.rawtime", PT_ABSTIME, 0, "event time in nanoseconds since the epoch"),
+    SK_F(EA_RAWTIME_S, "evt.rawtime.s", PT_ABSTIME, 0, "whole seconds of evt.rawtime"),
+    SK_F(EA_RAWTIME_NS, "evt.rawtime.ns", PT_ABSTIME, 0,
+	 "nanoseconds within the second of evt.rawtime"),
+    SK_F(EA_RELTIME, "evt.reltime", PT_RELTIME, 0,
+	 "nanoseconds elapsed since the first event of the stream"),
+    SK_F(EA_RELTIME_S, "evt.reltime.s", PT_RELTIME, 0, "whole seconds of evt.reltime"),
+    SK_F(EA_RELTIME_NS, "evt.reltime.ns", PT_RELTIME, 0,
+	 "nanoseconds within the second of evt.reltime"),
+    SK_F(EA_PLUGINNAME, "evt.pluginname", PT_CHARBUF, 0,
+	 "for plugin events: name of the loaded plugin that produced the event"),
+    SK_F(EA_PLUGININFO, "evt.plugininfo", PT_CHARBUF, 0,
+	 "for plugin events: one-line summary of the event written by its plugin"),
+    SK_F(EA_SOURCE, "evt.source", PT_CHARBUF, 0,
+	 "event source the event belongs to (syscall, k8s_audit, aws_cloudtrail...)"),
+    SK_F(EA_HOSTNAME, "evt.hostname", PT_CHARBUF, 0, "name of the host the event came from"),
+    SK_F(EA_ASYNCTYPE, "evt.asynctype", PT_CHARBUF, 0,
+	 "for asynchronous events: the name of the asynchronous event"),
 };
 
 enum evt_id {
@@ -121,79 +121,79 @@ enum evt_id {
 #define DEPR SK_FIELD_DEPRECATED
 
 static const struct sk_field evt_fields[] = {
-	SK_F(E_LATENCY, "evt.latency", PT_RELTIME, DEPR,
-	     "nanoseconds between the enter event of a syscall and this exit event; 0 when unpaired"),
-	SK_F(E_LATENCY_S, "evt.latency.s", PT_RELTIME, DEPR, "whole seconds of evt.latency"),
-	SK_F(E_LATENCY_NS, "evt.latency.ns", PT_RELTIME, DEPR,
-	     "nanoseconds within the second of evt.latency"),
-	SK_F(E_LATENCY_HUMAN, "evt.latency.human", PT_CHARBUF, DEPR,
-	     "evt.latency with a unit, for people (e.g. 3.64ms)"),
-	SK_F(E_DELTATIME, "evt.deltatime", PT_RELTIME, 0,
-	     "nanoseconds since the previous event of the stream"),
-	SK_F(E_DELTATIME_S, "evt.deltatime.s", PT_RELTIME, 0, "whole seconds of evt.deltatime"),
-	SK_F(E_DELTATIME_NS, "evt.deltatime.ns", PT_RELTIME, 0,
-	     "nanoseconds within the second of evt.deltatime"),
-	SK_F(E_DIR, "evt.dir", PT_CHARBUF, DEPR, "'>' for an enter event, '<' for an exit event"),
-	SK_F(E_TYPE, "evt.type", PT_CHARBUF, 0, "name of the event, e.g. open or execve"),
-	SK_F(E_TYPE_IS, "evt.type.is", PT_UINT32, SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED,
-	     "1 when the event is of the type named after the field (evt.type.is.open), else 0"),
-	SK_F(E_CATEGORY, "evt.category", PT_CHARBUF, 0,
-	     "kind of activity of the event: file, net, memory, process, IPC..."),
-	SK_F(E_CPU, "evt.cpu", PT_INT16, 0, "CPU the event was recorded on"),
-	SK_F(E_ARGS, "evt.args", PT_CHARBUF, 0, "every parameter of the event as name=value text"),
-	SK_F(E_ARG, "evt.arg", PT_CHARBUF,
-	     SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_INDEX | SK_FIELD_ARG_KEY,
-	     "one parameter by name (evt.arg.fd) or position (evt.arg[0]), as text with fds, "
-	     "flags and errors spelled out"),
-	SK_F(E_RAWARG, "evt.rawarg", PT_DYN, SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_KEY,
-	     "one parameter by name (evt.rawarg.res) with its own type, not rendered"),
-	SK_F(E_INFO, "evt.info", PT_CHARBUF, 0,
-	     "like evt.args, but decoded further where the event allows it"),
-	SK_F(E_BUFFER, "evt.buffer", PT_BYTEBUF, 0,
-	     "the data buffer of I/O events such as read or sendto"),
-	SK_F(E_BUFLEN, "evt.buflen", PT_UINT64, 0,
-	     "bytes transferred by an I/O event such as read or sendto"),
-	SK_F(E_RES, "evt.res", PT_CHARBUF, 0,
-	     "outcome of the syscall: SUCCESS, or the error name such as ENOENT"),
-	SK_F(E_RAWRES, "evt.rawres", PT_INT64, 0, "return value of the syscall as a number"),
-	SK_F(E_FAILED, "evt.failed", PT_BOOL, 0, "true when the syscall returned an error"),
-	SK_F(E_IS_IO, "evt.is_io", PT_BOOL, 0, "true for events that read or write an fd"),
-	SK_F(E_IS_IO_READ, "evt.is_io_read", PT_BOOL, 0, "true for events that read from an fd"),
-	SK_F(E_IS_IO_WRITE, "evt.is_io_write", PT_BOOL, 0, "true for events that write to an fd"),
-	SK_F(E_IO_DIR, "evt.io_dir", PT_CHARBUF, 0,
-	     "read for events that read from an fd, write for those that write to one"),
-	SK_F(E_IS_WAIT, "evt.is_wait", PT_BOOL, 0,
-	     "true for events that put the thread to sleep (nanosleep, select, poll...)"),
-	SK_F(E_WAIT_LATENCY, "evt.wait_latency", PT_RELTIME, DEPR,
-	     "for waiting events: nanoseconds the thread waited"),
-	SK_F(E_IS_SYSLOG, "evt.is_syslog", PT_BOOL, 0, "true for writes to /dev/log"),
-	SK_F(E_COUNT, "evt.count", PT_UINT32, 0, "1 for every event (for counting)"),
-	SK_F(E_COUNT_ERROR, "evt.count.error", PT_UINT32, 0, "1 for every failed event"),
-	SK_F(E_COUNT_ERROR_FILE, "evt.count.error.file", PT_UINT32, 0,
-	     "1 for every failed file event"),
-	SK_F(E_COUNT_ERROR_NET, "evt.count.error.net", PT_UINT32, 0,
-	     "1 for every failed network event"),
-	SK_F(E_COUNT_ERROR_MEMORY, "evt.count.error.memory", PT_UINT32, 0,
-	     "1 for every failed memory event"),
-	SK_F(E_COUNT_ERROR_OTHER, "evt.count.error.other", PT_UINT32, 0,
-	     "1 for every failed event that is not a file, network or memory event"),
-	SK_F(E_COUNT_EXIT, "evt.count.exit", PT_UINT32, 0, "1 for every exit event"),
-	SK_F(E_AROUND, "evt.around", PT_UINT64, SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_INDEX,
-	     "filter only: evt.around[T]=D keeps events within D milliseconds of time T (ns)"),
-	SK_F(E_ABSPATH, "evt.abspath", PT_CHARBUF, 0,
-	     "absolute path built from a directory fd and a relative path (renameat, symlinkat...)"),
-	SK_F(E_ABSPATH_SRC, "evt.abspath.src", PT_CHARBUF, 0,
-	     "source absolute path of syscalls with two paths"),
-	SK_F(E_ABSPATH_DST, "evt.abspath.dst", PT_CHARBUF, 0,
-	     "destination absolute path of syscalls with two paths"),
-	SK_F(E_IS_OPEN_READ, "evt.is_open_read", PT_BOOL, 0,
-	     "true for open-family events that open the path for reading"),
-	SK_F(E_IS_OPEN_WRITE, "evt.is_open_write", PT_BOOL, 0,
-	     "true for open-family events that open the path for writing"),
-	SK_F(E_IS_OPEN_EXEC, "evt.is_open_exec", PT_BOOL, 0,
-	     "true for open-family or creat events that create a file with an execute bit"),
-	SK_F(E_IS_OPEN_CREATE, "evt.is_open_create", PT_BOOL, 0,
-	     "true for open-family events that create the file"),
+    SK_F(E_LATENCY, "evt.latency", PT_RELTIME, DEPR,
+	 "nanoseconds between the enter event of a syscall and this exit event; 0 when unpaired"),
+    SK_F(E_LATENCY_S, "evt.latency.s", PT_RELTIME, DEPR, "whole seconds of evt.latency"),
+    SK_F(E_LATENCY_NS, "evt.latency.ns", PT_RELTIME, DEPR,
+	 "nanoseconds within the second of evt.latency"),
+    SK_F(E_LATENCY_HUMAN, "evt.latency.human", PT_CHARBUF, DEPR,
+	 "evt.latency with a unit, for people (e.g. 3.64ms)"),
+    SK_F(E_DELTATIME, "evt.deltatime", PT_RELTIME, 0,
+	 "nanoseconds since the previous event of the stream"),
+    SK_F(E_DELTATIME_S, "evt.deltatime.s", PT_RELTIME, 0, "whole seconds of evt.deltatime"),
+    SK_F(E_DELTATIME_NS, "evt.deltatime.ns", PT_RELTIME, 0,
+	 "nanoseconds within the second of evt.deltatime"),
+    SK_F(E_DIR, "evt.dir", PT_CHARBUF, DEPR, "'>' for an enter event, '<' for an exit event"),
+    SK_F(E_TYPE, "evt.type", PT_CHARBUF, 0, "name of the event, e.g. open or execve"),
+    SK_F(E_TYPE_IS, "evt.type.is", PT_UINT32, SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED,
+	 "1 when the event is of the type named after the field (evt.type.is.open), else 0"),
+    SK_F(E_CATEGORY, "evt.category", PT_CHARBUF, 0,
+	 "kind of activity of the event: file, net, memory, process, IPC..."),
+    SK_F(E_CPU, "evt.cpu", PT_INT16, 0, "CPU the event was recorded on"),
+    SK_F(E_ARGS, "evt.args", PT_CHARBUF, 0, "every parameter of the event as name=value text"),
+    SK_F(E_ARG, "evt.arg", PT_CHARBUF,
+	 SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_INDEX | SK_FIELD_ARG_KEY,
+	 "one parameter by name (evt.arg.fd) or position (evt.arg[0]), as text with fds, "
+	 "flags and errors spelled out"),
+    SK_F(E_RAWARG, "evt.rawarg", PT_DYN,
+	 SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_KEY,
+	 "one parameter by name (evt.rawarg.res) with its own type, not rendered"),
+    SK_F(E_INFO, "evt.info", PT_CHARBUF, 0,
+	 "like evt.args, but decoded further where the event allows it"),
+    SK_F(E_BUFFER, "evt.buffer", PT_BYTEBUF, 0,
+	 "the data buffer of I/O events such as read or sendto"),
+    SK_F(E_BUFLEN, "evt.buflen", PT_UINT64, 0,
+	 "bytes transferred by an I/O event such as read or sendto"),
+    SK_F(E_RES, "evt.res", PT_CHARBUF, 0,
+	 "outcome of the syscall: SUCCESS, or the error name such as ENOENT"),
+    SK_F(E_RAWRES, "evt.rawres", PT_INT64, 0, "return value of the syscall as a number"),
+    SK_F(E_FAILED, "evt.failed", PT_BOOL, 0, "true when the syscall returned an error"),
+    SK_F(E_IS_IO, "evt.is_io", PT_BOOL, 0, "true for events that read or write an fd"),
+    SK_F(E_IS_IO_READ, "evt.is_io_read", PT_BOOL, 0, "true for events that read from an fd"),
+    SK_F(E_IS_IO_WRITE, "evt.is_io_write", PT_BOOL, 0, "true for events that write to an fd"),
+    SK_F(E_IO_DIR, "evt.io_dir", PT_CHARBUF, 0,
+	 "read for events that read from an fd, write for those that write to one"),
+    SK_F(E_IS_WAIT, "evt.is_wait", PT_BOOL, 0,
+	 "true for events that put the thread to sleep (nanosleep, select, poll...)"),
+    SK_F(E_WAIT_LATENCY, "evt.wait_latency", PT_RELTIME, DEPR,
+	 "for waiting events: nanoseconds the thread waited"),
+    SK_F(E_IS_SYSLOG, "evt.is_syslog", PT_BOOL, 0, "true for writes to /dev/log"),
+    SK_F(E_COUNT, "evt.count", PT_UINT32, 0, "1 for every event (for counting)"),
+    SK_F(E_COUNT_ERROR, "evt.count.error", PT_UINT32, 0, "1 for every failed event"),
+    SK_F(E_COUNT_ERROR_FILE, "evt.count.error.file", PT_UINT32, 0, "1 for every failed file event"),
+    SK_F(E_COUNT_ERROR_NET, "evt.count.error.net", PT_UINT32, 0,
+	 "1 for every failed network event"),
+    SK_F(E_COUNT_ERROR_MEMORY, "evt.count.error.memory", PT_UINT32, 0,
+	 "1 for every failed memory event"),
+    SK_F(E_COUNT_ERROR_OTHER, "evt.count.error.other", PT_UINT32, 0,
+	 "1 for every failed event that is not a file, network or memory event"),
+    SK_F(E_COUNT_EXIT, "evt.count.exit", PT_UINT32, 0, "1 for every exit event"),
+    SK_F(E_AROUND, "evt.around", PT_UINT64, SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_INDEX,
+	 "filter only: evt.around[T]=D keeps events within D milliseconds of time T (ns)"),
+    SK_F(E_ABSPATH, "evt.abspath", PT_CHARBUF, 0,
+	 "absolute path built from a directory fd and a relative path (renameat, symlinkat...)"),
+    SK_F(E_ABSPATH_SRC, "evt.abspath.src", PT_CHARBUF, 0,
+	 "source absolute path of syscalls with two paths"),
+    SK_F(E_ABSPATH_DST, "evt.abspath.dst", PT_CHARBUF, 0,
+	 "destination absolute path of syscalls with two paths"),
+    SK_F(E_IS_OPEN_READ, "evt.is_open_read", PT_BOOL, 0,
+	 "true for open-family events that open the path for reading"),
+    SK_F(E_IS_OPEN_WRITE, "evt.is_open_write", PT_BOOL, 0,
+	 "true for open-family events that open the path for writing"),
+    SK_F(E_IS_OPEN_EXEC, "evt.is_open_exec", PT_BOOL, 0,
+	 "true for open-family or creat events that create a file with an execute bit"),
+    SK_F(E_IS_OPEN_CREATE, "evt.is_open_create", PT_BOOL, 0,
+	 "true for open-family events that create the file"),
 };
 
 _Static_assert(SK_NELEM(evt_all_fields) == EA_COUNT_, "evt_all_fields covers every id");
@@ -271,25 +271,44 @@ static bool evt_res(const struct sk_evt *e, int64_t *res)
 static const char *category_name(unsigned cat)
 {
 	switch (cat) {
-	case SK_EC_OTHER: return "other";
-	case SK_EC_FILE: return "file";
-	case SK_EC_NET: return "net";
-	case SK_EC_IPC: return "IPC";
-	case SK_EC_MEMORY: return "memory";
-	case SK_EC_PROCESS: return "process";
-	case SK_EC_SLEEP: return "sleep";
-	case SK_EC_SYSTEM: return "system";
-	case SK_EC_SIGNAL: return "signal";
-	case SK_EC_USER: return "user";
-	case SK_EC_TIME: return "time";
-	case SK_EC_PROCESSING: return "processing";
-	case SK_EC_IO_READ: return "IO_read";
-	case SK_EC_IO_WRITE: return "IO_write";
-	case SK_EC_IO_OTHER: return "IO_other";
-	case SK_EC_WAIT: return "wait";
-	case SK_EC_SCHEDULER: return "scheduler";
-	case SK_EC_INTERNAL: return "internal";
-	default: return "unknown";
+	case SK_EC_OTHER:
+		return "other";
+	case SK_EC_FILE:
+		return "file";
+	case SK_EC_NET:
+		return "net";
+	case SK_EC_IPC:
+		return "IPC";
+	case SK_EC_MEMORY:
+		return "memory";
+	case SK_EC_PROCESS:
+		return "process";
+	case SK_EC_SLEEP:
+		return "sleep";
+	case SK_EC_SYSTEM:
+		return "system";
+	case SK_EC_SIGNAL:
+		return "signal";
+	case SK_EC_USER:
+		return "user";
+	case SK_EC_TIME:
+		return "time";
+	case SK_EC_PROCESSING:
+		return "processing";
+	case SK_EC_IO_READ:
+		return "IO_read";
+	case SK_EC_IO_WRITE:
+		return "IO_write";
+	case SK_EC_IO_OTHER:
+		return "IO_other";
+	case SK_EC_WAIT:
+		return "wait";
+	case SK_EC_SCHEDULER:
+		return "scheduler";
+	case SK_EC_INTERNAL:
+		return "internal";
+	default:
+		return "unknown";
 	}
 }
 
@@ -424,7 +443,7 @@ static int render_human(struct sk_eval_ctx *ctx, struct sk_value *v, uint64_t ns
 	static const struct {
 		uint64_t div;
 		const char *unit;
-	} units[] = { { 1000000000u, "s" }, { 1000000u, "ms" }, { 1000u, "us" } };
+	} units[] = {{1000000000u, "s"}, {1000000u, "ms"}, {1000u, "us"}};
 	char buf[48];
 	int n = snprintf(buf, sizeof(buf), "%" PRIu64 "ns", ns);
 
@@ -519,19 +538,19 @@ static int raw_param(const struct sk_evt *e, unsigned idx, struct sk_value *v)
 	case PT_FSRELPATH:
 		while (len > 0 && p[len - 1] == '\0')
 			len--;
-		*v = (struct sk_value){ .type = pi->type, .len = len, .s = (const char *)p };
+		*v = (struct sk_value){.type = pi->type, .len = len, .s = (const char *)p};
 		return 1;
 	case PT_IPV4ADDR:
 	case PT_IPV6ADDR:
 	case PT_IPADDR:
 		if (len != 4 && len != 16)
 			return 0;
-		*v = (struct sk_value){ .type = pi->type, .len = len, .b = p };
+		*v = (struct sk_value){.type = pi->type, .len = len, .b = p};
 		return 1;
 	case PT_DOUBLE:
 		if (len != 8)
 			return 0;
-		*v = (struct sk_value){ .type = PT_DOUBLE, .len = 8 };
+		*v = (struct sk_value){.type = PT_DOUBLE, .len = 8};
 		memcpy(&v->d, p, 8);
 		return 1;
 	case PT_BYTEBUF:
@@ -544,13 +563,13 @@ static int raw_param(const struct sk_evt *e, unsigned idx, struct sk_value *v)
 	case PT_IPV4NET:
 	case PT_IPV6NET:
 	case PT_IPNET:
-		*v = (struct sk_value){ .type = PT_BYTEBUF, .len = len, .b = p };
+		*v = (struct sk_value){.type = PT_BYTEBUF, .len = len, .b = p};
 		return 1;
 	default:
 		if (!param_int(e, idx, &i))
 			return 0;
 		/* Raw: decimal, whatever the parameter's print format. */
-		*v = (struct sk_value){ .type = pi->type, .len = 8, .i = i };
+		*v = (struct sk_value){.type = pi->type, .len = 8, .i = i};
 		return 1;
 	}
 }
@@ -650,8 +669,9 @@ static int extract_count_error(const struct sk_field_ref *ref, struct sk_eval_ct
 	if (is_io_category(cat)) {
 		const char *io = io_category(ctx);
 
-		cat = strcmp(io, "file") == 0 ? SK_EC_FILE :
-		      strcmp(io, "net") == 0  ? SK_EC_NET : SK_EC_OTHER;
+		cat = strcmp(io, "file") == 0  ? SK_EC_FILE
+		      : strcmp(io, "net") == 0 ? SK_EC_NET
+					       : SK_EC_OTHER;
 	}
 	switch (ref->field->id) {
 	case E_COUNT_ERROR_FILE:
@@ -785,8 +805,8 @@ static int extract_misc(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		idx = buffer_param(e);
 		if (idx < 0)
 			return 0;
-		*v = (struct sk_value){ .type = PT_BYTEBUF, .len = e->param_len[idx],
-					.b = e->param[idx] };
+		*v = (struct sk_value){
+		    .type = PT_BYTEBUF, .len = e->param_len[idx], .b = e->param[idx]};
 		return 1;
 	case E_FAILED:
 		return sk_val_bool(v, evt_failed(e));
@@ -845,31 +865,31 @@ static int extract_evt(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 }
 
 const struct sk_field_class sk_field_class_evt_all = {
-	.name = "evt",
-	.source = NULL,
-	.desc = "Fields of every event, whatever its source",
-	.fields = evt_all_fields,
-	.nfields = SK_NELEM(evt_all_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_all,
+    .name = "evt",
+    .source = NULL,
+    .desc = "Fields of every event, whatever its source",
+    .fields = evt_all_fields,
+    .nfields = SK_NELEM(evt_all_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_all,
 };
 
 const struct sk_field_class sk_field_class_evt = {
-	.name = "evt",
-	.source = "syscall",
-	.desc = "Fields of syscall events; evt.arg gives access to each parameter",
-	.fields = evt_fields,
-	.nfields = SK_NELEM(evt_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_evt,
+    .name = "evt",
+    .source = "syscall",
+    .desc = "Fields of syscall events; evt.arg gives access to each parameter",
+    .fields = evt_fields,
+    .nfields = SK_NELEM(evt_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_evt,
 };
 
 enum syscall_id { S_TYPE, S_COUNT_ };
 
 static const struct sk_field syscall_fields[] = {
-	SK_F(S_TYPE, "syscall.type", PT_CHARBUF, 0,
-	     "for syscall events, the syscall's name; no value for other events (scheduler, "
-	     "internal, plugin...)"),
+    SK_F(S_TYPE, "syscall.type", PT_CHARBUF, 0,
+	 "for syscall events, the syscall's name; no value for other events (scheduler, "
+	 "internal, plugin...)"),
 };
 
 _Static_assert(SK_NELEM(syscall_fields) == S_COUNT_, "syscall_fields covers every id");
@@ -883,11 +903,11 @@ static int extract_syscall(const struct sk_field_ref *ref, struct sk_eval_ctx *c
 }
 
 const struct sk_field_class sk_field_class_syscall = {
-	.name = "syscall",
-	.source = "syscall",
-	.desc = "The system call behind the event",
-	.fields = syscall_fields,
-	.nfields = SK_NELEM(syscall_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_syscall,
+    .name = "syscall",
+    .source = "syscall",
+    .desc = "The system call behind the event",
+    .fields = syscall_fields,
+    .nfields = SK_NELEM(syscall_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_syscall,
 };

@@ -20,104 +20,143 @@
 #define SK_AT_FDCWD (-100)
 
 enum fd_id {
-	F_NUM, F_TYPE, F_TYPECHAR, F_NAME, F_NAMERAW, F_DIRECTORY, F_FILENAME, F_IP, F_CIP, F_SIP,
-	F_LIP, F_RIP, F_PORT, F_CPORT, F_SPORT, F_LPORT, F_RPORT, F_L4PROTO, F_SOCKFAMILY,
-	F_IS_SERVER, F_UID, F_CONTAINERNAME, F_CONTAINERDIRECTORY, F_PROTO, F_CPROTO, F_SPROTO,
-	F_LPROTO, F_RPROTO, F_NET, F_CNET, F_SNET, F_LNET, F_RNET, F_CONNECTED, F_NAME_CHANGED,
-	F_CIP_NAME, F_SIP_NAME, F_LIP_NAME, F_RIP_NAME, F_DEV, F_DEV_MAJOR, F_DEV_MINOR, F_INO,
+	F_NUM,
+	F_TYPE,
+	F_TYPECHAR,
+	F_NAME,
+	F_NAMERAW,
+	F_DIRECTORY,
+	F_FILENAME,
+	F_IP,
+	F_CIP,
+	F_SIP,
+	F_LIP,
+	F_RIP,
+	F_PORT,
+	F_CPORT,
+	F_SPORT,
+	F_LPORT,
+	F_RPORT,
+	F_L4PROTO,
+	F_SOCKFAMILY,
+	F_IS_SERVER,
+	F_UID,
+	F_CONTAINERNAME,
+	F_CONTAINERDIRECTORY,
+	F_PROTO,
+	F_CPROTO,
+	F_SPROTO,
+	F_LPROTO,
+	F_RPROTO,
+	F_NET,
+	F_CNET,
+	F_SNET,
+	F_LNET,
+	F_RNET,
+	F_CONNECTED,
+	F_NAME_CHANGED,
+	F_CIP_NAME,
+	F_SIP_NAME,
+	F_LIP_NAME,
+	F_RIP_NAME,
+	F_DEV,
+	F_DEV_MAJOR,
+	F_DEV_MINOR,
+	F_INO,
 	F_COUNT_,
 };
 
 static const struct sk_field fd_fields[] = {
-	SK_F(F_NUM, "fd.num", PT_INT64, 0, "number of the fd"),
-	SK_F(F_TYPE, "fd.type", PT_CHARBUF, 0,
-	     "kind of fd: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, "
-	     "inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd, pidfd"),
-	SK_F(F_TYPECHAR, "fd.typechar", PT_CHARBUF, 0,
-	     "kind of fd as one letter: f file, d directory, 4/6 IP sockets, u unix, p pipe, "
-	     "e event, s signalfd, l eventpoll, i inotify, o unknown..."),
-	SK_F(F_NAME, "fd.name", PT_CHARBUF, 0,
-	     "full name of the fd: the absolute path of a file, the address tuple of a socket"),
-	SK_F(F_NAMERAW, "fd.nameraw", PT_CHARBUF, 0, "the fd's name as the syscall gave it"),
-	SK_F(F_DIRECTORY, "fd.directory", PT_CHARBUF, 0, "for files: the directory holding it"),
-	SK_F(F_FILENAME, "fd.filename", PT_CHARBUF, 0, "for files: the name without directory"),
-	SK_F(F_IP, "fd.ip", PT_IPADDR, SK_FIELD_LIST,
-	     "filters only: matches the client or the server address"),
-	SK_F(F_CIP, "fd.cip", PT_IPADDR, 0, "client address of the socket"),
-	SK_F(F_SIP, "fd.sip", PT_IPADDR, 0, "server address of the socket"),
-	SK_F(F_LIP, "fd.lip", PT_IPADDR, 0, "local address of the socket"),
-	SK_F(F_RIP, "fd.rip", PT_IPADDR, 0, "remote address of the socket"),
-	SK_F(F_PORT, "fd.port", PT_PORT, SK_FIELD_LIST,
-	     "filters only: matches the client or the server port"),
-	SK_F(F_CPORT, "fd.cport", PT_PORT, 0, "client TCP/UDP port"),
-	SK_F(F_SPORT, "fd.sport", PT_PORT, 0, "server TCP/UDP port"),
-	SK_F(F_LPORT, "fd.lport", PT_PORT, 0, "local TCP/UDP port"),
-	SK_F(F_RPORT, "fd.rport", PT_PORT, 0, "remote TCP/UDP port"),
-	SK_F(F_L4PROTO, "fd.l4proto", PT_CHARBUF, 0, "IP protocol of the socket: tcp, udp, icmp or raw"),
-	SK_F(F_SOCKFAMILY, "fd.sockfamily", PT_CHARBUF, 0, "socket family: ip or unix"),
-	SK_F(F_IS_SERVER, "fd.is_server", PT_BOOL, 0,
-	     "true when the thread holds the server end of the connection"),
-	SK_F(F_UID, "fd.uid", PT_CHARBUF, 0, "identifier of the fd: thread id then fd number"),
-	SK_F(F_CONTAINERNAME, "fd.containername", PT_CHARBUF, 0,
-	     "container id and fd name joined with ':'"),
-	SK_F(F_CONTAINERDIRECTORY, "fd.containerdirectory", PT_CHARBUF, 0,
-	     "container id and fd directory joined with ':'"),
-	SK_F(F_PROTO, "fd.proto", PT_PORT, SK_FIELD_LIST,
-	     "filters only: matches the client or the server protocol name"),
-	SK_F(F_CPROTO, "fd.cproto", PT_CHARBUF, 0, "service name of the client port"),
-	SK_F(F_SPROTO, "fd.sproto", PT_CHARBUF, 0, "service name of the server port"),
-	SK_F(F_LPROTO, "fd.lproto", PT_CHARBUF, 0, "service name of the local port"),
-	SK_F(F_RPROTO, "fd.rproto", PT_CHARBUF, 0, "service name of the remote port"),
-	SK_F(F_NET, "fd.net", PT_IPNET, SK_FIELD_LIST,
-	     "filters only: matches when the client or server address is in the network"),
-	SK_F(F_CNET, "fd.cnet", PT_IPNET, 0, "filters only: the client address is in the network"),
-	SK_F(F_SNET, "fd.snet", PT_IPNET, 0, "filters only: the server address is in the network"),
-	SK_F(F_LNET, "fd.lnet", PT_IPNET, 0, "filters only: the local address is in the network"),
-	SK_F(F_RNET, "fd.rnet", PT_IPNET, 0, "filters only: the remote address is in the network"),
-	SK_F(F_CONNECTED, "fd.connected", PT_BOOL, 0, "for TCP/UDP sockets: true once connected"),
-	SK_F(F_NAME_CHANGED, "fd.name_changed", PT_BOOL, 0,
-	     "true when this event changed the fd's name (e.g. a UDP socket's new peer)"),
-	SK_F(F_CIP_NAME, "fd.cip.name", PT_CHARBUF, 0, "domain name of the client address"),
-	SK_F(F_SIP_NAME, "fd.sip.name", PT_CHARBUF, 0, "domain name of the server address"),
-	SK_F(F_LIP_NAME, "fd.lip.name", PT_CHARBUF, 0, "domain name of the local address"),
-	SK_F(F_RIP_NAME, "fd.rip.name", PT_CHARBUF, 0, "domain name of the remote address"),
-	SK_F(F_DEV, "fd.dev", PT_INT32, 0, "device number of the file system holding the file"),
-	SK_F(F_DEV_MAJOR, "fd.dev.major", PT_INT32, 0, "major part of fd.dev"),
-	SK_F(F_DEV_MINOR, "fd.dev.minor", PT_INT32, 0, "minor part of fd.dev"),
-	SK_F(F_INO, "fd.ino", PT_UINT64, 0, "inode number of the file"),
+    SK_F(F_NUM, "fd.num", PT_INT64, 0, "number of the fd"),
+    SK_F(F_TYPE, "fd.type", PT_CHARBUF, 0,
+	 "kind of fd: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, "
+	 "inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd, pidfd"),
+    SK_F(F_TYPECHAR, "fd.typechar", PT_CHARBUF, 0,
+	 "kind of fd as one letter: f file, d directory, 4/6 IP sockets, u unix, p pipe, "
+	 "e event, s signalfd, l eventpoll, i inotify, o unknown..."),
+    SK_F(F_NAME, "fd.name", PT_CHARBUF, 0,
+	 "full name of the fd: the absolute path of a file, the address tuple of a socket"),
+    SK_F(F_NAMERAW, "fd.nameraw", PT_CHARBUF, 0, "the fd's name as the syscall gave it"),
+    SK_F(F_DIRECTORY, "fd.directory", PT_CHARBUF, 0, "for files: the directory holding it"),
+    SK_F(F_FILENAME, "fd.filename", PT_CHARBUF, 0, "for files: the name without directory"),
+    SK_F(F_IP, "fd.ip", PT_IPADDR, SK_FIELD_LIST,
+	 "filters only: matches the client or the server address"),
+    SK_F(F_CIP, "fd.cip", PT_IPADDR, 0, "client address of the socket"),
+    SK_F(F_SIP, "fd.sip", PT_IPADDR, 0, "server address of the socket"),
+    SK_F(F_LIP, "fd.lip", PT_IPADDR, 0, "local address of the socket"),
+    SK_F(F_RIP, "fd.rip", PT_IPADDR, 0, "remote address of the socket"),
+    SK_F(F_PORT, "fd.port", PT_PORT, SK_FIELD_LIST,
+	 "filters only: matches the client or the server port"),
+    SK_F(F_CPORT, "fd.cport", PT_PORT, 0, "client TCP/UDP port"),
+    SK_F(F_SPORT, "fd.sport", PT_PORT, 0, "server TCP/UDP port"),
+    SK_F(F_LPORT, "fd.lport", PT_PORT, 0, "local TCP/UDP port"),
+    SK_F(F_RPORT, "fd.rport", PT_PORT, 0, "remote TCP/UDP port"),
+    SK_F(F_L4PROTO, "fd.l4proto", PT_CHARBUF, 0,
+	 "IP protocol of the socket: tcp, udp, icmp or raw"),
+    SK_F(F_SOCKFAMILY, "fd.sockfamily", PT_CHARBUF, 0, "socket family: ip or unix"),
+    SK_F(F_IS_SERVER, "fd.is_server", PT_BOOL, 0,
+	 "true when the thread holds the server end of the connection"),
+    SK_F(F_UID, "fd.uid", PT_CHARBUF, 0, "identifier of the fd: thread id then fd number"),
+    SK_F(F_CONTAINERNAME, "fd.containername", PT_CHARBUF, 0,
+	 "container id and fd name joined with ':'"),
+    SK_F(F_CONTAINERDIRECTORY, "fd.containerdirectory", PT_CHARBUF, 0,
+	 "container id and fd directory joined with ':'"),
+    SK_F(F_PROTO, "fd.proto", PT_PORT, SK_FIELD_LIST,
+	 "filters only: matches the client or the server protocol name"),
+    SK_F(F_CPROTO, "fd.cproto", PT_CHARBUF, 0, "service name of the client port"),
+    SK_F(F_SPROTO, "fd.sproto", PT_CHARBUF, 0, "service name of the server port"),
+    SK_F(F_LPROTO, "fd.lproto", PT_CHARBUF, 0, "service name of the local port"),
+    SK_F(F_RPROTO, "fd.rproto", PT_CHARBUF, 0, "service name of the remote port"),
+    SK_F(F_NET, "fd.net", PT_IPNET, SK_FIELD_LIST,
+	 "filters only: matches when the client or server address is in the network"),
+    SK_F(F_CNET, "fd.cnet", PT_IPNET, 0, "filters only: the client address is in the network"),
+    SK_F(F_SNET, "fd.snet", PT_IPNET, 0, "filters only: the server address is in the network"),
+    SK_F(F_LNET, "fd.lnet", PT_IPNET, 0, "filters only: the local address is in the network"),
+    SK_F(F_RNET, "fd.rnet", PT_IPNET, 0, "filters only: the remote address is in the network"),
+    SK_F(F_CONNECTED, "fd.connected", PT_BOOL, 0, "for TCP/UDP sockets: true once connected"),
+    SK_F(F_NAME_CHANGED, "fd.name_changed", PT_BOOL, 0,
+	 "true when this event changed the fd's name (e.g. a UDP socket's new peer)"),
+    SK_F(F_CIP_NAME, "fd.cip.name", PT_CHARBUF, 0, "domain name of the client address"),
+    SK_F(F_SIP_NAME, "fd.sip.name", PT_CHARBUF, 0, "domain name of the server address"),
+    SK_F(F_LIP_NAME, "fd.lip.name", PT_CHARBUF, 0, "domain name of the local address"),
+    SK_F(F_RIP_NAME, "fd.rip.name", PT_CHARBUF, 0, "domain name of the remote address"),
+    SK_F(F_DEV, "fd.dev", PT_INT32, 0, "device number of the file system holding the file"),
+    SK_F(F_DEV_MAJOR, "fd.dev.major", PT_INT32, 0, "major part of fd.dev"),
+    SK_F(F_DEV_MINOR, "fd.dev.minor", PT_INT32, 0, "minor part of fd.dev"),
+    SK_F(F_INO, "fd.ino", PT_UINT64, 0, "inode number of the file"),
 };
 
 enum fdlist_id { FL_NUMS, FL_NAMES, FL_CIPS, FL_SIPS, FL_CPORTS, FL_SPORTS, FL_COUNT_ };
 
 static const struct sk_field fdlist_fields[] = {
-	SK_F(FL_NUMS, "fdlist.nums", PT_CHARBUF, 0,
-	     "poll events: the fd numbers of the fds argument, comma-separated"),
-	SK_F(FL_NAMES, "fdlist.names", PT_CHARBUF, 0,
-	     "poll events: the fd names of the fds argument, comma-separated"),
-	SK_F(FL_CIPS, "fdlist.cips", PT_CHARBUF, 0,
-	     "poll events: client addresses of the fds argument, comma-separated"),
-	SK_F(FL_SIPS, "fdlist.sips", PT_CHARBUF, 0,
-	     "poll events: server addresses of the fds argument, comma-separated"),
-	SK_F(FL_CPORTS, "fdlist.cports", PT_CHARBUF, 0,
-	     "poll events: client ports of the TCP/UDP fds argument, comma-separated"),
-	SK_F(FL_SPORTS, "fdlist.sports", PT_CHARBUF, 0,
-	     "poll events: server ports of the TCP/UDP fds argument, comma-separated"),
+    SK_F(FL_NUMS, "fdlist.nums", PT_CHARBUF, 0,
+	 "poll events: the fd numbers of the fds argument, comma-separated"),
+    SK_F(FL_NAMES, "fdlist.names", PT_CHARBUF, 0,
+	 "poll events: the fd names of the fds argument, comma-separated"),
+    SK_F(FL_CIPS, "fdlist.cips", PT_CHARBUF, 0,
+	 "poll events: client addresses of the fds argument, comma-separated"),
+    SK_F(FL_SIPS, "fdlist.sips", PT_CHARBUF, 0,
+	 "poll events: server addresses of the fds argument, comma-separated"),
+    SK_F(FL_CPORTS, "fdlist.cports", PT_CHARBUF, 0,
+	 "poll events: client ports of the TCP/UDP fds argument, comma-separated"),
+    SK_F(FL_SPORTS, "fdlist.sports", PT_CHARBUF, 0,
+	 "poll events: server ports of the TCP/UDP fds argument, comma-separated"),
 };
 
 enum fspath_id { FP_NAME, FP_NAMERAW, FP_SOURCE, FP_SOURCERAW, FP_TARGET, FP_TARGETRAW, FP_COUNT_ };
 
 static const struct sk_field fspath_fields[] = {
-	SK_F(FP_NAME, "fs.path.name", PT_CHARBUF, 0,
-	     "absolute path of the file a file-system syscall (mkdir, unlink...) works on"),
-	SK_F(FP_NAMERAW, "fs.path.nameraw", PT_CHARBUF, 0, "that path as the syscall gave it"),
-	SK_F(FP_SOURCE, "fs.path.source", PT_CHARBUF, 0,
-	     "absolute source path of syscalls with two paths (rename, link, symlink...)"),
-	SK_F(FP_SOURCERAW, "fs.path.sourceraw", PT_CHARBUF, 0,
-	     "that source path as the syscall gave it"),
-	SK_F(FP_TARGET, "fs.path.target", PT_CHARBUF, 0,
-	     "absolute target path of syscalls with two paths"),
-	SK_F(FP_TARGETRAW, "fs.path.targetraw", PT_CHARBUF, 0,
-	     "that target path as the syscall gave it"),
+    SK_F(FP_NAME, "fs.path.name", PT_CHARBUF, 0,
+	 "absolute path of the file a file-system syscall (mkdir, unlink...) works on"),
+    SK_F(FP_NAMERAW, "fs.path.nameraw", PT_CHARBUF, 0, "that path as the syscall gave it"),
+    SK_F(FP_SOURCE, "fs.path.source", PT_CHARBUF, 0,
+	 "absolute source path of syscalls with two paths (rename, link, symlink...)"),
+    SK_F(FP_SOURCERAW, "fs.path.sourceraw", PT_CHARBUF, 0,
+	 "that source path as the syscall gave it"),
+    SK_F(FP_TARGET, "fs.path.target", PT_CHARBUF, 0,
+	 "absolute target path of syscalls with two paths"),
+    SK_F(FP_TARGETRAW, "fs.path.targetraw", PT_CHARBUF, 0,
+	 "that target path as the syscall gave it"),
 };
 
 _Static_assert(SK_NELEM(fd_fields) == F_COUNT_, "fd_fields covers every id");
@@ -128,17 +167,28 @@ static const struct {
 	const char *name;
 	char c;
 } fd_types[SK_FD_TYPE_MAX] = {
-	[SK_FD_UNKNOWN] = { "unknown", 'o' },     [SK_FD_FILE] = { "file", 'f' },
-	[SK_FD_DIRECTORY] = { "directory", 'd' }, [SK_FD_IPV4_SOCK] = { "ipv4", '4' },
-	[SK_FD_IPV6_SOCK] = { "ipv6", '6' },      [SK_FD_IPV4_SERVSOCK] = { "ipv4", '4' },
-	[SK_FD_IPV6_SERVSOCK] = { "ipv6", '6' },  [SK_FD_FIFO] = { "pipe", 'p' },
-	[SK_FD_UNIX_SOCK] = { "unix", 'u' },      [SK_FD_EVENT] = { "event", 'e' },
-	[SK_FD_UNSUPPORTED] = { "unknown", 'o' }, [SK_FD_SIGNALFD] = { "signalfd", 's' },
-	[SK_FD_EVENTPOLL] = { "eventpoll", 'l' }, [SK_FD_INOTIFY] = { "inotify", 'i' },
-	[SK_FD_TIMERFD] = { "timerfd", 't' },     [SK_FD_NETLINK] = { "netlink", 'n' },
-	[SK_FD_FILE_V2] = { "file", 'f' },        [SK_FD_BPF] = { "bpf", 'b' },
-	[SK_FD_USERFAULTFD] = { "userfaultfd", 'u' }, [SK_FD_IOURING] = { "io_uring", 'r' },
-	[SK_FD_MEMFD] = { "memfd", 'm' },         [SK_FD_PIDFD] = { "pidfd", 'P' },
+    [SK_FD_UNKNOWN] = {"unknown", 'o'},
+    [SK_FD_FILE] = {"file", 'f'},
+    [SK_FD_DIRECTORY] = {"directory", 'd'},
+    [SK_FD_IPV4_SOCK] = {"ipv4", '4'},
+    [SK_FD_IPV6_SOCK] = {"ipv6", '6'},
+    [SK_FD_IPV4_SERVSOCK] = {"ipv4", '4'},
+    [SK_FD_IPV6_SERVSOCK] = {"ipv6", '6'},
+    [SK_FD_FIFO] = {"pipe", 'p'},
+    [SK_FD_UNIX_SOCK] = {"unix", 'u'},
+    [SK_FD_EVENT] = {"event", 'e'},
+    [SK_FD_UNSUPPORTED] = {"unknown", 'o'},
+    [SK_FD_SIGNALFD] = {"signalfd", 's'},
+    [SK_FD_EVENTPOLL] = {"eventpoll", 'l'},
+    [SK_FD_INOTIFY] = {"inotify", 'i'},
+    [SK_FD_TIMERFD] = {"timerfd", 't'},
+    [SK_FD_NETLINK] = {"netlink", 'n'},
+    [SK_FD_FILE_V2] = {"file", 'f'},
+    [SK_FD_BPF] = {"bpf", 'b'},
+    [SK_FD_USERFAULTFD] = {"userfaultfd", 'u'},
+    [SK_FD_IOURING] = {"io_uring", 'r'},
+    [SK_FD_MEMFD] = {"memfd", 'm'},
+    [SK_FD_PIDFD] = {"pidfd", 'P'},
 };
 
 static bool fd_is_ip(const struct sk_fd_view *f)
@@ -162,8 +212,8 @@ static int addr_value(const struct sk_fd_view *f, bool client, struct sk_value *
 {
 	if (!fd_is_ip(f))
 		return 0;
-	*v = (struct sk_value){ .type = PT_IPADDR, .len = addr_len(f),
-				.b = client ? f->sip : f->dip };
+	*v =
+	    (struct sk_value){.type = PT_IPADDR, .len = addr_len(f), .b = client ? f->sip : f->dip};
 	return 1;
 }
 
@@ -190,7 +240,8 @@ static int proto_name(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, bool 
 	if (!fd_is_ip(f) || (f->l4proto != 6 && f->l4proto != 17))
 		return 0;
 	if (getservbyport_r(htons(port), f->l4proto == 6 ? "tcp" : "udp", &se, buf, sizeof(buf),
-			    &res) != 0 || !res)
+			    &res) != 0 ||
+	    !res)
 		return 0;
 	return sk_val_scratch(ctx, v, res->s_name, strlen(res->s_name));
 }
@@ -227,7 +278,8 @@ static int fd_directory(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, boo
 		return sk_val_strn(v, n, len);
 	if (!sk_state_thread(ctx, &t))
 		return 0;
-	w = snprintf(buf, sizeof(buf), "%s:%.*s", t.container_id ? t.container_id : "", (int)len, n);
+	w = snprintf(buf, sizeof(buf), "%s:%.*s", t.container_id ? t.container_id : "", (int)len,
+		     n);
 	return sk_val_scratch(ctx, v, buf, (size_t)w < sizeof(buf) ? (size_t)w : sizeof(buf) - 1);
 }
 
@@ -263,10 +315,15 @@ static const char *l4proto_name(const struct sk_fd_view *f)
 	if (!fd_is_ip(f))
 		return NULL;
 	switch (f->l4proto) {
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 1: case 58: return "icmp";
-	default: return "raw";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 1:
+	case 58:
+		return "icmp";
+	default:
+		return "raw";
 	}
 }
 
@@ -290,22 +347,42 @@ static int extract_fd_net(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 
 		return n + (cap > (unsigned)n ? proto_name(ctx, f, false, &vals[n]) : 0);
 	}
-	case F_CIP: case F_CNET: return addr_value(f, true, vals);
-	case F_SIP: case F_SNET: return addr_value(f, false, vals);
-	case F_LIP: case F_LNET: return addr_value(f, lc, vals);
-	case F_RIP: case F_RNET: return addr_value(f, !lc, vals);
-	case F_CPORT: return port_value(f, true, vals);
-	case F_SPORT: return port_value(f, false, vals);
-	case F_LPORT: return port_value(f, lc, vals);
-	case F_RPORT: return port_value(f, !lc, vals);
-	case F_CPROTO: return proto_name(ctx, f, true, vals);
-	case F_SPROTO: return proto_name(ctx, f, false, vals);
-	case F_LPROTO: return proto_name(ctx, f, lc, vals);
-	case F_RPROTO: return proto_name(ctx, f, !lc, vals);
-	case F_CIP_NAME: return ip_name(ctx, f, true, vals);
-	case F_SIP_NAME: return ip_name(ctx, f, false, vals);
-	case F_LIP_NAME: return ip_name(ctx, f, lc, vals);
-	default: return ip_name(ctx, f, !lc, vals); /* F_RIP_NAME */
+	case F_CIP:
+	case F_CNET:
+		return addr_value(f, true, vals);
+	case F_SIP:
+	case F_SNET:
+		return addr_value(f, false, vals);
+	case F_LIP:
+	case F_LNET:
+		return addr_value(f, lc, vals);
+	case F_RIP:
+	case F_RNET:
+		return addr_value(f, !lc, vals);
+	case F_CPORT:
+		return port_value(f, true, vals);
+	case F_SPORT:
+		return port_value(f, false, vals);
+	case F_LPORT:
+		return port_value(f, lc, vals);
+	case F_RPORT:
+		return port_value(f, !lc, vals);
+	case F_CPROTO:
+		return proto_name(ctx, f, true, vals);
+	case F_SPROTO:
+		return proto_name(ctx, f, false, vals);
+	case F_LPROTO:
+		return proto_name(ctx, f, lc, vals);
+	case F_RPROTO:
+		return proto_name(ctx, f, !lc, vals);
+	case F_CIP_NAME:
+		return ip_name(ctx, f, true, vals);
+	case F_SIP_NAME:
+		return ip_name(ctx, f, false, vals);
+	case F_LIP_NAME:
+		return ip_name(ctx, f, lc, vals);
+	default:
+		return ip_name(ctx, f, !lc, vals); /* F_RIP_NAME */
 	}
 }
 
@@ -322,35 +399,52 @@ static int extract_fd(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	if (!ctx->state_ops->event_fd(ctx->state, ctx->evt, &f))
 		return 0;
 	switch (id) {
-	case F_NUM: return sk_val_i(v, PT_INT64, f.fd);
+	case F_NUM:
+		return sk_val_i(v, PT_INT64, f.fd);
 	case F_TYPE:
-		return sk_val_str(v, f.type < SK_FD_TYPE_MAX && fd_types[f.type].name ?
-					     fd_types[f.type].name : "unknown");
+		return sk_val_str(v, f.type < SK_FD_TYPE_MAX && fd_types[f.type].name
+					 ? fd_types[f.type].name
+					 : "unknown");
 	case F_TYPECHAR: {
 		char c = f.type < SK_FD_TYPE_MAX && fd_types[f.type].c ? fd_types[f.type].c : 'o';
 
 		return sk_val_scratch(ctx, v, &c, 1);
 	}
-	case F_NAME: return sk_val_str(v, f.name);
-	case F_NAMERAW: return sk_val_str(v, f.nameraw ? f.nameraw : f.name);
-	case F_DIRECTORY: return fd_directory(ctx, &f, false, v);
-	case F_CONTAINERDIRECTORY: return fd_directory(ctx, &f, true, v);
-	case F_FILENAME: return fd_filename(&f, v);
+	case F_NAME:
+		return sk_val_str(v, f.name);
+	case F_NAMERAW:
+		return sk_val_str(v, f.nameraw ? f.nameraw : f.name);
+	case F_DIRECTORY:
+		return fd_directory(ctx, &f, false, v);
+	case F_CONTAINERDIRECTORY:
+		return fd_directory(ctx, &f, true, v);
+	case F_FILENAME:
+		return fd_filename(&f, v);
 	case F_UID:
 	case F_CONTAINERNAME:
 		return fd_text(ctx, id, &f, v);
-	case F_L4PROTO: return sk_val_str(v, l4proto_name(&f));
+	case F_L4PROTO:
+		return sk_val_str(v, l4proto_name(&f));
 	case F_SOCKFAMILY:
-		return fd_is_ip(&f) ? sk_val_str(v, "ip") :
-		       f.type == SK_FD_UNIX_SOCK ? sk_val_str(v, "unix") : 0;
-	case F_IS_SERVER: return sk_val_bool(v, f.is_server);
-	case F_CONNECTED: return sk_val_bool(v, f.connected);
-	case F_NAME_CHANGED: return sk_val_bool(v, f.name_changed);
-	case F_DEV: return sk_val_i(v, PT_INT32, (int32_t)f.dev);
-	case F_DEV_MAJOR: return sk_val_i(v, PT_INT32, (int32_t)(f.dev >> 20));
-	case F_DEV_MINOR: return sk_val_i(v, PT_INT32, (int32_t)(f.dev & 0xfffffu));
-	case F_INO: return sk_val_u(v, PT_UINT64, f.ino);
-	default: return extract_fd_net(ctx, id, &f, vals, cap);
+		return fd_is_ip(&f)		   ? sk_val_str(v, "ip")
+		       : f.type == SK_FD_UNIX_SOCK ? sk_val_str(v, "unix")
+						   : 0;
+	case F_IS_SERVER:
+		return sk_val_bool(v, f.is_server);
+	case F_CONNECTED:
+		return sk_val_bool(v, f.connected);
+	case F_NAME_CHANGED:
+		return sk_val_bool(v, f.name_changed);
+	case F_DEV:
+		return sk_val_i(v, PT_INT32, (int32_t)f.dev);
+	case F_DEV_MAJOR:
+		return sk_val_i(v, PT_INT32, (int32_t)(f.dev >> 20));
+	case F_DEV_MINOR:
+		return sk_val_i(v, PT_INT32, (int32_t)(f.dev & 0xfffffu));
+	case F_INO:
+		return sk_val_u(v, PT_UINT64, f.ino);
+	default:
+		return extract_fd_net(ctx, id, &f, vals, cap);
 	}
 }
 
@@ -372,9 +466,8 @@ static bool fdlist_entry(struct sk_eval_ctx *ctx, unsigned id, int64_t fd, char 
 		return f.name && snprintf(out, cap, "%s", f.name) > 0;
 	case FL_CIPS:
 	case FL_SIPS:
-		if (!fd_is_ip(&f) ||
-		    !inet_ntop(f.family == SK_AF_INET6 ? AF_INET6 : AF_INET,
-			       id == FL_CIPS ? f.sip : f.dip, addr, sizeof(addr)))
+		if (!fd_is_ip(&f) || !inet_ntop(f.family == SK_AF_INET6 ? AF_INET6 : AF_INET,
+						id == FL_CIPS ? f.sip : f.dip, addr, sizeof(addr)))
 			return false;
 		return snprintf(out, cap, "%s", addr) > 0;
 	default:
@@ -419,21 +512,21 @@ static int extract_fdlist(const struct sk_field_ref *ref, struct sk_eval_ctx *ct
 
 /* Which parameters fs.path.* read, by event name. */
 static const struct {
-	const char *event, *path, *dirfd;          /* fs.path.name */
+	const char *event, *path, *dirfd;	     /* fs.path.name */
 	const char *src, *srcdirfd, *dst, *dstdirfd; /* fs.path.source / target */
 } fspath_events[] = {
-	{ "mkdir", "path", NULL, NULL, NULL, NULL, NULL },
-	{ "mkdirat", "path", "dirfd", NULL, NULL, NULL, NULL },
-	{ "rmdir", "path", NULL, NULL, NULL, NULL, NULL },
-	{ "unlink", "path", NULL, NULL, NULL, NULL, NULL },
-	{ "unlinkat", "name", "dirfd", NULL, NULL, NULL, NULL },
-	{ "rename", NULL, NULL, "oldpath", NULL, "newpath", NULL },
-	{ "renameat", NULL, NULL, "oldpath", "olddirfd", "newpath", "newdirfd" },
-	{ "renameat2", NULL, NULL, "oldpath", "olddirfd", "newpath", "newdirfd" },
-	{ "link", NULL, NULL, "oldpath", NULL, "newpath", NULL },
-	{ "linkat", NULL, NULL, "oldpath", "olddir", "newpath", "newdir" },
-	{ "symlink", NULL, NULL, "target", NULL, "linkpath", NULL },
-	{ "symlinkat", NULL, NULL, "target", NULL, "linkpath", "linkdirfd" },
+    {"mkdir", "path", NULL, NULL, NULL, NULL, NULL},
+    {"mkdirat", "path", "dirfd", NULL, NULL, NULL, NULL},
+    {"rmdir", "path", NULL, NULL, NULL, NULL, NULL},
+    {"unlink", "path", NULL, NULL, NULL, NULL, NULL},
+    {"unlinkat", "name", "dirfd", NULL, NULL, NULL, NULL},
+    {"rename", NULL, NULL, "oldpath", NULL, "newpath", NULL},
+    {"renameat", NULL, NULL, "oldpath", "olddirfd", "newpath", "newdirfd"},
+    {"renameat2", NULL, NULL, "oldpath", "olddirfd", "newpath", "newdirfd"},
+    {"link", NULL, NULL, "oldpath", NULL, "newpath", NULL},
+    {"linkat", NULL, NULL, "oldpath", "olddir", "newpath", "newdir"},
+    {"symlink", NULL, NULL, "target", NULL, "linkpath", NULL},
+    {"symlinkat", NULL, NULL, "target", NULL, "linkpath", "linkdirfd"},
 };
 
 /* The directory a relative path is taken from: the cwd or the dirfd's path, with '/'. */
@@ -498,46 +591,48 @@ static int extract_fspath(const struct sk_field_ref *ref, struct sk_eval_ctx *ct
 		if (strcmp(fspath_events[i].event, ctx->evt->info->name) != 0)
 			continue;
 		if (id <= FP_NAMERAW)
-			return fspath_events[i].path ?
-				       fspath_value(ctx, fspath_events[i].path,
-						    fspath_events[i].dirfd, raw, vals) : 0;
+			return fspath_events[i].path
+				   ? fspath_value(ctx, fspath_events[i].path,
+						  fspath_events[i].dirfd, raw, vals)
+				   : 0;
 		if (id <= FP_SOURCERAW)
-			return fspath_events[i].src ?
-				       fspath_value(ctx, fspath_events[i].src,
-						    fspath_events[i].srcdirfd, raw, vals) : 0;
-		return fspath_events[i].dst ?
-			       fspath_value(ctx, fspath_events[i].dst, fspath_events[i].dstdirfd,
-					    raw, vals) : 0;
+			return fspath_events[i].src
+				   ? fspath_value(ctx, fspath_events[i].src,
+						  fspath_events[i].srcdirfd, raw, vals)
+				   : 0;
+		return fspath_events[i].dst ? fspath_value(ctx, fspath_events[i].dst,
+							   fspath_events[i].dstdirfd, raw, vals)
+					    : 0;
 	}
 	return 0;
 }
 
 const struct sk_field_class sk_field_class_fd = {
-	.name = "fd",
-	.source = "syscall",
-	.desc = "The fd the event works on: file, socket, pipe...",
-	.fields = fd_fields,
-	.nfields = SK_NELEM(fd_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_fd,
+    .name = "fd",
+    .source = "syscall",
+    .desc = "The fd the event works on: file, socket, pipe...",
+    .fields = fd_fields,
+    .nfields = SK_NELEM(fd_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_fd,
 };
 
 const struct sk_field_class sk_field_class_fdlist = {
-	.name = "fdlist",
-	.source = "syscall",
-	.desc = "The fds of poll-style events",
-	.fields = fdlist_fields,
-	.nfields = SK_NELEM(fdlist_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_fdlist,
+    .name = "fdlist",
+    .source = "syscall",
+    .desc = "The fds of poll-style events",
+    .fields = fdlist_fields,
+    .nfields = SK_NELEM(fdlist_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_fdlist,
 };
 
 const struct sk_field_class sk_field_class_fspath = {
-	.name = "fs.path",
-	.source = "syscall",
-	.desc = "Paths of file-system syscalls such as mkdir, unlink, rename and symlink",
-	.fields = fspath_fields,
-	.nfields = SK_NELEM(fspath_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_fspath,
+    .name = "fs.path",
+    .source = "syscall",
+    .desc = "Paths of file-system syscalls such as mkdir, unlink, rename and symlink",
+    .fields = fspath_fields,
+    .nfields = SK_NELEM(fspath_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_fspath,
 };

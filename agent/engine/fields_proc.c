@@ -17,137 +17,192 @@
 #define SK_PROC_TEXT_MAX 8192u
 
 enum proc_id {
-	P_PID, P_EXE, P_NAME, P_ARGS, P_ENV, P_CMDLINE, P_EXELINE, P_CWD, P_NTHREADS, P_NCHILDS,
-	P_PPID, P_PNAME, P_PCMDLINE, P_PEXE, P_PEXEPATH, P_PVPID, P_APID, P_ANAME, P_AEXE,
-	P_AEXEPATH, P_LOGINSHELLID, P_DURATION, P_FDOPENCOUNT, P_FDLIMIT, P_FDUSAGE, P_VMSIZE,
-	P_VMRSS, P_VMSWAP, P_VPID, P_SID, P_SNAME, P_TTY, P_EXEPATH, P_VPGID, P_PGID,
-	P_IS_CONTAINER_HEALTHCHECK, P_IS_CONTAINER_LIVENESS_PROBE, P_IS_CONTAINER_READINESS_PROBE,
-	P_IS_EXE_WRITABLE, P_IS_EXE_UPPER_LAYER, P_IS_EXE_LOWER_LAYER, P_IS_EXE_FROM_MEMFD,
-	P_EXE_INO, P_EXE_INO_CTIME, P_EXE_INO_MTIME, P_EXE_INO_CTIME_DURATION_PROC_START,
-	P_EXE_INO_CTIME_DURATION_PIDNS_START, P_PIDNS_INIT_START_TS, P_IS_VPGID_LEADER,
-	P_IS_SID_LEADER, P_CMDNARGS, P_CMDLENARGS,
+	P_PID,
+	P_EXE,
+	P_NAME,
+	P_ARGS,
+	P_ENV,
+	P_CMDLINE,
+	P_EXELINE,
+	P_CWD,
+	P_NTHREADS,
+	P_NCHILDS,
+	P_PPID,
+	P_PNAME,
+	P_PCMDLINE,
+	P_PEXE,
+	P_PEXEPATH,
+	P_PVPID,
+	P_APID,
+	P_ANAME,
+	P_AEXE,
+	P_AEXEPATH,
+	P_LOGINSHELLID,
+	P_DURATION,
+	P_FDOPENCOUNT,
+	P_FDLIMIT,
+	P_FDUSAGE,
+	P_VMSIZE,
+	P_VMRSS,
+	P_VMSWAP,
+	P_VPID,
+	P_SID,
+	P_SNAME,
+	P_TTY,
+	P_EXEPATH,
+	P_VPGID,
+	P_PGID,
+	P_IS_CONTAINER_HEALTHCHECK,
+	P_IS_CONTAINER_LIVENESS_PROBE,
+	P_IS_CONTAINER_READINESS_PROBE,
+	P_IS_EXE_WRITABLE,
+	P_IS_EXE_UPPER_LAYER,
+	P_IS_EXE_LOWER_LAYER,
+	P_IS_EXE_FROM_MEMFD,
+	P_EXE_INO,
+	P_EXE_INO_CTIME,
+	P_EXE_INO_MTIME,
+	P_EXE_INO_CTIME_DURATION_PROC_START,
+	P_EXE_INO_CTIME_DURATION_PIDNS_START,
+	P_PIDNS_INIT_START_TS,
+	P_IS_VPGID_LEADER,
+	P_IS_SID_LEADER,
+	P_CMDNARGS,
+	P_CMDLENARGS,
 	P_COUNT_,
 };
 
 #define IDX (SK_FIELD_ARG_ALLOWED | SK_FIELD_ARG_INDEX)
 
 static const struct sk_field proc_fields[] = {
-	SK_F(P_PID, "proc.pid", PT_INT64, 0, "process id of the thread that made the event"),
-	SK_F(P_EXE, "proc.exe", PT_CHARBUF, 0,
-	     "first command-line argument (argv[0]), usually the program as invoked"),
-	SK_F(P_NAME, "proc.name", PT_CHARBUF, 0, "program name without its directory (comm)"),
-	SK_F(P_ARGS, "proc.args", PT_CHARBUF, 0,
-	     "command-line arguments after the program, joined with spaces"),
-	SK_F(P_ENV, "proc.env", PT_CHARBUF, SK_FIELD_ARG_ALLOWED | SK_FIELD_ARG_KEY,
-	     "environment of the process; proc.env[NAME] gives one variable's value"),
-	SK_F(P_CMDLINE, "proc.cmdline", PT_CHARBUF, 0, "proc.name followed by proc.args"),
-	SK_F(P_EXELINE, "proc.exeline", PT_CHARBUF, 0, "proc.exe followed by proc.args"),
-	SK_F(P_CWD, "proc.cwd", PT_CHARBUF, 0, "working directory of the process"),
-	SK_F(P_NTHREADS, "proc.nthreads", PT_UINT32, 0, "threads of the process, main one included"),
-	SK_F(P_NCHILDS, "proc.nchilds", PT_UINT32, 0, "threads of the process besides the main one"),
-	SK_F(P_PPID, "proc.ppid", PT_INT64, 0, "process id of the parent"),
-	SK_F(P_PNAME, "proc.pname", PT_CHARBUF, 0, "proc.name of the parent"),
-	SK_F(P_PCMDLINE, "proc.pcmdline", PT_CHARBUF, 0, "proc.cmdline of the parent"),
-	SK_F(P_PEXE, "proc.pexe", PT_CHARBUF, 0, "proc.exe of the parent"),
-	SK_F(P_PEXEPATH, "proc.pexepath", PT_CHARBUF, 0, "proc.exepath of the parent"),
-	SK_F(P_PVPID, "proc.pvpid", PT_INT64, 0, "proc.vpid of the parent"),
-	SK_F(P_APID, "proc.apid", PT_INT64, IDX,
-	     "pid of an ancestor: [1] parent, [2] grandparent...; without index (filters "
-	     "only) any ancestor matches"),
-	SK_F(P_ANAME, "proc.aname", PT_CHARBUF, IDX,
-	     "proc.name of an ancestor: [0] self, [1] parent...; without index any ancestor"),
-	SK_F(P_AEXE, "proc.aexe", PT_CHARBUF, IDX,
-	     "proc.exe of an ancestor, indexed like proc.aname"),
-	SK_F(P_AEXEPATH, "proc.aexepath", PT_CHARBUF, IDX,
-	     "proc.exepath of an ancestor, indexed like proc.aname"),
-	SK_F(P_LOGINSHELLID, "proc.loginshellid", PT_INT64, 0,
-	     "pid of the eldest shell among the ancestors, which tells user sessions apart"),
-	SK_F(P_DURATION, "proc.duration", PT_RELTIME, 0, "nanoseconds since the process started"),
-	SK_F(P_FDOPENCOUNT, "proc.fdopencount", PT_UINT64, 0, "fds the process has open"),
-	SK_F(P_FDLIMIT, "proc.fdlimit", PT_INT64, 0, "most fds the process may open"),
-	SK_F(P_FDUSAGE, "proc.fdusage", PT_DOUBLE, 0, "open fds divided by the fd limit"),
-	SK_F(P_VMSIZE, "proc.vmsize", PT_UINT64, 0, "virtual memory of the process, in kB"),
-	SK_F(P_VMRSS, "proc.vmrss", PT_UINT64, 0, "resident (not swapped) memory, in kB"),
-	SK_F(P_VMSWAP, "proc.vmswap", PT_UINT64, 0, "swapped-out memory, in kB"),
-	SK_F(P_VPID, "proc.vpid", PT_INT64, 0, "process id inside its own pid namespace"),
-	SK_F(P_SID, "proc.sid", PT_INT64, 0, "session id of the process"),
-	SK_F(P_SNAME, "proc.sname", PT_CHARBUF, 0,
-	     "proc.name of the session leader (or of the eldest ancestor in the same session)"),
-	SK_F(P_TTY, "proc.tty", PT_INT32, 0, "controlling terminal; 0 when there is none"),
-	SK_F(P_EXEPATH, "proc.exepath", PT_CHARBUF, 0, "full path of the executable file"),
-	SK_F(P_VPGID, "proc.vpgid", PT_INT64, 0,
-	     "process group id inside the process's pid namespace"),
-	SK_F(P_PGID, "proc.pgid", PT_INT64, 0, "process group id"),
-	SK_F(P_IS_CONTAINER_HEALTHCHECK, "proc.is_container_healthcheck", PT_BOOL, 0,
-	     "true when the process runs a container's health check"),
-	SK_F(P_IS_CONTAINER_LIVENESS_PROBE, "proc.is_container_liveness_probe", PT_BOOL, 0,
-	     "true when the process runs a container's liveness probe"),
-	SK_F(P_IS_CONTAINER_READINESS_PROBE, "proc.is_container_readiness_probe", PT_BOOL, 0,
-	     "true when the process runs a container's readiness probe"),
-	SK_F(P_IS_EXE_WRITABLE, "proc.is_exe_writable", PT_BOOL, 0,
-	     "true when the user that started the process may write its executable"),
-	SK_F(P_IS_EXE_UPPER_LAYER, "proc.is_exe_upper_layer", PT_BOOL, 0,
-	     "true when the executable lives in the upper (writable) layer of an overlay fs"),
-	SK_F(P_IS_EXE_LOWER_LAYER, "proc.is_exe_lower_layer", PT_BOOL, 0,
-	     "true when the executable lives in a lower layer of an overlay fs"),
-	SK_F(P_IS_EXE_FROM_MEMFD, "proc.is_exe_from_memfd", PT_BOOL, 0,
-	     "true when the executable is a memfd (fileless execution)"),
-	SK_F(P_EXE_INO, "proc.exe_ino", PT_UINT64, 0, "inode number of the executable"),
-	SK_F(P_EXE_INO_CTIME, "proc.exe_ino.ctime", PT_ABSTIME, 0,
-	     "last status change time of the executable's inode"),
-	SK_F(P_EXE_INO_MTIME, "proc.exe_ino.mtime", PT_ABSTIME, 0,
-	     "last modification time of the executable's inode"),
-	SK_F(P_EXE_INO_CTIME_DURATION_PROC_START, "proc.exe_ino.ctime_duration_proc_start",
-	     PT_RELTIME, 0, "nanoseconds from the executable's last status change to the process start"),
-	SK_F(P_EXE_INO_CTIME_DURATION_PIDNS_START, "proc.exe_ino.ctime_duration_pidns_start",
-	     PT_RELTIME, 0,
-	     "nanoseconds from the pid namespace's start to the executable's last status change"),
-	SK_F(P_PIDNS_INIT_START_TS, "proc.pidns_init_start_ts", PT_UINT64, 0,
-	     "start time of the first process of the pid namespace"),
-	SK_F(P_IS_VPGID_LEADER, "proc.is_vpgid_leader", PT_BOOL, 0,
-	     "true when the process leads its process group"),
-	SK_F(P_IS_SID_LEADER, "proc.is_sid_leader", PT_BOOL, 0,
-	     "true when the process leads its session"),
-	SK_F(P_CMDNARGS, "proc.cmdnargs", PT_UINT64, 0, "number of command-line arguments"),
-	SK_F(P_CMDLENARGS, "proc.cmdlenargs", PT_UINT64, 0,
-	     "total length of the command-line arguments"),
+    SK_F(P_PID, "proc.pid", PT_INT64, 0, "process id of the thread that made the event"),
+    SK_F(P_EXE, "proc.exe", PT_CHARBUF, 0,
+	 "first command-line argument (argv[0]), usually the program as invoked"),
+    SK_F(P_NAME, "proc.name", PT_CHARBUF, 0, "program name without its directory (comm)"),
+    SK_F(P_ARGS, "proc.args", PT_CHARBUF, 0,
+	 "command-line arguments after the program, joined with spaces"),
+    SK_F(P_ENV, "proc.env", PT_CHARBUF, SK_FIELD_ARG_ALLOWED | SK_FIELD_ARG_KEY,
+	 "environment of the process; proc.env[NAME] gives one variable's value"),
+    SK_F(P_CMDLINE, "proc.cmdline", PT_CHARBUF, 0, "proc.name followed by proc.args"),
+    SK_F(P_EXELINE, "proc.exeline", PT_CHARBUF, 0, "proc.exe followed by proc.args"),
+    SK_F(P_CWD, "proc.cwd", PT_CHARBUF, 0, "working directory of the process"),
+    SK_F(P_NTHREADS, "proc.nthreads", PT_UINT32, 0, "threads of the process, main one included"),
+    SK_F(P_NCHILDS, "proc.nchilds", PT_UINT32, 0, "threads of the process besides the main one"),
+    SK_F(P_PPID, "proc.ppid", PT_INT64, 0, "process id of the parent"),
+    SK_F(P_PNAME, "proc.pname", PT_CHARBUF, 0, "proc.name of the parent"),
+    SK_F(P_PCMDLINE, "proc.pcmdline", PT_CHARBUF, 0, "proc.cmdline of the parent"),
+    SK_F(P_PEXE, "proc.pexe", PT_CHARBUF, 0, "proc.exe of the parent"),
+    SK_F(P_PEXEPATH, "proc.pexepath", PT_CHARBUF, 0, "proc.exepath of the parent"),
+    SK_F(P_PVPID, "proc.pvpid", PT_INT64, 0, "proc.vpid of the parent"),
+    SK_F(P_APID, "proc.apid", PT_INT64, IDX,
+	 "pid of an ancestor: [1] parent, [2] grandparent...; without index (filters "
+	 "only) any ancestor matches"),
+    SK_F(P_ANAME, "proc.aname", PT_CHARBUF, IDX,
+	 "proc.name of an ancestor: [0] self, [1] parent...; without index any ancestor"),
+    SK_F(P_AEXE, "proc.aexe", PT_CHARBUF, IDX, "proc.exe of an ancestor, indexed like proc.aname"),
+    SK_F(P_AEXEPATH, "proc.aexepath", PT_CHARBUF, IDX,
+	 "proc.exepath of an ancestor, indexed like proc.aname"),
+    SK_F(P_LOGINSHELLID, "proc.loginshellid", PT_INT64, 0,
+	 "pid of the eldest shell among the ancestors, which tells user sessions apart"),
+    SK_F(P_DURATION, "proc.duration", PT_RELTIME, 0, "nanoseconds since the process started"),
+    SK_F(P_FDOPENCOUNT, "proc.fdopencount", PT_UINT64, 0, "fds the process has open"),
+    SK_F(P_FDLIMIT, "proc.fdlimit", PT_INT64, 0, "most fds the process may open"),
+    SK_F(P_FDUSAGE, "proc.fdusage", PT_DOUBLE, 0, "open fds divided by the fd limit"),
+    SK_F(P_VMSIZE, "proc.vmsize", PT_UINT64, 0, "virtual memory of the process, in kB"),
+    SK_F(P_VMRSS, "proc.vmrss", PT_UINT64, 0, "resident (not swapped) memory, in kB"),
+    SK_F(P_VMSWAP, "proc.vmswap", PT_UINT64, 0, "swapped-out memory, in kB"),
+    SK_F(P_VPID, "proc.vpid", PT_INT64, 0, "process id inside its own pid namespace"),
+    SK_F(P_SID, "proc.sid", PT_INT64, 0, "session id of the process"),
+    SK_F(P_SNAME, "proc.sname", PT_CHARBUF, 0,
+	 "proc.name of the session leader (or of the eldest ancestor in the same session)"),
+    SK_F(P_TTY, "proc.tty", PT_INT32, 0, "controlling terminal; 0 when there is none"),
+    SK_F(P_EXEPATH, "proc.exepath", PT_CHARBUF, 0, "full path of the executable file"),
+    SK_F(P_VPGID, "proc.vpgid", PT_INT64, 0, "process group id inside the process's pid namespace"),
+    SK_F(P_PGID, "proc.pgid", PT_INT64, 0, "process group id"),
+    SK_F(P_IS_CONTAINER_HEALTHCHECK, "proc.is_container_healthcheck", PT_BOOL, 0,
+	 "true when the process runs a container's health check"),
+    SK_F(P_IS_CONTAINER_LIVENESS_PROBE, "proc.is_container_liveness_probe", PT_BOOL, 0,
+	 "true when the process runs a container's liveness probe"),
+    SK_F(P_IS_CONTAINER_READINESS_PROBE, "proc.is_container_readiness_probe", PT_BOOL, 0,
+	 "true when the process runs a container's readiness probe"),
+    SK_F(P_IS_EXE_WRITABLE, "proc.is_exe_writable", PT_BOOL, 0,
+	 "true when the user that started the process may write its executable"),
+    SK_F(P_IS_EXE_UPPER_LAYER, "proc.is_exe_upper_layer", PT_BOOL, 0,
+	 "true when the executable lives in the upper (writable) layer of an overlay fs"),
+    SK_F(P_IS_EXE_LOWER_LAYER, "proc.is_exe_lower_layer", PT_BOOL, 0,
+	 "true when the executable lives in a lower layer of an overlay fs"),
+    SK_F(P_IS_EXE_FROM_MEMFD, "proc.is_exe_from_memfd", PT_BOOL, 0,
+	 "true when the executable is a memfd (fileless execution)"),
+    SK_F(P_EXE_INO, "proc.exe_ino", PT_UINT64, 0, "inode number of the executable"),
+    SK_F(P_EXE_INO_CTIME, "proc.exe_ino.ctime", PT_ABSTIME, 0,
+	 "last status change time of the executable's inode"),
+    SK_F(P_EXE_INO_MTIME, "proc.exe_ino.mtime", PT_ABSTIME, 0,
+	 "last modification time of the executable's inode"),
+    SK_F(P_EXE_INO_CTIME_DURATION_PROC_START, "proc.exe_ino.ctime_duration_proc_start", PT_RELTIME,
+	 0, "nanoseconds from the executable's last status change to the process start"),
+    SK_F(P_EXE_INO_CTIME_DURATION_PIDNS_START, "proc.exe_ino.ctime_duration_pidns_start",
+	 PT_RELTIME, 0,
+	 "nanoseconds from the pid namespace's start to the executable's last status change"),
+    SK_F(P_PIDNS_INIT_START_TS, "proc.pidns_init_start_ts", PT_UINT64, 0,
+	 "start time of the first process of the pid namespace"),
+    SK_F(P_IS_VPGID_LEADER, "proc.is_vpgid_leader", PT_BOOL, 0,
+	 "true when the process leads its process group"),
+    SK_F(P_IS_SID_LEADER, "proc.is_sid_leader", PT_BOOL, 0,
+	 "true when the process leads its session"),
+    SK_F(P_CMDNARGS, "proc.cmdnargs", PT_UINT64, 0, "number of command-line arguments"),
+    SK_F(P_CMDLENARGS, "proc.cmdlenargs", PT_UINT64, 0,
+	 "total length of the command-line arguments"),
 };
 
 enum thread_id {
-	T_PFMAJOR, T_PFMINOR, T_TID, T_ISMAIN, T_EXECTIME, T_TOTEXECTIME, T_CGROUPS, T_CGROUP,
-	T_VTID, T_CPU, T_CPU_USER, T_CPU_SYSTEM, T_VMSIZE, T_VMRSS, T_CAP_PERMITTED,
-	T_CAP_INHERITABLE, T_CAP_EFFECTIVE,
+	T_PFMAJOR,
+	T_PFMINOR,
+	T_TID,
+	T_ISMAIN,
+	T_EXECTIME,
+	T_TOTEXECTIME,
+	T_CGROUPS,
+	T_CGROUP,
+	T_VTID,
+	T_CPU,
+	T_CPU_USER,
+	T_CPU_SYSTEM,
+	T_VMSIZE,
+	T_VMRSS,
+	T_CAP_PERMITTED,
+	T_CAP_INHERITABLE,
+	T_CAP_EFFECTIVE,
 	T_COUNT_,
 };
 
 static const struct sk_field thread_fields[] = {
-	SK_F(T_PFMAJOR, "thread.pfmajor", PT_UINT64, 0, "major page faults since the thread began"),
-	SK_F(T_PFMINOR, "thread.pfminor", PT_UINT64, 0, "minor page faults since the thread began"),
-	SK_F(T_TID, "thread.tid", PT_INT64, 0, "id of the thread that made the event"),
-	SK_F(T_ISMAIN, "thread.ismain", PT_BOOL, 0, "true for the main thread of its process"),
-	SK_F(T_EXECTIME, "thread.exectime", PT_RELTIME, 0,
-	     "switch events only: CPU nanoseconds of the thread scheduled out"),
-	SK_F(T_TOTEXECTIME, "thread.totexectime", PT_RELTIME, 0,
-	     "switch events only: CPU nanoseconds of the thread since the stream began"),
-	SK_F(T_CGROUPS, "thread.cgroups", PT_CHARBUF, 0,
-	     "every cgroup of the thread as subsystem=path, joined with spaces"),
-	SK_F(T_CGROUP, "thread.cgroup", PT_CHARBUF,
-	     SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_KEY,
-	     "cgroup path of the thread for one subsystem, e.g. thread.cgroup.cpuacct"),
-	SK_F(T_VTID, "thread.vtid", PT_INT64, 0, "thread id inside its own pid namespace"),
-	SK_F(T_CPU, "thread.cpu", PT_DOUBLE, 0, "CPU the thread used during the last second"),
-	SK_F(T_CPU_USER, "thread.cpu.user", PT_DOUBLE, 0, "user CPU of the last second"),
-	SK_F(T_CPU_SYSTEM, "thread.cpu.system", PT_DOUBLE, 0, "system CPU of the last second"),
-	SK_F(T_VMSIZE, "thread.vmsize", PT_UINT64, 0,
-	     "main thread: virtual memory of the process in kB; other threads: 0"),
-	SK_F(T_VMRSS, "thread.vmrss", PT_UINT64, 0,
-	     "main thread: resident memory of the process in kB; other threads: 0"),
-	SK_F(T_CAP_PERMITTED, "thread.cap_permitted", PT_CHARBUF, 0,
-	     "permitted capability set, as names joined with spaces"),
-	SK_F(T_CAP_INHERITABLE, "thread.cap_inheritable", PT_CHARBUF, 0,
-	     "inheritable capability set, as names joined with spaces"),
-	SK_F(T_CAP_EFFECTIVE, "thread.cap_effective", PT_CHARBUF, 0,
-	     "effective capability set, as names joined with spaces"),
+    SK_F(T_PFMAJOR, "thread.pfmajor", PT_UINT64, 0, "major page faults since the thread began"),
+    SK_F(T_PFMINOR, "thread.pfminor", PT_UINT64, 0, "minor page faults since the thread began"),
+    SK_F(T_TID, "thread.tid", PT_INT64, 0, "id of the thread that made the event"),
+    SK_F(T_ISMAIN, "thread.ismain", PT_BOOL, 0, "true for the main thread of its process"),
+    SK_F(T_EXECTIME, "thread.exectime", PT_RELTIME, 0,
+	 "switch events only: CPU nanoseconds of the thread scheduled out"),
+    SK_F(T_TOTEXECTIME, "thread.totexectime", PT_RELTIME, 0,
+	 "switch events only: CPU nanoseconds of the thread since the stream began"),
+    SK_F(T_CGROUPS, "thread.cgroups", PT_CHARBUF, 0,
+	 "every cgroup of the thread as subsystem=path, joined with spaces"),
+    SK_F(T_CGROUP, "thread.cgroup", PT_CHARBUF,
+	 SK_FIELD_NAME_ARG | SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_KEY,
+	 "cgroup path of the thread for one subsystem, e.g. thread.cgroup.cpuacct"),
+    SK_F(T_VTID, "thread.vtid", PT_INT64, 0, "thread id inside its own pid namespace"),
+    SK_F(T_CPU, "thread.cpu", PT_DOUBLE, 0, "CPU the thread used during the last second"),
+    SK_F(T_CPU_USER, "thread.cpu.user", PT_DOUBLE, 0, "user CPU of the last second"),
+    SK_F(T_CPU_SYSTEM, "thread.cpu.system", PT_DOUBLE, 0, "system CPU of the last second"),
+    SK_F(T_VMSIZE, "thread.vmsize", PT_UINT64, 0,
+	 "main thread: virtual memory of the process in kB; other threads: 0"),
+    SK_F(T_VMRSS, "thread.vmrss", PT_UINT64, 0,
+	 "main thread: resident memory of the process in kB; other threads: 0"),
+    SK_F(T_CAP_PERMITTED, "thread.cap_permitted", PT_CHARBUF, 0,
+	 "permitted capability set, as names joined with spaces"),
+    SK_F(T_CAP_INHERITABLE, "thread.cap_inheritable", PT_CHARBUF, 0,
+	 "inheritable capability set, as names joined with spaces"),
+    SK_F(T_CAP_EFFECTIVE, "thread.cap_effective", PT_CHARBUF, 0,
+	 "effective capability set, as names joined with spaces"),
 };
 
 _Static_assert(SK_NELEM(proc_fields) == P_COUNT_, "proc_fields covers every id");
@@ -155,22 +210,54 @@ _Static_assert(SK_NELEM(thread_fields) == T_COUNT_, "thread_fields covers every 
 
 /* Linux capability names by bit number. */
 static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 };
 
 /* Shell programs for proc.loginshellid. */
 static bool is_shell(const char *comm)
 {
-	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "csh",
-					      "tcsh", "fish", "ash" };
+	static const char *const shells[] = {"sh",  "bash", "dash", "zsh", "ksh",
+					     "csh", "tcsh", "fish", "ash"};
 
 	for (unsigned i = 0; i < SK_NELEM(shells); i++)
 		if (strcmp(comm, shells[i]) == 0)
@@ -366,7 +453,8 @@ static int extract_walk(struct sk_eval_ctx *ctx, unsigned id, const struct sk_th
 		}
 	}
 	if (id == P_SNAME)
-		return sk_val_str(v, (cur.pid == cur.sid && cur.sid == t->sid) ? cur.comm : leader.comm);
+		return sk_val_str(v, (cur.pid == cur.sid && cur.sid == t->sid) ? cur.comm
+									       : leader.comm);
 	return sk_val_i(v, PT_INT64, shell);
 }
 
@@ -395,49 +483,82 @@ static int extract_proc_simple(struct sk_eval_ctx *ctx, unsigned id, const struc
 			       struct sk_value *v)
 {
 	switch (id) {
-	case P_PID: return sk_val_i(v, PT_INT64, t->pid);
-	case P_EXE: return sk_val_str(v, t->exe);
-	case P_NAME: return sk_val_str(v, t->comm);
-	case P_ARGS: return joined(ctx, t->args, t->args_len, v);
-	case P_CMDLINE: return cmdline(ctx, t->comm, t->args, t->args_len, v);
-	case P_EXELINE: return cmdline(ctx, t->exe, t->args, t->args_len, v);
-	case P_CWD: return sk_val_str(v, t->cwd);
-	case P_NTHREADS: return sk_val_u(v, PT_UINT32, t->nthreads);
-	case P_NCHILDS: return sk_val_u(v, PT_UINT32, t->nchilds);
-	case P_DURATION: return sk_val_u(v, PT_RELTIME, since(ctx->evt->hdr->ts, t->clone_ts));
-	case P_FDOPENCOUNT: return sk_val_u(v, PT_UINT64, t->fdopencount);
-	case P_FDLIMIT: return sk_val_i(v, PT_INT64, t->fdlimit);
+	case P_PID:
+		return sk_val_i(v, PT_INT64, t->pid);
+	case P_EXE:
+		return sk_val_str(v, t->exe);
+	case P_NAME:
+		return sk_val_str(v, t->comm);
+	case P_ARGS:
+		return joined(ctx, t->args, t->args_len, v);
+	case P_CMDLINE:
+		return cmdline(ctx, t->comm, t->args, t->args_len, v);
+	case P_EXELINE:
+		return cmdline(ctx, t->exe, t->args, t->args_len, v);
+	case P_CWD:
+		return sk_val_str(v, t->cwd);
+	case P_NTHREADS:
+		return sk_val_u(v, PT_UINT32, t->nthreads);
+	case P_NCHILDS:
+		return sk_val_u(v, PT_UINT32, t->nchilds);
+	case P_DURATION:
+		return sk_val_u(v, PT_RELTIME, since(ctx->evt->hdr->ts, t->clone_ts));
+	case P_FDOPENCOUNT:
+		return sk_val_u(v, PT_UINT64, t->fdopencount);
+	case P_FDLIMIT:
+		return sk_val_i(v, PT_INT64, t->fdlimit);
 	case P_FDUSAGE:
 		if (t->fdlimit <= 0)
 			return 0;
-		*v = (struct sk_value){ .type = PT_DOUBLE, .len = 8,
-					.d = (double)t->fdopencount / (double)t->fdlimit };
+		*v = (struct sk_value){
+		    .type = PT_DOUBLE, .len = 8, .d = (double)t->fdopencount / (double)t->fdlimit};
 		return 1;
-	case P_VMSIZE: return sk_val_u(v, PT_UINT64, t->vmsize_kb);
-	case P_VMRSS: return sk_val_u(v, PT_UINT64, t->vmrss_kb);
-	case P_VMSWAP: return sk_val_u(v, PT_UINT64, t->vmswap_kb);
-	case P_VPID: return sk_val_i(v, PT_INT64, t->vpid);
-	case P_SID: return sk_val_i(v, PT_INT64, t->sid);
-	case P_TTY: return sk_val_i(v, PT_INT32, t->tty);
-	case P_EXEPATH: return sk_val_str(v, t->exepath);
-	case P_VPGID: return sk_val_i(v, PT_INT64, t->vpgid);
-	case P_PGID: return sk_val_i(v, PT_INT64, t->pgid);
-	case P_IS_EXE_WRITABLE: return sk_val_bool(v, t->exe_writable);
-	case P_IS_EXE_UPPER_LAYER: return sk_val_bool(v, t->exe_upper_layer);
-	case P_IS_EXE_LOWER_LAYER: return sk_val_bool(v, t->exe_lower_layer);
-	case P_IS_EXE_FROM_MEMFD: return sk_val_bool(v, t->exe_from_memfd);
-	case P_EXE_INO: return sk_val_u(v, PT_UINT64, t->exe_ino);
-	case P_EXE_INO_CTIME: return sk_val_u(v, PT_ABSTIME, t->exe_ino_ctime);
-	case P_EXE_INO_MTIME: return sk_val_u(v, PT_ABSTIME, t->exe_ino_mtime);
+	case P_VMSIZE:
+		return sk_val_u(v, PT_UINT64, t->vmsize_kb);
+	case P_VMRSS:
+		return sk_val_u(v, PT_UINT64, t->vmrss_kb);
+	case P_VMSWAP:
+		return sk_val_u(v, PT_UINT64, t->vmswap_kb);
+	case P_VPID:
+		return sk_val_i(v, PT_INT64, t->vpid);
+	case P_SID:
+		return sk_val_i(v, PT_INT64, t->sid);
+	case P_TTY:
+		return sk_val_i(v, PT_INT32, t->tty);
+	case P_EXEPATH:
+		return sk_val_str(v, t->exepath);
+	case P_VPGID:
+		return sk_val_i(v, PT_INT64, t->vpgid);
+	case P_PGID:
+		return sk_val_i(v, PT_INT64, t->pgid);
+	case P_IS_EXE_WRITABLE:
+		return sk_val_bool(v, t->exe_writable);
+	case P_IS_EXE_UPPER_LAYER:
+		return sk_val_bool(v, t->exe_upper_layer);
+	case P_IS_EXE_LOWER_LAYER:
+		return sk_val_bool(v, t->exe_lower_layer);
+	case P_IS_EXE_FROM_MEMFD:
+		return sk_val_bool(v, t->exe_from_memfd);
+	case P_EXE_INO:
+		return sk_val_u(v, PT_UINT64, t->exe_ino);
+	case P_EXE_INO_CTIME:
+		return sk_val_u(v, PT_ABSTIME, t->exe_ino_ctime);
+	case P_EXE_INO_MTIME:
+		return sk_val_u(v, PT_ABSTIME, t->exe_ino_mtime);
 	case P_EXE_INO_CTIME_DURATION_PROC_START:
 		return sk_val_u(v, PT_RELTIME, since(t->clone_ts, t->exe_ino_ctime));
 	case P_EXE_INO_CTIME_DURATION_PIDNS_START:
 		return sk_val_u(v, PT_RELTIME, since(t->exe_ino_ctime, t->pidns_init_start_ts));
-	case P_PIDNS_INIT_START_TS: return sk_val_u(v, PT_UINT64, t->pidns_init_start_ts);
-	case P_IS_VPGID_LEADER: return sk_val_bool(v, t->vpgid != 0 && t->vpid == t->vpgid);
-	case P_IS_SID_LEADER: return sk_val_bool(v, t->sid != 0 && t->vpid == t->sid);
-	case P_CMDNARGS: return sk_val_u(v, PT_UINT64, args_count(t, false));
-	case P_CMDLENARGS: return sk_val_u(v, PT_UINT64, args_count(t, true));
+	case P_PIDNS_INIT_START_TS:
+		return sk_val_u(v, PT_UINT64, t->pidns_init_start_ts);
+	case P_IS_VPGID_LEADER:
+		return sk_val_bool(v, t->vpgid != 0 && t->vpid == t->vpgid);
+	case P_IS_SID_LEADER:
+		return sk_val_bool(v, t->sid != 0 && t->vpid == t->sid);
+	case P_CMDNARGS:
+		return sk_val_u(v, PT_UINT64, args_count(t, false));
+	case P_CMDLENARGS:
+		return sk_val_u(v, PT_UINT64, args_count(t, true));
 	default:
 		/* proc.is_container_*: the state engine does not track probes yet. */
 		return 0;
@@ -512,17 +633,28 @@ static int extract_thread(const struct sk_field_ref *ref, struct sk_eval_ctx *ct
 	if (!sk_state_thread(ctx, &t))
 		return 0;
 	switch (id) {
-	case T_PFMAJOR: return sk_val_u(vals, PT_UINT64, t.pfmajor);
-	case T_PFMINOR: return sk_val_u(vals, PT_UINT64, t.pfminor);
-	case T_ISMAIN: return sk_val_bool(vals, t.tid == t.pid);
-	case T_CGROUPS: return joined(ctx, t.cgroups, t.cgroups_len, vals);
-	case T_CGROUP: return cgroup_of(&t, ref->arg, vals);
-	case T_VTID: return sk_val_i(vals, PT_INT64, t.vtid);
-	case T_VMSIZE: return sk_val_u(vals, PT_UINT64, t.tid == t.pid ? t.vmsize_kb : 0);
-	case T_VMRSS: return sk_val_u(vals, PT_UINT64, t.tid == t.pid ? t.vmrss_kb : 0);
-	case T_CAP_PERMITTED: return caps_text(ctx, t.cap_permitted, vals);
-	case T_CAP_INHERITABLE: return caps_text(ctx, t.cap_inheritable, vals);
-	case T_CAP_EFFECTIVE: return caps_text(ctx, t.cap_effective, vals);
+	case T_PFMAJOR:
+		return sk_val_u(vals, PT_UINT64, t.pfmajor);
+	case T_PFMINOR:
+		return sk_val_u(vals, PT_UINT64, t.pfminor);
+	case T_ISMAIN:
+		return sk_val_bool(vals, t.tid == t.pid);
+	case T_CGROUPS:
+		return joined(ctx, t.cgroups, t.cgroups_len, vals);
+	case T_CGROUP:
+		return cgroup_of(&t, ref->arg, vals);
+	case T_VTID:
+		return sk_val_i(vals, PT_INT64, t.vtid);
+	case T_VMSIZE:
+		return sk_val_u(vals, PT_UINT64, t.tid == t.pid ? t.vmsize_kb : 0);
+	case T_VMRSS:
+		return sk_val_u(vals, PT_UINT64, t.tid == t.pid ? t.vmrss_kb : 0);
+	case T_CAP_PERMITTED:
+		return caps_text(ctx, t.cap_permitted, vals);
+	case T_CAP_INHERITABLE:
+		return caps_text(ctx, t.cap_inheritable, vals);
+	case T_CAP_EFFECTIVE:
+		return caps_text(ctx, t.cap_effective, vals);
 	default:
 		/* exectime/totexectime/cpu*: need scheduler accounting the state does not keep. */
 		return 0;
@@ -530,21 +662,21 @@ static int extract_thread(const struct sk_field_ref *ref, struct sk_eval_ctx *ct
 }
 
 const struct sk_field_class sk_field_class_proc = {
-	.name = "process",
-	.source = "syscall",
-	.desc = "The process that made the event, its parent and its ancestors",
-	.fields = proc_fields,
-	.nfields = SK_NELEM(proc_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_proc,
+    .name = "process",
+    .source = "syscall",
+    .desc = "The process that made the event, its parent and its ancestors",
+    .fields = proc_fields,
+    .nfields = SK_NELEM(proc_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_proc,
 };
 
 const struct sk_field_class sk_field_class_thread = {
-	.name = "thread",
-	.source = "syscall",
-	.desc = "The thread that made the event",
-	.fields = thread_fields,
-	.nfields = SK_NELEM(thread_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_thread,
+    .name = "thread",
+    .source = "syscall",
+    .desc = "The thread that made the event",
+    .fields = thread_fields,
+    .nfields = SK_NELEM(thread_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_thread,
 };

@@ -10,20 +10,20 @@
 enum user_id { U_UID, U_NAME, U_HOMEDIR, U_SHELL, U_LOGINUID, U_LOGINNAME, U_COUNT_ };
 
 static const struct sk_field user_fields[] = {
-	SK_F(U_UID, "user.uid", PT_UINT32, 0, "user id of the thread"),
-	SK_F(U_NAME, "user.name", PT_CHARBUF, 0, "user name of the thread"),
-	SK_F(U_HOMEDIR, "user.homedir", PT_CHARBUF, 0, "home directory of that user"),
-	SK_F(U_SHELL, "user.shell", PT_CHARBUF, 0, "login shell of that user"),
-	SK_F(U_LOGINUID, "user.loginuid", PT_INT32, 0,
-	     "audit user id (auid) the thread's login session started with; -1 when unset"),
-	SK_F(U_LOGINNAME, "user.loginname", PT_CHARBUF, 0, "user name of user.loginuid"),
+    SK_F(U_UID, "user.uid", PT_UINT32, 0, "user id of the thread"),
+    SK_F(U_NAME, "user.name", PT_CHARBUF, 0, "user name of the thread"),
+    SK_F(U_HOMEDIR, "user.homedir", PT_CHARBUF, 0, "home directory of that user"),
+    SK_F(U_SHELL, "user.shell", PT_CHARBUF, 0, "login shell of that user"),
+    SK_F(U_LOGINUID, "user.loginuid", PT_INT32, 0,
+	 "audit user id (auid) the thread's login session started with; -1 when unset"),
+    SK_F(U_LOGINNAME, "user.loginname", PT_CHARBUF, 0, "user name of user.loginuid"),
 };
 
 enum group_id { G_GID, G_NAME, G_COUNT_ };
 
 static const struct sk_field group_fields[] = {
-	SK_F(G_GID, "group.gid", PT_UINT64, 0, "group id of the thread"),
-	SK_F(G_NAME, "group.name", PT_CHARBUF, 0, "group name of the thread"),
+    SK_F(G_GID, "group.gid", PT_UINT64, 0, "group id of the thread"),
+    SK_F(G_NAME, "group.name", PT_CHARBUF, 0, "group name of the thread"),
 };
 
 _Static_assert(SK_NELEM(user_fields) == U_COUNT_, "user_fields covers every id");
@@ -87,21 +87,21 @@ static int extract_group(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx
 }
 
 const struct sk_field_class sk_field_class_user = {
-	.name = "user",
-	.source = "syscall",
-	.desc = "The user the event's thread runs as",
-	.fields = user_fields,
-	.nfields = SK_NELEM(user_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_user,
+    .name = "user",
+    .source = "syscall",
+    .desc = "The user the event's thread runs as",
+    .fields = user_fields,
+    .nfields = SK_NELEM(user_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_user,
 };
 
 const struct sk_field_class sk_field_class_group = {
-	.name = "group",
-	.source = "syscall",
-	.desc = "The group the event's thread runs as",
-	.fields = group_fields,
-	.nfields = SK_NELEM(group_fields),
-	.prepare = sk_field_prepare_common,
-	.extract = extract_group,
+    .name = "group",
+    .source = "syscall",
+    .desc = "The group the event's thread runs as",
+    .fields = group_fields,
+    .nfields = SK_NELEM(group_fields),
+    .prepare = sk_field_prepare_common,
+    .extract = extract_group,
 };

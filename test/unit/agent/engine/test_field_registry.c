@@ -146,18 +146,18 @@ static void test_source_filtering(void **state)
 }
 
 static const struct sk_field other_fields[] = {
-	{ .name = "proc.name", .type = PT_CHARBUF, .id = 0, .desc = "a plugin's proc.name" },
-	{ .name = "other.thing", .type = PT_UINT64, .id = 1, .desc = "something" },
+    {.name = "proc.name", .type = PT_CHARBUF, .id = 0, .desc = "a plugin's proc.name"},
+    {.name = "other.thing", .type = PT_UINT64, .id = 1, .desc = "something"},
 };
 
 static void test_clashes_and_plugin_sources(void **state)
 {
-	struct sk_field_class same_src = { .name = "x", .source = "syscall", .fields = other_fields,
-					   .nfields = 2 };
-	struct sk_field_class all_src = { .name = "x", .source = NULL, .fields = other_fields,
-					  .nfields = 2 };
-	struct sk_field_class plugin = { .name = "other", .source = "other", .fields = other_fields,
-					 .nfields = 2 };
+	struct sk_field_class same_src = {
+	    .name = "x", .source = "syscall", .fields = other_fields, .nfields = 2};
+	struct sk_field_class all_src = {
+	    .name = "x", .source = NULL, .fields = other_fields, .nfields = 2};
+	struct sk_field_class plugin = {
+	    .name = "other", .source = "other", .fields = other_fields, .nfields = 2};
 	struct sk_field_ref ref;
 	unsigned n = 0;
 	(void)state;
@@ -187,9 +187,9 @@ static void test_builtin_tables(void **state)
 {
 	const struct sk_field_class *c;
 	unsigned total = 0;
-	static const char *const order[] = { "evt", "evt", "syscall", "process", "thread", "user",
-					     "group", "container", "fd", "fdlist", "fs.path",
-					     "k8s" };
+	static const char *const order[] = {"evt",    "evt",	"syscall", "process",
+					    "thread", "user",	"group",   "container",
+					    "fd",     "fdlist", "fs.path", "k8s"};
 	(void)state;
 
 	for (unsigned i = 0; (c = sk_field_registry_class_at(reg, i)) != NULL; i++) {
@@ -266,51 +266,51 @@ static const char *render(const struct sk_value *v)
 
 static void test_value_render(void **state)
 {
-	static const uint8_t v4[] = { 127, 0, 0, 1 };
-	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	static const uint8_t net[] = { 10, 0, 0, 0, 8 };
-	static const uint8_t bytes[] = { 'a', 0, 'b', '\n', 'c' };
+	static const uint8_t v4[] = {127, 0, 0, 1};
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	static const uint8_t net[] = {10, 0, 0, 0, 8};
+	static const uint8_t bytes[] = {'a', 0, 'b', '\n', 'c'};
 	struct sk_value v;
 	char small[4];
 	(void)state;
 
-	v = (struct sk_value){ .type = PT_INT64, .i = -115 };
+	v = (struct sk_value){.type = PT_INT64, .i = -115};
 	assert_string_equal(render(&v), "-115");
-	v = (struct sk_value){ .type = PT_UINT64, .u = 18446744073709551615ull };
+	v = (struct sk_value){.type = PT_UINT64, .u = 18446744073709551615ull};
 	assert_string_equal(render(&v), "18446744073709551615");
-	v = (struct sk_value){ .type = PT_INT16, .i = 1 };
+	v = (struct sk_value){.type = PT_INT16, .i = 1};
 	assert_string_equal(render(&v), "1");
-	v = (struct sk_value){ .type = PT_PORT, .u = 80 };
+	v = (struct sk_value){.type = PT_PORT, .u = 80};
 	assert_string_equal(render(&v), "80");
-	v = (struct sk_value){ .type = PT_RELTIME, .fmt = PF_10_PADDED_DEC, .u = 71348 };
+	v = (struct sk_value){.type = PT_RELTIME, .fmt = PF_10_PADDED_DEC, .u = 71348};
 	assert_string_equal(render(&v), "000071348");
-	v = (struct sk_value){ .type = PT_UINT32, .fmt = PF_OCT, .u = 0666 };
+	v = (struct sk_value){.type = PT_UINT32, .fmt = PF_OCT, .u = 0666};
 	assert_string_equal(render(&v), "0666");
-	v = (struct sk_value){ .type = PT_UINT32, .fmt = PF_HEX, .u = 0x2d };
+	v = (struct sk_value){.type = PT_UINT32, .fmt = PF_HEX, .u = 0x2d};
 	assert_string_equal(render(&v), "2D");
-	v = (struct sk_value){ .type = PT_BOOL, .u = 1 };
+	v = (struct sk_value){.type = PT_BOOL, .u = 1};
 	assert_string_equal(render(&v), "true");
-	v = (struct sk_value){ .type = PT_BOOL, .u = 0 };
+	v = (struct sk_value){.type = PT_BOOL, .u = 0};
 	assert_string_equal(render(&v), "false");
-	v = (struct sk_value){ .type = PT_CHARBUF, .len = 3, .s = "abcdef" };
+	v = (struct sk_value){.type = PT_CHARBUF, .len = 3, .s = "abcdef"};
 	assert_string_equal(render(&v), "abc");
-	v = (struct sk_value){ .type = PT_BYTEBUF, .len = 5, .b = bytes };
+	v = (struct sk_value){.type = PT_BYTEBUF, .len = 5, .b = bytes};
 	assert_string_equal(render(&v), "a.b.c");
-	v = (struct sk_value){ .type = PT_IPADDR, .len = 4, .b = v4 };
+	v = (struct sk_value){.type = PT_IPADDR, .len = 4, .b = v4};
 	assert_string_equal(render(&v), "127.0.0.1");
-	v = (struct sk_value){ .type = PT_IPV4ADDR, .len = 4, .b = v4 };
+	v = (struct sk_value){.type = PT_IPV4ADDR, .len = 4, .b = v4};
 	assert_string_equal(render(&v), "127.0.0.1");
-	v = (struct sk_value){ .type = PT_IPADDR, .len = 16, .b = v6 };
+	v = (struct sk_value){.type = PT_IPADDR, .len = 16, .b = v6};
 	assert_string_equal(render(&v), "2001:db8::1");
-	v = (struct sk_value){ .type = PT_IPNET, .len = 5, .b = net };
+	v = (struct sk_value){.type = PT_IPNET, .len = 5, .b = net};
 	assert_string_equal(render(&v), "10.0.0.0/8");
-	v = (struct sk_value){ .type = PT_DOUBLE, .d = 0.25 };
+	v = (struct sk_value){.type = PT_DOUBLE, .d = 0.25};
 	assert_string_equal(render(&v), "0.2");
 	/* Like snprintf: needed length returned, output cut and terminated. */
-	v = (struct sk_value){ .type = PT_CHARBUF, .len = 6, .s = "abcdef" };
+	v = (struct sk_value){.type = PT_CHARBUF, .len = 6, .s = "abcdef"};
 	assert_int_equal(sk_value_render(&v, small, sizeof(small)), 6);
 	assert_string_equal(small, "abc");
-	v = (struct sk_value){ .type = PT_INT64, .i = 123456 };
+	v = (struct sk_value){.type = PT_INT64, .i = 123456};
 	assert_int_equal(sk_value_render(&v, small, sizeof(small)), 6);
 	assert_string_equal(small, "123");
 }
@@ -328,50 +328,97 @@ static const struct {
 	const char *name;
 	uint8_t type;
 } falco_types[] = {
-	{ "container.id", PT_CHARBUF }, { "container.image.repository", PT_CHARBUF },
-	{ "container.image.tag", PT_CHARBUF }, { "container.info", PT_CHARBUF },
-	{ "container.mount.dest", PT_CHARBUF }, { "container.mounts", PT_CHARBUF },
-	{ "container.name", PT_CHARBUF }, { "container.privileged", PT_BOOL },
-	{ "container.start_ts", PT_ABSTIME },
-	{ "evt.arg", PT_CHARBUF }, { "evt.args", PT_CHARBUF }, { "evt.dir", PT_CHARBUF },
-	{ "evt.is_open_exec", PT_BOOL }, { "evt.is_open_read", PT_BOOL },
-	{ "evt.is_open_write", PT_BOOL }, { "evt.num", PT_UINT64 },
-	{ "evt.plugininfo", PT_CHARBUF }, { "evt.rawres", PT_INT64 }, { "evt.res", PT_CHARBUF },
-	{ "evt.time.iso8601", PT_CHARBUF }, { "evt.type", PT_CHARBUF },
-	{ "evt.buffer", PT_BYTEBUF },
-	{ "fd.cip", PT_IPADDR }, { "fd.cip.name", PT_CHARBUF }, { "fd.cnet", PT_IPNET },
-	{ "fd.connected", PT_BOOL }, { "fd.directory", PT_CHARBUF }, { "fd.filename", PT_CHARBUF },
-	{ "fd.ip", PT_IPADDR }, { "fd.l4proto", PT_CHARBUF }, { "fd.lip.name", PT_CHARBUF },
-	{ "fd.lport", PT_PORT }, { "fd.name", PT_CHARBUF }, { "fd.name_changed", PT_BOOL },
-	{ "fd.nameraw", PT_CHARBUF }, { "fd.net", PT_IPNET }, { "fd.num", PT_INT64 },
-	{ "fd.port", PT_PORT }, { "fd.rip", PT_IPADDR }, { "fd.rip.name", PT_CHARBUF },
-	{ "fd.rnet", PT_IPNET }, { "fd.rport", PT_PORT }, { "fd.sip", PT_IPADDR },
-	{ "fd.sip.name", PT_CHARBUF }, { "fd.snet", PT_IPNET }, { "fd.sockfamily", PT_CHARBUF },
-	{ "fd.sport", PT_PORT }, { "fd.type", PT_CHARBUF }, { "fd.typechar", PT_CHARBUF },
-	{ "group.gid", PT_UINT64 }, { "group.name", PT_CHARBUF },
-	{ "k8s.ns.name", PT_CHARBUF }, { "k8s.pod.name", PT_CHARBUF },
-	{ "proc.aexe", PT_CHARBUF }, { "proc.aexepath", PT_CHARBUF }, { "proc.aname", PT_CHARBUF },
-	{ "proc.args", PT_CHARBUF }, { "proc.cmdline", PT_CHARBUF }, { "proc.cwd", PT_CHARBUF },
-	{ "proc.duration", PT_RELTIME }, { "proc.env", PT_CHARBUF }, { "proc.exe", PT_CHARBUF },
-	{ "proc.exe_ino.ctime", PT_ABSTIME },
-	{ "proc.exe_ino.ctime_duration_proc_start", PT_RELTIME },
-	{ "proc.exe_ino.mtime", PT_ABSTIME }, { "proc.exepath", PT_CHARBUF },
-	{ "proc.is_exe_from_memfd", PT_BOOL }, { "proc.is_exe_upper_layer", PT_BOOL },
-	{ "proc.is_vpgid_leader", PT_BOOL }, { "proc.name", PT_CHARBUF },
-	{ "proc.pcmdline", PT_CHARBUF }, { "proc.pexe", PT_CHARBUF },
-	{ "proc.pexepath", PT_CHARBUF }, { "proc.pname", PT_CHARBUF }, { "proc.sname", PT_CHARBUF },
-	{ "proc.tty", PT_INT32 }, { "proc.vpid", PT_INT64 },
-	{ "thread.cap_effective", PT_CHARBUF }, { "thread.cap_permitted", PT_CHARBUF },
-	{ "user.loginname", PT_CHARBUF }, { "user.loginuid", PT_INT32 },
-	{ "user.name", PT_CHARBUF }, { "user.uid", PT_UINT32 },
+    {"container.id", PT_CHARBUF},
+    {"container.image.repository", PT_CHARBUF},
+    {"container.image.tag", PT_CHARBUF},
+    {"container.info", PT_CHARBUF},
+    {"container.mount.dest", PT_CHARBUF},
+    {"container.mounts", PT_CHARBUF},
+    {"container.name", PT_CHARBUF},
+    {"container.privileged", PT_BOOL},
+    {"container.start_ts", PT_ABSTIME},
+    {"evt.arg", PT_CHARBUF},
+    {"evt.args", PT_CHARBUF},
+    {"evt.dir", PT_CHARBUF},
+    {"evt.is_open_exec", PT_BOOL},
+    {"evt.is_open_read", PT_BOOL},
+    {"evt.is_open_write", PT_BOOL},
+    {"evt.num", PT_UINT64},
+    {"evt.plugininfo", PT_CHARBUF},
+    {"evt.rawres", PT_INT64},
+    {"evt.res", PT_CHARBUF},
+    {"evt.time.iso8601", PT_CHARBUF},
+    {"evt.type", PT_CHARBUF},
+    {"evt.buffer", PT_BYTEBUF},
+    {"fd.cip", PT_IPADDR},
+    {"fd.cip.name", PT_CHARBUF},
+    {"fd.cnet", PT_IPNET},
+    {"fd.connected", PT_BOOL},
+    {"fd.directory", PT_CHARBUF},
+    {"fd.filename", PT_CHARBUF},
+    {"fd.ip", PT_IPADDR},
+    {"fd.l4proto", PT_CHARBUF},
+    {"fd.lip.name", PT_CHARBUF},
+    {"fd.lport", PT_PORT},
+    {"fd.name", PT_CHARBUF},
+    {"fd.name_changed", PT_BOOL},
+    {"fd.nameraw", PT_CHARBUF},
+    {"fd.net", PT_IPNET},
+    {"fd.num", PT_INT64},
+    {"fd.port", PT_PORT},
+    {"fd.rip", PT_IPADDR},
+    {"fd.rip.name", PT_CHARBUF},
+    {"fd.rnet", PT_IPNET},
+    {"fd.rport", PT_PORT},
+    {"fd.sip", PT_IPADDR},
+    {"fd.sip.name", PT_CHARBUF},
+    {"fd.snet", PT_IPNET},
+    {"fd.sockfamily", PT_CHARBUF},
+    {"fd.sport", PT_PORT},
+    {"fd.type", PT_CHARBUF},
+    {"fd.typechar", PT_CHARBUF},
+    {"group.gid", PT_UINT64},
+    {"group.name", PT_CHARBUF},
+    {"k8s.ns.name", PT_CHARBUF},
+    {"k8s.pod.name", PT_CHARBUF},
+    {"proc.aexe", PT_CHARBUF},
+    {"proc.aexepath", PT_CHARBUF},
+    {"proc.aname", PT_CHARBUF},
+    {"proc.args", PT_CHARBUF},
+    {"proc.cmdline", PT_CHARBUF},
+    {"proc.cwd", PT_CHARBUF},
+    {"proc.duration", PT_RELTIME},
+    {"proc.env", PT_CHARBUF},
+    {"proc.exe", PT_CHARBUF},
+    {"proc.exe_ino.ctime", PT_ABSTIME},
+    {"proc.exe_ino.ctime_duration_proc_start", PT_RELTIME},
+    {"proc.exe_ino.mtime", PT_ABSTIME},
+    {"proc.exepath", PT_CHARBUF},
+    {"proc.is_exe_from_memfd", PT_BOOL},
+    {"proc.is_exe_upper_layer", PT_BOOL},
+    {"proc.is_vpgid_leader", PT_BOOL},
+    {"proc.name", PT_CHARBUF},
+    {"proc.pcmdline", PT_CHARBUF},
+    {"proc.pexe", PT_CHARBUF},
+    {"proc.pexepath", PT_CHARBUF},
+    {"proc.pname", PT_CHARBUF},
+    {"proc.sname", PT_CHARBUF},
+    {"proc.tty", PT_INT32},
+    {"proc.vpid", PT_INT64},
+    {"thread.cap_effective", PT_CHARBUF},
+    {"thread.cap_permitted", PT_CHARBUF},
+    {"user.loginname", PT_CHARBUF},
+    {"user.loginuid", PT_INT32},
+    {"user.name", PT_CHARBUF},
+    {"user.uid", PT_UINT32},
 };
 
 /* Our classes' prefixes; other tokens (ka.*, ct.*, json.*) belong to plugins. */
 static bool is_ours(const char *name)
 {
-	static const char *const prefixes[] = { "evt.", "proc.", "thread.", "fd.", "fdlist.",
-						"fs.path.", "user.", "group.", "container.",
-						"k8s.", "syscall." };
+	static const char *const prefixes[] = {"evt.",	     "proc.",	 "thread.", "fd.",
+					       "fdlist.",    "fs.path.", "user.",   "group.",
+					       "container.", "k8s.",	 "syscall."};
 
 	for (unsigned i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
@@ -454,8 +501,9 @@ static bool is_word(const char *p, size_t n, const char *w)
 
 static bool is_value_op(const char *p, size_t n)
 {
-	static const char *const ops[] = { "contains", "icontains", "startswith", "endswith",
-					   "glob", "iglob", "bcontains", "bstartswith", "regex" };
+	static const char *const ops[] = {"contains",  "icontains",   "startswith",
+					  "endswith",  "glob",	      "iglob",
+					  "bcontains", "bstartswith", "regex"};
 
 	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (is_word(p, n, ops[i]))
@@ -502,7 +550,8 @@ static void scan_condition(struct scan *s, const char *c, size_t len)
 			continue;
 		}
 		if (ch == '=' || ch == '<' || ch == '>' || ch == '!') {
-			while (i < len && (c[i] == '=' || c[i] == '<' || c[i] == '>' || c[i] == '!'))
+			while (i < len &&
+			       (c[i] == '=' || c[i] == '<' || c[i] == '>' || c[i] == '!'))
 				i++;
 			skip_value = true;
 			continue;
@@ -618,7 +667,7 @@ static void scan_corpus_file(const char *file, const char *source, unsigned min_
 {
 	char rel[256];
 	char *text;
-	struct scan s = { .file = file, .source = source };
+	struct scan s = {.file = file, .source = source};
 
 	snprintf(rel, sizeof(rel), "falco-rules/%s", file);
 	text = read_corpus(rel);
@@ -648,15 +697,15 @@ static void test_corpus_fields_known(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_lookup),
-		cmocka_unit_test(test_name_arg),
-		cmocka_unit_test(test_match_prefix),
-		cmocka_unit_test(test_source_filtering),
-		cmocka_unit_test(test_builtin_tables),
-		cmocka_unit_test(test_prepare_arguments),
-		cmocka_unit_test(test_value_render),
-		cmocka_unit_test(test_corpus_fields_known),
-		cmocka_unit_test(test_clashes_and_plugin_sources),
+	    cmocka_unit_test(test_exact_lookup),
+	    cmocka_unit_test(test_name_arg),
+	    cmocka_unit_test(test_match_prefix),
+	    cmocka_unit_test(test_source_filtering),
+	    cmocka_unit_test(test_builtin_tables),
+	    cmocka_unit_test(test_prepare_arguments),
+	    cmocka_unit_test(test_value_render),
+	    cmocka_unit_test(test_corpus_fields_known),
+	    cmocka_unit_test(test_clashes_and_plugin_sources),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -136,14 +136,14 @@ static void check_event(const char *capture, uint64_t num, const struct expect *
 			continue;
 		}
 		struct sk_eval_ctx ctx = {
-			.evt = &it.event,
-			.evtnum = seen,
-			.source = "syscall",
-			.hostname = "testhost",
-			.first_ts = first_ts,
-			.prev_ts = prev_ts,
-			.scratch = scratch,
-			.scratch_cap = SCRATCH_CAP,
+		    .evt = &it.event,
+		    .evtnum = seen,
+		    .source = "syscall",
+		    .hostname = "testhost",
+		    .first_ts = first_ts,
+		    .prev_ts = prev_ts,
+		    .scratch = scratch,
+		    .scratch_cap = SCRATCH_CAP,
 		};
 
 		snprintf(where, sizeof(where), "%s #%llu", capture, (unsigned long long)num);
@@ -162,43 +162,43 @@ static void check_event(const char *capture, uint64_t num, const struct expect *
 static void test_times_and_header(void **state)
 {
 	static const struct expect e115[] = {
-		{ "evt.num", "115" },
-		{ "evt.time", "22:13:50.575316504" },
-		{ "evt.time.s", "22:13:50" },
-		{ "evt.time.iso8601", "2019-07-09T22:13:50.575316504+0000" },
-		{ "evt.datetime", "2019-07-09 22:13:50.575316504" },
-		{ "evt.datetime.s", "2019-07-09 22:13:50" },
-		{ "evt.rawtime", "1562710430575316504" },
-		{ "evt.rawtime.s", "1562710430" },
-		{ "evt.rawtime.ns", "575316504" },
-		{ "evt.reltime", "575316505" },
-		{ "evt.reltime.s", "0" },
-		{ "evt.reltime.ns", "575316505" },
-		{ "evt.dir", ">" },
-		{ "evt.type", "open" },
-		{ "syscall.type", "open" },
-		{ "evt.cpu", "1" },
-		{ "evt.category", "file" },
-		{ "evt.count", "1" },
-		{ "evt.count.exit", NONE },
-		{ "evt.latency", "0" },
-		{ "evt.latency.ns", "000000000" },
-		{ "evt.latency.human", "0ns" },
-		{ "thread.tid", "25754" },
-		{ "evt.source", "syscall" },
-		{ "evt.hostname", "testhost" },
-		{ "evt.plugininfo", NONE },
-		{ "evt.pluginname", NONE },
+	    {"evt.num", "115"},
+	    {"evt.time", "22:13:50.575316504"},
+	    {"evt.time.s", "22:13:50"},
+	    {"evt.time.iso8601", "2019-07-09T22:13:50.575316504+0000"},
+	    {"evt.datetime", "2019-07-09 22:13:50.575316504"},
+	    {"evt.datetime.s", "2019-07-09 22:13:50"},
+	    {"evt.rawtime", "1562710430575316504"},
+	    {"evt.rawtime.s", "1562710430"},
+	    {"evt.rawtime.ns", "575316504"},
+	    {"evt.reltime", "575316505"},
+	    {"evt.reltime.s", "0"},
+	    {"evt.reltime.ns", "575316505"},
+	    {"evt.dir", ">"},
+	    {"evt.type", "open"},
+	    {"syscall.type", "open"},
+	    {"evt.cpu", "1"},
+	    {"evt.category", "file"},
+	    {"evt.count", "1"},
+	    {"evt.count.exit", NONE},
+	    {"evt.latency", "0"},
+	    {"evt.latency.ns", "000000000"},
+	    {"evt.latency.human", "0ns"},
+	    {"thread.tid", "25754"},
+	    {"evt.source", "syscall"},
+	    {"evt.hostname", "testhost"},
+	    {"evt.plugininfo", NONE},
+	    {"evt.pluginname", NONE},
 	};
 	static const struct expect e116[] = {
-		{ "evt.num", "116" },
-		{ "evt.dir", "<" },
-		{ "evt.time", "22:13:50.575387852" },
-		{ "evt.reltime.ns", "575387853" },
-		{ "evt.deltatime", "71348" },
-		{ "evt.deltatime.s", "0" },
-		{ "evt.deltatime.ns", "000071348" },
-		{ "evt.count.exit", "1" },
+	    {"evt.num", "116"},
+	    {"evt.dir", "<"},
+	    {"evt.time", "22:13:50.575387852"},
+	    {"evt.reltime.ns", "575387853"},
+	    {"evt.deltatime", "71348"},
+	    {"evt.deltatime.s", "0"},
+	    {"evt.deltatime.ns", "000071348"},
+	    {"evt.count.exit", "1"},
 	};
 	(void)state;
 	CHECK("write_tmp_test.scap", 115, e115);
@@ -208,44 +208,45 @@ static void test_times_and_header(void **state)
 static void test_results(void **state)
 {
 	static const struct expect e115[] = {
-		{ "evt.res", NONE },	   { "evt.rawres", NONE },	{ "evt.failed", "false" },
-		{ "evt.count.error", NONE },
+	    {"evt.res", NONE},
+	    {"evt.rawres", NONE},
+	    {"evt.failed", "false"},
+	    {"evt.count.error", NONE},
 	};
 	static const struct expect e116[] = {
-		/* open exit has no res: sysdig takes the new fd. */
-		{ "evt.res", "SUCCESS" },
-		{ "evt.rawres", "3" },
-		{ "evt.failed", "false" },
+	    /* open exit has no res: sysdig takes the new fd. */
+	    {"evt.res", "SUCCESS"},
+	    {"evt.rawres", "3"},
+	    {"evt.failed", "false"},
 	};
 	static const struct expect c185[] = {
-		{ "evt.res", "SUCCESS" }, { "evt.rawres", "4" }, { "evt.category", "net" },
+	    {"evt.res", "SUCCESS"},
+	    {"evt.rawres", "4"},
+	    {"evt.category", "net"},
 	};
 	static const struct expect c187[] = {
-		{ "evt.res", "EINPROGRESS" },
-		{ "evt.rawres", "-115" },
-		{ "evt.failed", "true" },
-		{ "evt.count.error", "1" },
-		{ "evt.count.error.net", "1" },
-		{ "evt.count.error.file", NONE },
-		{ "evt.count.error.other", NONE },
-		{ "evt.rawarg.res", "-115" },
+	    {"evt.res", "EINPROGRESS"},	     {"evt.rawres", "-115"},
+	    {"evt.failed", "true"},	     {"evt.count.error", "1"},
+	    {"evt.count.error.net", "1"},    {"evt.count.error.file", NONE},
+	    {"evt.count.error.other", NONE}, {"evt.rawarg.res", "-115"},
 	};
 	static const struct expect r77[] = {
-		{ "evt.res", "ETIMEDOUT" },	     { "evt.rawres", "-110" },
-		{ "evt.category", "IPC" },	     { "evt.count.error.other", "1" },
-		{ "evt.is_wait", "false" },	     { "evt.cpu", "3" },
+	    {"evt.res", "ETIMEDOUT"},	    {"evt.rawres", "-110"},   {"evt.category", "IPC"},
+	    {"evt.count.error.other", "1"}, {"evt.is_wait", "false"}, {"evt.cpu", "3"},
 	};
 	static const struct expect r599[] = {
-		{ "evt.res", "ERESTARTNOHAND" },
-		{ "evt.rawres", "-514" },
-		{ "evt.is_wait", "true" },
-		{ "evt.category", "wait" },
-		{ "evt.cpu", "2" },
-		{ "evt.time.iso8601", "2019-07-09T22:31:11.307359392+0000" },
-		{ "evt.rawtime", "1562711471307359392" },
+	    {"evt.res", "ERESTARTNOHAND"},
+	    {"evt.rawres", "-514"},
+	    {"evt.is_wait", "true"},
+	    {"evt.category", "wait"},
+	    {"evt.cpu", "2"},
+	    {"evt.time.iso8601", "2019-07-09T22:31:11.307359392+0000"},
+	    {"evt.rawtime", "1562711471307359392"},
 	};
 	static const struct expect o1106[] = {
-		{ "evt.res", "SUCCESS" }, { "evt.rawres", "0" }, { "evt.count.exit", "1" },
+	    {"evt.res", "SUCCESS"},
+	    {"evt.rawres", "0"},
+	    {"evt.count.exit", "1"},
 	};
 	(void)state;
 	CHECK("write_tmp_test.scap", 115, e115);
@@ -260,34 +261,34 @@ static void test_results(void **state)
 static void test_io_and_wait(void **state)
 {
 	static const struct expect r55[] = {
-		{ "evt.res", "EAGAIN" },
-		{ "evt.rawres", "-11" },
-		{ "evt.failed", "true" },
-		{ "evt.count.error", "1" },
-		{ "evt.count.error.other", "1" },
-		{ "evt.count.error.file", NONE },
-		{ "evt.is_io", "true" },
-		{ "evt.is_io_read", "true" },
-		{ "evt.is_io_write", "false" },
-		{ "evt.io_dir", "read" },
-		{ "evt.is_wait", "false" },
-		{ "evt.category", "unknown" }, /* sysdig too: the fd is not in its table */
-		{ "evt.buflen", NONE },
+	    {"evt.res", "EAGAIN"},
+	    {"evt.rawres", "-11"},
+	    {"evt.failed", "true"},
+	    {"evt.count.error", "1"},
+	    {"evt.count.error.other", "1"},
+	    {"evt.count.error.file", NONE},
+	    {"evt.is_io", "true"},
+	    {"evt.is_io_read", "true"},
+	    {"evt.is_io_write", "false"},
+	    {"evt.io_dir", "read"},
+	    {"evt.is_wait", "false"},
+	    {"evt.category", "unknown"}, /* sysdig too: the fd is not in its table */
+	    {"evt.buflen", NONE},
 	};
 	static const struct expect r56[] = {
-		{ "evt.is_io", "true" },   { "evt.is_io_read", "false" }, { "evt.is_io_write", "true" },
-		{ "evt.io_dir", "write" }, { "evt.failed", "false" },	  { "evt.res", NONE },
+	    {"evt.is_io", "true"},   {"evt.is_io_read", "false"}, {"evt.is_io_write", "true"},
+	    {"evt.io_dir", "write"}, {"evt.failed", "false"},	  {"evt.res", NONE},
 	};
 	static const struct expect r59[] = {
-		/* sysdig gives no evt.buflen when it does not know the fd (here: unknown). */
-		{ "evt.rawres", "320" },
-		{ "evt.res", "SUCCESS" },
-		{ "evt.buflen", NONE },
-		{ "evt.category", "unknown" },
+	    /* sysdig gives no evt.buflen when it does not know the fd (here: unknown). */
+	    {"evt.rawres", "320"},
+	    {"evt.res", "SUCCESS"},
+	    {"evt.buflen", NONE},
+	    {"evt.category", "unknown"},
 	};
 	static const struct expect o1096[] = {
-		{ "evt.type", "select" }, { "evt.res", "SUCCESS" }, { "evt.rawres", "0" },
-		{ "evt.is_wait", "true" }, { "evt.cpu", "0" },	    { "evt.is_io", "false" },
+	    {"evt.type", "select"},  {"evt.res", "SUCCESS"}, {"evt.rawres", "0"},
+	    {"evt.is_wait", "true"}, {"evt.cpu", "0"},	     {"evt.is_io", "false"},
 	};
 	(void)state;
 	CHECK("run_as_user_0_container.scap", 55, r55);
@@ -299,26 +300,26 @@ static void test_io_and_wait(void **state)
 static void test_open_flags(void **state)
 {
 	static const struct expect w115[] = {
-		{ "evt.is_open_read", "false" },
-		{ "evt.is_open_write", "false" },
-		{ "evt.is_open_exec", "false" },
+	    {"evt.is_open_read", "false"},
+	    {"evt.is_open_write", "false"},
+	    {"evt.is_open_exec", "false"},
 	};
 	static const struct expect w116[] = {
-		/* flags=262(O_TRUNC|O_CREAT|O_WRONLY) mode=0666 */
-		{ "evt.is_open_read", "false" },
-		{ "evt.is_open_write", "true" },
-		{ "evt.is_open_exec", "false" },
+	    /* flags=262(O_TRUNC|O_CREAT|O_WRONLY) mode=0666 */
+	    {"evt.is_open_read", "false"},
+	    {"evt.is_open_write", "true"},
+	    {"evt.is_open_exec", "false"},
 	};
 	static const struct expect o1098[] = {
-		/* flags=1(O_RDONLY) */
-		{ "evt.is_open_read", "true" },
-		{ "evt.is_open_write", "false" },
-		{ "evt.is_open_exec", "false" },
-		{ "evt.rawarg.name", "/tmp/file-1" },
-		{ "evt.rawres", "3" },
+	    /* flags=1(O_RDONLY) */
+	    {"evt.is_open_read", "true"},  {"evt.is_open_write", "false"},
+	    {"evt.is_open_exec", "false"}, {"evt.rawarg.name", "/tmp/file-1"},
+	    {"evt.rawres", "3"},
 	};
 	static const struct expect o1105[] = {
-		{ "evt.is_open_read", "false" }, { "evt.type", "close" }, { "evt.dir", ">" },
+	    {"evt.is_open_read", "false"},
+	    {"evt.type", "close"},
+	    {"evt.dir", ">"},
 	};
 	(void)state;
 	CHECK("write_tmp_test.scap", 115, w115);
@@ -331,46 +332,51 @@ static void test_open_flags(void **state)
 static void test_args(void **state)
 {
 	static const struct expect w116[] = {
-		{ "evt.arg.name", "/tmp/test" },
-		{ "evt.arg.flags", "O_TRUNC|O_CREAT|O_WRONLY" },
-		{ "evt.arg.mode", "0666" },
-		{ "evt.arg.dev", "2D" },
-		{ "evt.rawarg.name", "/tmp/test" },
-		/* Without a resolver there is no "(<f>/tmp/test)" part: sysdig prints it with state. */
-		{ "evt.arg.fd", "3" },
-		{ "evt.arg[0]", "3" },
-		{ "evt.arg[1]", "/tmp/test" },
-		{ "evt.arg[9]", NONE },
-		{ "evt.arg.nosuch", NONE },
-		{ "evt.rawarg.nosuch", NONE },
-		{ "evt.args", "fd=3 name=/tmp/test flags=262(O_TRUNC|O_CREAT|O_WRONLY) mode=0666 dev=2D " },
+	    {"evt.arg.name", "/tmp/test"},
+	    {"evt.arg.flags", "O_TRUNC|O_CREAT|O_WRONLY"},
+	    {"evt.arg.mode", "0666"},
+	    {"evt.arg.dev", "2D"},
+	    {"evt.rawarg.name", "/tmp/test"},
+	    /* Without a resolver there is no "(<f>/tmp/test)" part: sysdig prints it with state. */
+	    {"evt.arg.fd", "3"},
+	    {"evt.arg[0]", "3"},
+	    {"evt.arg[1]", "/tmp/test"},
+	    {"evt.arg[9]", NONE},
+	    {"evt.arg.nosuch", NONE},
+	    {"evt.rawarg.nosuch", NONE},
+	    {"evt.args",
+	     "fd=3 name=/tmp/test flags=262(O_TRUNC|O_CREAT|O_WRONLY) mode=0666 dev=2D "},
 	};
 	static const struct expect w115[] = {
-		{ "evt.args", "" }, { "evt.arg.name", NONE }, { "evt.arg[0]", NONE },
+	    {"evt.args", ""},
+	    {"evt.arg.name", NONE},
+	    {"evt.arg[0]", NONE},
 	};
 	static const struct expect c184[] = {
-		{ "evt.arg.domain", "AF_INET" },
-		{ "evt.arg[1]", "1" },
-		{ "evt.rawarg.domain", "2" },
-		{ "evt.args", "domain=2(AF_INET) type=1 proto=0 " },
+	    {"evt.arg.domain", "AF_INET"},
+	    {"evt.arg[1]", "1"},
+	    {"evt.rawarg.domain", "2"},
+	    {"evt.args", "domain=2(AF_INET) type=1 proto=0 "},
 	};
 	static const struct expect c187[] = {
-		{ "evt.arg.res", "EINPROGRESS" },
-		{ "evt.arg.tuple", "127.0.0.1:47192->127.0.0.1:80" },
-		{ "evt.arg[1]", "127.0.0.1:47192->127.0.0.1:80" },
+	    {"evt.arg.res", "EINPROGRESS"},
+	    {"evt.arg.tuple", "127.0.0.1:47192->127.0.0.1:80"},
+	    {"evt.arg[1]", "127.0.0.1:47192->127.0.0.1:80"},
 	};
 	static const struct expect c188[] = {
-		{ "evt.arg.domain", "AF_LOCAL" }, { "evt.arg.type", "524290" }, { "evt.cpu", "0" },
+	    {"evt.arg.domain", "AF_LOCAL"},
+	    {"evt.arg.type", "524290"},
+	    {"evt.cpu", "0"},
 	};
 	static const struct expect o1098[] = {
-		{ "evt.arg.flags", "O_RDONLY" },
-		{ "evt.arg.name", "/tmp/file-1" },
+	    {"evt.arg.flags", "O_RDONLY"},
+	    {"evt.arg.name", "/tmp/file-1"},
 	};
 	static const struct expect s183[] = {
-		/* A generic syscall event is named after its ID parameter. */
-		{ "evt.type", "madvise" },
-		{ "syscall.type", "madvise" },
-		{ "evt.arg.ID", "madvise" },
+	    /* A generic syscall event is named after its ID parameter. */
+	    {"evt.type", "madvise"},
+	    {"syscall.type", "madvise"},
+	    {"evt.arg.ID", "madvise"},
 	};
 	(void)state;
 	CHECK("write_tmp_test.scap", 116, w116);
@@ -386,25 +392,25 @@ static void test_args(void **state)
 static void test_own_semantics(void **state)
 {
 	static const struct expect w116[] = {
-		{ "evt.type.is.open", "1" },
-		{ "evt.type.is.close", "0" },
-		{ "evt.is_syslog", "false" },
-		{ "evt.rawarg.flags", "262" },
-		{ "evt.rawarg.mode", "438" }, /* 0666 */
-		{ "evt.is_open_create", "false" },
-		/* No state engine: latency unpaired, state classes extract nothing. */
-		{ "evt.latency", "0" },
-		{ "proc.name", NONE },
-		{ "proc.aname[2]", NONE },
-		{ "fd.name", NONE },
-		{ "fd.num", NONE },
-		{ "user.name", NONE },
-		{ "group.gid", NONE },
-		{ "container.id", NONE },
-		{ "k8s.ns.name", NONE },
-		{ "fs.path.name", NONE },
-		{ "fdlist.nums", NONE },
-		{ "thread.tid", "25754" },
+	    {"evt.type.is.open", "1"},
+	    {"evt.type.is.close", "0"},
+	    {"evt.is_syslog", "false"},
+	    {"evt.rawarg.flags", "262"},
+	    {"evt.rawarg.mode", "438"}, /* 0666 */
+	    {"evt.is_open_create", "false"},
+	    /* No state engine: latency unpaired, state classes extract nothing. */
+	    {"evt.latency", "0"},
+	    {"proc.name", NONE},
+	    {"proc.aname[2]", NONE},
+	    {"fd.name", NONE},
+	    {"fd.num", NONE},
+	    {"user.name", NONE},
+	    {"group.gid", NONE},
+	    {"container.id", NONE},
+	    {"k8s.ns.name", NONE},
+	    {"fs.path.name", NONE},
+	    {"fdlist.nums", NONE},
+	    {"thread.tid", "25754"},
 	};
 	(void)state;
 	CHECK("write_tmp_test.scap", 116, w116);
@@ -414,16 +420,15 @@ static void test_own_semantics(void **state)
 static void test_no_event(void **state)
 {
 	struct sk_eval_ctx ctx = {
-		.evtnum = 7,
-		.source = "aws_cloudtrail",
-		.hostname = "h",
-		.scratch = scratch,
-		.scratch_cap = SCRATCH_CAP,
+	    .evtnum = 7,
+	    .source = "aws_cloudtrail",
+	    .hostname = "h",
+	    .scratch = scratch,
+	    .scratch_cap = SCRATCH_CAP,
 	};
 	static const struct expect ex[] = {
-		{ "evt.num", "7" },	     { "evt.source", "aws_cloudtrail" },
-		{ "evt.hostname", "h" },    { "evt.time", NONE },
-		{ "evt.time.iso8601", NONE }, { "evt.plugininfo", NONE },
+	    {"evt.num", "7"},	{"evt.source", "aws_cloudtrail"}, {"evt.hostname", "h"},
+	    {"evt.time", NONE}, {"evt.time.iso8601", NONE},	  {"evt.plugininfo", NONE},
 	};
 	(void)state;
 	for (unsigned i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
@@ -433,7 +438,7 @@ static void test_no_event(void **state)
 /* A full scratch buffer yields no value rather than a cut one. */
 static void test_scratch_exhausted(void **state)
 {
-	static const struct expect e[] = { { "evt.time", NONE }, { "evt.num", "116" } };
+	static const struct expect e[] = {{"evt.time", NONE}, {"evt.num", "116"}};
 	char tiny[4];
 	struct sk_scap_reader *r;
 	struct sk_scap_item it;
@@ -448,8 +453,11 @@ static void test_scratch_exhausted(void **state)
 	while (sk_scap_reader_next(r, &it, err, sizeof(err)) == 1) {
 		if (it.kind != SK_SCAP_EVENT || ++n < 116)
 			continue;
-		struct sk_eval_ctx ctx = { .evt = &it.event, .evtnum = n, .source = "syscall",
-					   .scratch = tiny, .scratch_cap = sizeof(tiny) };
+		struct sk_eval_ctx ctx = {.evt = &it.event,
+					  .evtnum = n,
+					  .source = "syscall",
+					  .scratch = tiny,
+					  .scratch_cap = sizeof(tiny)};
 
 		check(&ctx, "tiny scratch", &e[0]);
 		check(&ctx, "tiny scratch", &e[1]);
@@ -462,10 +470,14 @@ static void test_scratch_exhausted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_times_and_header), cmocka_unit_test(test_results),
-		cmocka_unit_test(test_io_and_wait),	 cmocka_unit_test(test_open_flags),
-		cmocka_unit_test(test_args),		 cmocka_unit_test(test_own_semantics),
-		cmocka_unit_test(test_no_event),	 cmocka_unit_test(test_scratch_exhausted),
+	    cmocka_unit_test(test_times_and_header),
+	    cmocka_unit_test(test_results),
+	    cmocka_unit_test(test_io_and_wait),
+	    cmocka_unit_test(test_open_flags),
+	    cmocka_unit_test(test_args),
+	    cmocka_unit_test(test_own_semantics),
+	    cmocka_unit_test(test_no_event),
+	    cmocka_unit_test(test_scratch_exhausted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
