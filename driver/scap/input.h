@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "saker/scap.h"
+
 struct sk_scap_input {
 	gzFile gz;		/* file input, or NULL */
 	const uint8_t *mem;	/* plain memory input (after inflating if it was gzip) */
@@ -38,8 +40,5 @@ long long sk_scap_input_read(struct sk_scap_input *in, void *out, size_t n, char
 			     size_t errlen);
 
 void sk_scap_input_close(struct sk_scap_input *in);
-
-/* Cap on the inflated size of a gzip memory buffer (the fuzzer's input). */
-#define SK_SCAP_MEM_INFLATE_MAX (256u << 20)
 
 #endif

@@ -37,6 +37,8 @@ struct sk_scap_reader {
 	struct sk_scap_input in;
 	char name[SK_SCAP_NAME_MAX];
 	enum reader_phase phase;
+	int error; /* sticky: once set, every call returns it again */
+	char errmsg[SK_SCAP_NAME_MAX + 600];
 	/* The current block: body (and trailer) bytes. */
 	uint8_t *buf;
 	size_t cap;
@@ -69,8 +71,11 @@ static int fail(struct sk_scap_reader *r, uint64_t off, int rc, char *err, size_
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	snprintf(r->errmsg, sizeof(r->errmsg), "%s: offset %llu: %s", r->name,
+		 (unsigned long long)off, msg);
 	if (err && errlen)
-		snprintf(err, errlen, "%s: offset %llu: %s", r->name, (unsigned long long)off, msg);
+		snprintf(err, errlen, "%s", r->errmsg);
+	r->error = rc;
 	r->phase = PHASE_DONE;
 	return rc;
 }
@@ -535,6 +540,11 @@ int sk_scap_reader_next(struct sk_scap_reader *r, struct sk_scap_item *item, cha
 	int rc;
 
 	memset(item, 0, sizeof(*item));
+	if (r->error) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", r->errmsg);
+		return r->error;
+	}
 	for (;;) {
 		if (r->phase == PHASE_DONE)
 			return 0;

@@ -62,6 +62,12 @@ static int read_all_tb(const struct tb *b)
 	errbuf[0] = '\0';
 	while ((rc = sk_scap_reader_next(r, &it, errbuf, sizeof(errbuf))) == 1)
 		;
+	if (rc < 0) { /* errors are sticky */
+		char again[sizeof(errbuf)];
+
+		assert_int_equal(sk_scap_reader_next(r, &it, again, sizeof(again)), rc);
+		assert_string_equal(again, errbuf);
+	}
 	sk_scap_reader_free(r);
 	return rc;
 }
