@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .scap codec assumes a little-endian host");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "the .scap codec assumes a little-endian host");
 
 enum sk_scap_block_type {
 	SK_BT_SHB = 0x0A0D0D0A,

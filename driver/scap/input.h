@@ -14,12 +14,12 @@
 #include "saker/scap.h"
 
 struct sk_scap_input {
-	gzFile gz;		/* file input, or NULL */
-	const uint8_t *mem;	/* plain memory input (after inflating if it was gzip) */
+	gzFile gz;	    /* file input, or NULL */
+	const uint8_t *mem; /* plain memory input (after inflating if it was gzip) */
 	size_t mem_len;
-	uint8_t *owned;		/* inflated copy of a gzip memory buffer */
+	uint8_t *owned; /* inflated copy of a gzip memory buffer */
 	size_t mem_pos;
-	uint64_t offset;	/* inflated bytes consumed */
+	uint64_t offset; /* inflated bytes consumed */
 };
 
 /* Open path ("-" = stdin). Returns 0 or -errno with a message in err. */

@@ -59,7 +59,8 @@ static size_t iface_fixed_len(uint16_t type)
 
 static int iface_fields(struct sk_cur *c, struct sk_scap_iface *ifc, char *err, size_t errlen)
 {
-	size_t alen = (ifc->type == SK_IFACE_IPV4 || ifc->type == SK_IFACE_IPV4_NOLINKSPEED) ? 4 : 16;
+	size_t alen =
+	    (ifc->type == SK_IFACE_IPV4 || ifc->type == SK_IFACE_IPV4_NOLINKSPEED) ? 4 : 16;
 	uint16_t namelen = sk_cur_u16(c);
 
 	if (namelen >= SK_SCAP_PATH_MAX) {
@@ -93,7 +94,8 @@ int sk_scap_iface_decode(struct sk_cur *c, bool v2, struct sk_scap_iface *ifc, b
 	if (v2) {
 		entry_len = sk_cur_u32(c);
 		if (c->bad || entry_len > sk_cur_left(c)) {
-			snprintf(err, errlen, "interface list: entry length %u does not fit in the block",
+			snprintf(err, errlen,
+				 "interface list: entry length %u does not fit in the block",
 				 entry_len);
 			return -EINVAL;
 		}
@@ -176,8 +178,7 @@ static int user_fields(struct sk_cur *c, struct sk_scap_user *u, char *err, size
 	return 0;
 }
 
-int sk_scap_user_decode(struct sk_cur *c, bool v2, struct sk_scap_user *u, char *err,
-			size_t errlen)
+int sk_scap_user_decode(struct sk_cur *c, bool v2, struct sk_scap_user *u, char *err, size_t errlen)
 {
 	struct sk_cur rec = *c;
 	uint32_t entry_len = 0;
@@ -188,8 +189,8 @@ int sk_scap_user_decode(struct sk_cur *c, bool v2, struct sk_scap_user *u, char 
 		rec = (struct sk_cur){.p = c->p + c->pos, .len = sk_cur_left(c)};
 		entry_len = sk_cur_u32(&rec);
 		if (rec.bad || entry_len < 4 || entry_len > rec.len) {
-			snprintf(err, errlen, "user list: entry length %u does not fit in the block",
-				 entry_len);
+			snprintf(err, errlen,
+				 "user list: entry length %u does not fit in the block", entry_len);
 			return -EINVAL;
 		}
 		rec.len = entry_len;

@@ -57,12 +57,12 @@ static void proc_defaults(struct sk_scap_proc *p, unsigned version)
 }
 
 /* Read the field of size n at c if it still fits in the record, else leave the default. */
-#define TAIL(c, field)                                                                              \
-	do {                                                                                        \
-		if (sk_cur_left(c) >= sizeof(field))                                                \
-			sk_cur_take(c, &(field), sizeof(field));                                    \
-		else                                                                                \
-			goto tail_done;                                                             \
+#define TAIL(c, field)                                                                             \
+	do {                                                                                       \
+		if (sk_cur_left(c) >= sizeof(field))                                               \
+			sk_cur_take(c, &(field), sizeof(field));                                   \
+		else                                                                               \
+			goto tail_done;                                                            \
 	} while (0)
 
 static void decode_tail(struct sk_cur *c, struct sk_scap_proc *p)

@@ -216,9 +216,8 @@ static int read_block(struct sk_scap_reader *r, char *err, size_t errlen)
 			    "bad block length %u (block type 0x%x)", total, r->btype);
 	if (is_event_block(r->btype) && !is_large_block(r->btype) &&
 	    total - SK_SCAP_BLOCK_HDR_LEN > SK_SCAP_EV_BLOCK_MAX)
-		return fail(r, r->boff, -E2BIG, err, errlen,
-			    "event block length %u exceeds %u", total,
-			    SK_SCAP_EV_BLOCK_MAX + SK_SCAP_BLOCK_HDR_LEN);
+		return fail(r, r->boff, -E2BIG, err, errlen, "event block length %u exceeds %u",
+			    total, SK_SCAP_EV_BLOCK_MAX + SK_SCAP_BLOCK_HDR_LEN);
 	if (total > SK_SCAP_BLOCK_MAX)
 		return fail(r, r->boff, -E2BIG, err, errlen, "block length %u exceeds %u", total,
 			    SK_SCAP_BLOCK_MAX);
@@ -240,8 +239,8 @@ static int read_block(struct sk_scap_reader *r, char *err, size_t errlen)
 		return fail(r, r->boff, (int)n, err, errlen, "%s", msg);
 	if (n < body)
 		return fail(r, r->boff, -EINVAL, err, errlen,
-			    "block length %u runs past the end of the file (%lld bytes left)", total,
-			    n + (long long)sizeof(hdr));
+			    "block length %u runs past the end of the file (%lld bytes left)",
+			    total, n + (long long)sizeof(hdr));
 	if (sk_get_u32(r->buf + body - 4) != total)
 		return fail(r, r->boff, -EINVAL, err, errlen,
 			    "block trailer %u does not match block length %u",
@@ -260,11 +259,10 @@ static int section_header(struct sk_scap_reader *r, struct sk_scap_item *item, c
 	if (r->cur.bad)
 		return fail(r, r->boff, -EINVAL, err, errlen, "section header block too short");
 	if (magic != SK_SCAP_BYTE_ORDER_MAGIC)
-		return fail(r, r->boff, -EINVAL, err, errlen, "bad byte-order magic 0x%08x",
-			    magic);
+		return fail(r, r->boff, -EINVAL, err, errlen, "bad byte-order magic 0x%08x", magic);
 	if (major > 1)
-		return fail(r, r->boff, -ENOTSUP, err, errlen,
-			    "unsupported format version %u.%u", major, minor);
+		return fail(r, r->boff, -ENOTSUP, err, errlen, "unsupported format version %u.%u",
+			    major, minor);
 	item->kind = SK_SCAP_SECTION;
 	item->section.major = major;
 	item->section.minor = minor;
@@ -273,8 +271,7 @@ static int section_header(struct sk_scap_reader *r, struct sk_scap_item *item, c
 }
 
 /* Next entry of the list block being walked; 0 when the block is exhausted. */
-static int walk_list(struct sk_scap_reader *r, struct sk_scap_item *item, char *err,
-		     size_t errlen)
+static int walk_list(struct sk_scap_reader *r, struct sk_scap_item *item, char *err, size_t errlen)
 {
 	char msg[256];
 	bool skip = false;
@@ -282,8 +279,8 @@ static int walk_list(struct sk_scap_reader *r, struct sk_scap_item *item, char *
 
 	if (!r->begin_sent && (r->walking == BK_IFACE || r->walking == BK_USER)) {
 		r->begin_sent = true;
-		item->kind = r->walking == BK_IFACE ? SK_SCAP_IFACE_LIST_BEGIN
-						    : SK_SCAP_USER_LIST_BEGIN;
+		item->kind =
+		    r->walking == BK_IFACE ? SK_SCAP_IFACE_LIST_BEGIN : SK_SCAP_USER_LIST_BEGIN;
 		return 1;
 	}
 	do {
@@ -293,7 +290,8 @@ static int walk_list(struct sk_scap_reader *r, struct sk_scap_item *item, char *
 		}
 		switch (r->walking) {
 		case BK_IFACE:
-			rc = sk_scap_iface_decode(&r->cur, r->v2, &r->iface, &skip, msg, sizeof(msg));
+			rc = sk_scap_iface_decode(&r->cur, r->v2, &r->iface, &skip, msg,
+						  sizeof(msg));
 			item->kind = SK_SCAP_IFACE;
 			item->iface = &r->iface;
 			break;
@@ -303,7 +301,8 @@ static int walk_list(struct sk_scap_reader *r, struct sk_scap_item *item, char *
 			item->user = &r->user;
 			break;
 		case BK_PROC:
-			rc = sk_scap_proc_decode(&r->cur, r->pl_version, &r->proc, msg, sizeof(msg));
+			rc =
+			    sk_scap_proc_decode(&r->cur, r->pl_version, &r->proc, msg, sizeof(msg));
 			item->kind = SK_SCAP_PROC;
 			item->proc = &r->proc;
 			break;
@@ -433,9 +432,10 @@ static int legacy_event(struct sk_scap_reader *r, const uint8_t *ev, size_t avai
 	if (n < 0)
 		return fail(r, r->boff, -EINVAL, err, errlen,
 			    "legacy event (type %u, length %u): parameter lengths %s", h.type,
-			    h.len, corrupt ? "are shorter than the event" : "do not match the event");
-	nh = (struct sk_evt_hdr){.ts = h.ts, .tid = h.tid, .len = h.len + 4, .type = h.type,
-				 .nparams = (uint32_t)n};
+			    h.len,
+			    corrupt ? "are shorter than the event" : "do not match the event");
+	nh = (struct sk_evt_hdr){
+	    .ts = h.ts, .tid = h.tid, .len = h.len + 4, .type = h.type, .nparams = (uint32_t)n};
 	memcpy(r->evbuf, &nh, sizeof(nh));
 	memcpy(r->evbuf + SK_EVT_HDR_LEN, ev + SK_EVT_HDR_V1_LEN, h.len - SK_EVT_HDR_V1_LEN);
 	*out = r->evbuf;
@@ -473,9 +473,10 @@ static int v2_event(struct sk_scap_reader *r, const uint8_t *ev, size_t avail, u
 		sum += l;
 	}
 	if (SK_EVT_HDR_LEN + (uint64_t)h.nparams * ls + sum > h.len)
-		return fail(r, r->boff, -EINVAL, err, errlen,
-			    "event (type %u): parameter lengths (%llu bytes) run past its length %u",
-			    h.type, (unsigned long long)sum, h.len);
+		return fail(
+		    r, r->boff, -EINVAL, err, errlen,
+		    "event (type %u): parameter lengths (%llu bytes) run past its length %u",
+		    h.type, (unsigned long long)sum, h.len);
 	*outlen = h.len;
 	return 1;
 }
@@ -484,8 +485,8 @@ static int event_block(struct sk_scap_reader *r, struct sk_scap_item *item, char
 		       size_t errlen)
 {
 	bool legacy = r->btype == SK_BT_EV || r->btype == SK_BT_EV_OLD || r->btype == SK_BT_EVF;
-	bool with_flags = r->btype == SK_BT_EVF || r->btype == SK_BT_EVF_V2 ||
-			  r->btype == SK_BT_EVF_V2_LARGE;
+	bool with_flags =
+	    r->btype == SK_BT_EVF || r->btype == SK_BT_EVF_V2 || r->btype == SK_BT_EVF_V2_LARGE;
 	uint16_t cpu = sk_cur_u16(&r->cur);
 	uint32_t flags = with_flags ? sk_cur_u32(&r->cur) : 0, len = 0;
 	const uint8_t *ev;
@@ -513,8 +514,7 @@ static int event_block(struct sk_scap_reader *r, struct sk_scap_item *item, char
 }
 
 /* Dispatch one block read in the metadata or event phase. */
-static int dispatch(struct sk_scap_reader *r, struct sk_scap_item *item, char *err,
-		    size_t errlen)
+static int dispatch(struct sk_scap_reader *r, struct sk_scap_item *item, char *err, size_t errlen)
 {
 	if (r->btype == SK_BT_SHB) {
 		if (r->phase == PHASE_META)

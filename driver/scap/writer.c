@@ -39,11 +39,11 @@ struct sk_scap_writer {
 	int error; /* first write error; later calls fail with it */
 	char errmsg[256];
 	/* Section state. */
-	bool section_pending;  /* a section was started; its SHB is not written yet */
-	bool section_written;  /* SHB and metadata written */
+	bool section_pending; /* a section was started; its SHB is not written yet */
+	bool section_written; /* SHB and metadata written */
 	bool section_has_events;
 	bool have_machine, have_ifaces, have_users;
-	int64_t first_tid;     /* tid of the first thread record, for the filler event */
+	int64_t first_tid; /* tid of the first thread record, for the filler event */
 	bool have_first_tid;
 	size_t meta_bytes;
 	struct sk_wbuf machine, ifaces, users, procs;
@@ -53,7 +53,7 @@ struct sk_scap_writer {
 };
 
 static int werr(struct sk_scap_writer *w, int rc, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 static int werr(struct sk_scap_writer *w, int rc, char *err, size_t errlen, const char *fmt, ...)
 {
@@ -150,8 +150,7 @@ static int put_block(struct sk_scap_writer *w, uint32_t type, const void *b1, si
 		return werr(w, -E2BIG, err, errlen, "block of %llu bytes exceeds %u",
 			    (unsigned long long)total, SK_SCAP_BLOCK_MAX);
 	if ((rc = put(w, hdr, sizeof(hdr), err, errlen)) || (rc = put(w, b1, n1, err, errlen)) ||
-	    (rc = put(w, b2, n2, err, errlen)) ||
-	    (rc = put(w, zero, padded - body, err, errlen)) ||
+	    (rc = put(w, b2, n2, err, errlen)) || (rc = put(w, zero, padded - body, err, errlen)) ||
 	    (rc = put(w, &trailer, sizeof(trailer), err, errlen)))
 		return rc;
 	return 0;
@@ -259,8 +258,8 @@ static int check_event(struct sk_scap_writer *w, const void *evt, size_t len, ch
 	struct sk_evt_hdr h;
 
 	if (len < SK_EVT_HDR_LEN)
-		return werr(w, -EINVAL, err, errlen, "event of %zu bytes is shorter than its header",
-			    len);
+		return werr(w, -EINVAL, err, errlen,
+			    "event of %zu bytes is shorter than its header", len);
 	memcpy(&h, evt, sizeof(h));
 	if (h.len != len)
 		return werr(w, -EINVAL, err, errlen, "event length field %u does not match %zu",
@@ -460,8 +459,9 @@ int sk_scap_writer_write(struct sk_scap_writer *w, const struct sk_scap_item *it
 	}
 	ensure_section(w);
 	if (w->section_written)
-		return werr(w, -EINVAL, err, errlen,
-			    "metadata item after the first event of a section (start a new section)");
+		return werr(
+		    w, -EINVAL, err, errlen,
+		    "metadata item after the first event of a section (start a new section)");
 	if ((rc = add_metadata(w, item, err, errlen)))
 		return rc;
 	if (w->meta_bytes + w->ifaces.len + w->users.len > SK_SCAP_WRITER_META_MAX)

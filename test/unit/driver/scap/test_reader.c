@@ -93,12 +93,12 @@ struct corpus_expect {
 
 /* Counts cross-checked with Debian sysdig 0.29.3 (evt.num of its last line). */
 static const struct corpus_expect corpus[] = {
-	{"connect_localhost.scap", 374, 191, 184, 690, 112, 7, 7, 0},
-	{"open-multiple-files.scap", 1272, 1181, 128, 685, 110, 8, 6, 0},
-	{"ping_sendto.scap", 1526, 1389, 136, 674, 114, 10, 9, 2},
-	{"run_as_user_0_container.scap", 4143, 4143, 124, 693, 122, 11, 9, 2},
-	{"syscall.scap", 368, 190, 229, 773, 112, 7, 8, 1},
-	{"write_tmp_test.scap", 229, 116, 124, 693, 122, 11, 9, 2},
+    {"connect_localhost.scap", 374, 191, 184, 690, 112, 7, 7, 0},
+    {"open-multiple-files.scap", 1272, 1181, 128, 685, 110, 8, 6, 0},
+    {"ping_sendto.scap", 1526, 1389, 136, 674, 114, 10, 9, 2},
+    {"run_as_user_0_container.scap", 4143, 4143, 124, 693, 122, 11, 9, 2},
+    {"syscall.scap", 368, 190, 229, 773, 112, 7, 8, 1},
+    {"write_tmp_test.scap", 229, 116, 124, 693, 122, 11, 9, 2},
 };
 
 static void test_corpus_reads_completely(void **state)
@@ -161,7 +161,8 @@ static void test_corpus_legacy_event_values(void **state)
 		if (it.kind == SK_SCAP_EVENT && it.event.hdr->type == 3)
 			break;
 	assert_int_equal(rc, 1);
-	/* sysdig: 180 ... < open fd=3(<f>/etc/ld.so.cache) name=/etc/ld.so.cache flags=4097 mode=0 */
+	/* sysdig: 180 ... < open fd=3(<f>/etc/ld.so.cache) name=/etc/ld.so.cache flags=4097 mode=0
+	 */
 	assert_int_equal(it.event.hdr->ts, 1523545100492332843ull);
 	assert_int_equal(it.event.hdr->tid, 16518);
 	assert_int_equal(it.event.nparams, 4);
@@ -439,8 +440,8 @@ static void put_proc_fields(struct tb *b, unsigned v, uint64_t tid)
 
 static void test_proc_versions(void **state)
 {
-	static const uint32_t codes[10] = {0, 0x202, 0x207, 0x209, 0x210, 0x211,
-					   0x212, 0x213, 0x214, 0x215};
+	static const uint32_t codes[10] = {0,	  0x202, 0x207, 0x209, 0x210,
+					   0x211, 0x212, 0x213, 0x214, 0x215};
 
 	(void)state;
 	for (unsigned v = 1; v <= 9; v++) {
@@ -514,8 +515,8 @@ static void read_v9_tail(unsigned tail_len, struct sk_scap_proc *out)
 	tb_entry_begin(&b);
 	put_proc_fields(&b, 9, 7);
 	if (tail_len == 91) {
-		tb_u64(&b, 111);	/* pidns_init_start_ts */
-		tb_u32(&b, 0x8801);	/* tty */
+		tb_u64(&b, 111);    /* pidns_init_start_ts */
+		tb_u32(&b, 0x8801); /* tty */
 	}
 	if (tail_len >= 4)
 		tb_u32(&b, 1001); /* loginuid */
@@ -527,13 +528,13 @@ static void read_v9_tail(unsigned tail_len, struct sk_scap_proc *out)
 		tb_u64(&b, 0x3);
 	}
 	if (tail_len == 91) {
-		tb_u8(&b, 1);		/* exe_upper_layer */
-		tb_u64(&b, 999);	/* exe_ino */
-		tb_u64(&b, 5);		/* ctime */
-		tb_u64(&b, 6);		/* mtime */
-		tb_u8(&b, 1);		/* exe_from_memfd */
-		tb_u8(&b, 1);		/* exe_lower_layer */
-		tb_u64(&b, 4242);	/* pgid */
+		tb_u8(&b, 1);	  /* exe_upper_layer */
+		tb_u64(&b, 999);  /* exe_ino */
+		tb_u64(&b, 5);	  /* ctime */
+		tb_u64(&b, 6);	  /* mtime */
+		tb_u8(&b, 1);	  /* exe_from_memfd */
+		tb_u8(&b, 1);	  /* exe_lower_layer */
+		tb_u64(&b, 4242); /* pgid */
 	}
 	tb_entry_end(&b);
 	tb_block_end(&b);
@@ -1047,9 +1048,11 @@ static void test_err_truncation(void **state)
 	b.len = ev_at + 3;
 	expect_error(&b, "t: offset 28: truncated block header (3 of 8 bytes)");
 	b.len = full - 4;
-	expect_error(&b, "t: offset 28: block length 52 runs past the end of the file (48 bytes left)");
+	expect_error(&b,
+		     "t: offset 28: block length 52 runs past the end of the file (48 bytes left)");
 	b.len = 10;
-	expect_error(&b, "t: offset 0: block length 28 runs past the end of the file (10 bytes left)");
+	expect_error(&b,
+		     "t: offset 0: block length 28 runs past the end of the file (10 bytes left)");
 	/* truncated gzip data */
 	{
 		size_t gzlen;
@@ -1066,8 +1069,8 @@ static void test_err_truncation(void **state)
 		g.p = gz;
 		g.len = gzlen - 12;
 		/* from memory, gzip data is inflated (and checked) at open */
-		assert_int_equal(sk_scap_reader_open_mem(&r, g.p, g.len, "t", errbuf, sizeof(errbuf)),
-				 -EIO);
+		assert_int_equal(
+		    sk_scap_reader_open_mem(&r, g.p, g.len, "t", errbuf, sizeof(errbuf)), -EIO);
 		assert_string_equal(errbuf, "t: gzip: unexpected end of file");
 		/* from a file, while reading */
 		fd = mkstemp(path);
@@ -1115,7 +1118,8 @@ static void test_err_block_framing(void **state)
 	expect_error(&b, "t: offset 28: no events in file");
 	put_mi(&b, 0x201);
 	tb_shb(&b, 1, 2);
-	expect_error(&b, "t: offset 220: no events in section (new section header before any event)");
+	expect_error(&b,
+		     "t: offset 220: no events in section (new section header before any event)");
 	b.len = 0;
 	tb_shb(&b, 1, 2);
 	tb_close_x(&b, 1, 1);
@@ -1213,7 +1217,8 @@ static void test_err_metadata_caps(void **state)
 	tb_u64(&b, 1);
 	tb_block_end(&b);
 	tb_close_x(&b, 1, 1);
-	expect_error(&b, "t: offset 28: process list: record length 5000 does not fit in the block");
+	expect_error(&b,
+		     "t: offset 28: process list: record length 5000 does not fit in the block");
 	b.len = 28;
 	tb_block_begin(&b, 0x203);
 	tb_u64(&b, 1);
@@ -1269,26 +1274,26 @@ static void test_every_truncation_fails_cleanly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_corpus_reads_completely),
-		cmocka_unit_test(test_corpus_legacy_event_values),
-		cmocka_unit_test(test_all_v2_blocks),
-		cmocka_unit_test(test_il_ul_v1_and_legacy_aliases),
-		cmocka_unit_test(test_proc_versions),
-		cmocka_unit_test(test_proc_v9_tails),
-		cmocka_unit_test(test_fd_types),
-		cmocka_unit_test(test_legacy_nparams_inference),
-		cmocka_unit_test(test_legacy_notification_quirk),
-		cmocka_unit_test(test_unknown_codes_and_blocks_skipped),
-		cmocka_unit_test(test_large_event_block),
-		cmocka_unit_test(test_concatenated_sections),
-		cmocka_unit_test(test_gzip_and_plain),
-		cmocka_unit_test(test_err_empty_and_missing),
-		cmocka_unit_test(test_err_magic_and_version),
-		cmocka_unit_test(test_err_truncation),
-		cmocka_unit_test(test_err_block_framing),
-		cmocka_unit_test(test_err_event_lengths),
-		cmocka_unit_test(test_err_metadata_caps),
-		cmocka_unit_test(test_every_truncation_fails_cleanly),
+	    cmocka_unit_test(test_corpus_reads_completely),
+	    cmocka_unit_test(test_corpus_legacy_event_values),
+	    cmocka_unit_test(test_all_v2_blocks),
+	    cmocka_unit_test(test_il_ul_v1_and_legacy_aliases),
+	    cmocka_unit_test(test_proc_versions),
+	    cmocka_unit_test(test_proc_v9_tails),
+	    cmocka_unit_test(test_fd_types),
+	    cmocka_unit_test(test_legacy_nparams_inference),
+	    cmocka_unit_test(test_legacy_notification_quirk),
+	    cmocka_unit_test(test_unknown_codes_and_blocks_skipped),
+	    cmocka_unit_test(test_large_event_block),
+	    cmocka_unit_test(test_concatenated_sections),
+	    cmocka_unit_test(test_gzip_and_plain),
+	    cmocka_unit_test(test_err_empty_and_missing),
+	    cmocka_unit_test(test_err_magic_and_version),
+	    cmocka_unit_test(test_err_truncation),
+	    cmocka_unit_test(test_err_block_framing),
+	    cmocka_unit_test(test_err_event_lengths),
+	    cmocka_unit_test(test_err_metadata_caps),
+	    cmocka_unit_test(test_every_truncation_fails_cleanly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

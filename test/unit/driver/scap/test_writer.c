@@ -187,8 +187,8 @@ static void round_trip(const char *src, bool gzip)
 static void test_corpus_round_trip(void **state)
 {
 	static const char *files[] = {"connect_localhost.scap", "open-multiple-files.scap",
-				      "ping_sendto.scap", "run_as_user_0_container.scap",
-				      "syscall.scap", "write_tmp_test.scap"};
+				      "ping_sendto.scap",	"run_as_user_0_container.scap",
+				      "syscall.scap",		"write_tmp_test.scap"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -254,10 +254,11 @@ static void test_block_layout(void **state)
 {
 	const char *out = new_tmp();
 	struct sk_scap_writer *w = open_writer(out, false);
-	struct sk_scap_machine mi = {.num_cpus = 4, .memory_size_bytes = 1 << 30, .boot_ts_epoch = 7};
+	struct sk_scap_machine mi = {
+	    .num_cpus = 4, .memory_size_bytes = 1 << 30, .boot_ts_epoch = 7};
 	struct sk_scap_proc *p = malloc(sizeof(*p));
-	struct sk_scap_fd fd = {.tid = 42, .fd = 3, .ino = 99, .type = SK_FD_FILE_V2,
-				.open_flags = 1, .dev = 0x803};
+	struct sk_scap_fd fd = {
+	    .tid = 42, .fd = 3, .ino = 99, .type = SK_FD_FILE_V2, .open_flags = 1, .dev = 0x803};
 	struct sk_scap_item it = {.kind = SK_SCAP_MACHINE, .machine = &mi};
 	struct tb ev;
 	size_t len, off, rec;
@@ -283,9 +284,9 @@ static void test_block_layout(void **state)
 	f = slurp(out, &len);
 
 	/* SHB 1.2, 28 bytes, no options */
-	static const uint8_t shb[28] = {0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c,
-					0x2b, 0x1a, 1, 0, 2, 0, 0xff, 0xff, 0xff, 0xff,
-					0xff, 0xff, 0xff, 0xff, 28, 0, 0, 0};
+	static const uint8_t shb[28] = {0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0,    0,	   0x4d, 0x3c,
+					0x2b, 0x1a, 1,	  0,	2,  0, 0xff, 0xff, 0xff, 0xff,
+					0xff, 0xff, 0xff, 0xff, 28, 0, 0,    0};
 	assert_memory_equal(f, shb, 28);
 	/* MI: 192 bytes */
 	off = 28;
@@ -434,16 +435,16 @@ static void test_large_events(void **state)
 		tb_event(&big, 2, 42, 9, 2, lens, d);
 		free(d);
 	}
-	assert_int_equal(sk_scap_writer_write_event(w, plug.p, plug.len, 0, 0, errbuf,
-						    sizeof(errbuf)), 0);
-	assert_int_equal(sk_scap_writer_write_event(w, plug.p, plug.len, 0, 1, errbuf,
-						    sizeof(errbuf)), 0);
-	assert_int_equal(sk_scap_writer_write_event(w, big.p, big.len, 1, 0, errbuf,
-						    sizeof(errbuf)), 0);
+	assert_int_equal(
+	    sk_scap_writer_write_event(w, plug.p, plug.len, 0, 0, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(
+	    sk_scap_writer_write_event(w, plug.p, plug.len, 0, 1, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(
+	    sk_scap_writer_write_event(w, big.p, big.len, 1, 0, errbuf, sizeof(errbuf)), 0);
 	/* the LARGE request flag (4) selects the block type and is not written */
 	make_event(&plug, 5, 3, 8);
-	assert_int_equal(sk_scap_writer_write_event(w, plug.p, plug.len, 2, 4, errbuf,
-						    sizeof(errbuf)), 0);
+	assert_int_equal(
+	    sk_scap_writer_write_event(w, plug.p, plug.len, 2, 4, errbuf, sizeof(errbuf)), 0);
 	close_writer(w);
 
 	f = slurp(out, &len);
@@ -574,8 +575,9 @@ static void test_writer_errors(void **state)
 	struct tb ev;
 
 	(void)state;
-	assert_int_equal(sk_scap_writer_open(&w, "/nonexistent/dir/x.scap", &o, errbuf,
-					     sizeof(errbuf)), -ENOENT);
+	assert_int_equal(
+	    sk_scap_writer_open(&w, "/nonexistent/dir/x.scap", &o, errbuf, sizeof(errbuf)),
+	    -ENOENT);
 	assert_string_equal(errbuf, "/nonexistent/dir/x.scap: cannot open for writing: No such "
 				    "file or directory");
 	w = open_writer(out, false);
@@ -596,13 +598,13 @@ static void test_writer_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_corpus_round_trip),
-		cmocka_unit_test(test_block_layout),
-		cmocka_unit_test(test_iface_user_layout),
-		cmocka_unit_test(test_large_events),
-		cmocka_unit_test(test_sections_and_filler_event),
-		cmocka_unit_test(test_empty_writer_makes_a_readable_file),
-		cmocka_unit_test(test_writer_errors),
+	    cmocka_unit_test(test_corpus_round_trip),
+	    cmocka_unit_test(test_block_layout),
+	    cmocka_unit_test(test_iface_user_layout),
+	    cmocka_unit_test(test_large_events),
+	    cmocka_unit_test(test_sections_and_filler_event),
+	    cmocka_unit_test(test_empty_writer_makes_a_readable_file),
+	    cmocka_unit_test(test_writer_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
