@@ -56,6 +56,8 @@ struct sk_value {
 #define SK_FIELD_MAX_VALUES 64u
 /* Longest field name (with an evt.arg.NAME-style suffix) the registry resolves. */
 #define SK_FIELD_NAME_MAX 256u
+/* Most classes one registry holds (built-ins plus plugin classes). */
+#define SK_FIELD_REGISTRY_MAX_CLASSES 256u
 
 /*
  * State hook: what the syscall field classes (proc, thread, fd, user, group,
@@ -223,7 +225,11 @@ struct sk_field_class {
 	/*
 	 * Extract the field for ctx into vals (capacity cap). Returns the number
 	 * of values (0 = no value, which the filter treats as "does not exist"),
-	 * never more than cap.
+	 * never more than cap. A field without SK_FIELD_LIST returns more than
+	 * one value only where sysdig matches "any of" (proc.aname/apid/aexe/
+	 * aexepath without an index: every ancestor from the parent up).
+	 * Rendered text is written into ctx->scratch; a full scratch buffer
+	 * gives no value rather than a cut one.
 	 */
 	int (*extract)(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		       struct sk_value *vals, unsigned cap);
@@ -234,11 +240,20 @@ struct sk_field_registry;
 int sk_field_registry_new(struct sk_field_registry **out);
 void sk_field_registry_free(struct sk_field_registry *r);
 
-/* Add a class (borrowed: must outlive the registry). -EEXIST if a field name clashes. */
+/*
+ * Add a class (borrowed: must outlive the registry). A field name may appear
+ * in several classes only when their sources differ and neither is NULL
+ * (plugins of different sources); otherwise -EEXIST, and the registry is left
+ * unchanged. -EINVAL for an empty name or one longer than SK_FIELD_NAME_MAX,
+ * -ENOSPC past SK_FIELD_REGISTRY_MAX_CLASSES classes, -ENOMEM.
+ */
 int sk_field_registry_add(struct sk_field_registry *r, const struct sk_field_class *cls);
 
-/* Register every built-in class (evt, proc, thread, fd, fdlist, fs.path, user, group, container,
- * k8s, syscall). */
+/*
+ * Register every built-in class, in this order: evt (all sources), evt
+ * (syscall), syscall, process, thread, user, group, container, fd, fdlist,
+ * fs.path, k8s. On failure the classes added before the failing one stay.
+ */
 int sk_field_registry_add_builtin(struct sk_field_registry *r);
 
 /*
@@ -265,7 +280,15 @@ size_t sk_field_registry_match_prefix(const struct sk_field_registry *r, const c
 const struct sk_field_class *sk_field_registry_class_at(const struct sk_field_registry *r,
 							unsigned i);
 
-/* Render a value as text the way sysdig/Falco outputs print it. Returns needed length. */
+/*
+ * Render a value as text the way sysdig/Falco outputs print it: integers in
+ * decimal (v->fmt may ask for PF_HEX "2D", PF_OCT "0666" or PF_10_PADDED_DEC
+ * "000071348"), bools as true/false, strings as they are, byte buffers with
+ * non-printable bytes as '.', addresses as 127.0.0.1 / 2001:db8::1, networks
+ * (address bytes + prefix byte) as 10.0.0.0/8, doubles with one decimal.
+ * Writes at most cap bytes, NUL-terminated when cap > 0; returns the length
+ * needed without the NUL (like snprintf).
+ */
 size_t sk_value_render(const struct sk_value *v, char *out, size_t cap);
 
 #endif

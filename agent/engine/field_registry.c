@@ -14,9 +14,6 @@
 
 #include "field.h"
 
-/* Most classes one registry holds (built-ins plus plugin classes). */
-#define SK_FIELD_REGISTRY_MAX_CLASSES 256u
-
 struct sk_field_slot {
 	const char *name; /* NULL = empty */
 	size_t len;
