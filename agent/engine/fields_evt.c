@@ -776,6 +776,18 @@ static int extract_time_delta(const struct sk_field_ref *ref, struct sk_eval_ctx
 	}
 }
 
+/* A write to /dev/log (the fd name comes from the state engine). */
+static bool is_syslog(struct sk_eval_ctx *ctx)
+{
+	struct sk_fd_view fd;
+
+	if (!(ctx->evt->info->flags & SK_EF_WRITES_TO_FD) || !SK_STATE_HAS(ctx, event_fd))
+		return false;
+	memset(&fd, 0, sizeof(fd));
+	return ctx->state_ops->event_fd(ctx->state, ctx->evt, &fd) && fd.name &&
+	       strcmp(fd.name, "/dev/log") == 0;
+}
+
 static int extract_misc(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx, struct sk_value *v)
 {
 	const struct sk_evt *e = ctx->evt;
@@ -815,7 +827,7 @@ static int extract_misc(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	case E_COUNT_EXIT:
 		return sk_event_is_enter(e->hdr->type) ? 0 : sk_val_u(v, PT_UINT32, 1);
 	case E_IS_SYSLOG:
-		return sk_val_bool(v, false); /* needs the fd name: state hook (not yet) */
+		return sk_val_bool(v, is_syslog(ctx));
 	default:
 		return 0;
 	}
