@@ -69,7 +69,9 @@ struct sk_value {
  * "" when unknown.
  */
 struct sk_thread_view {
-	int64_t tid, pid, ptid, sid, vtid, vpid, vpgid, pgid;
+	int64_t tid, pid;
+	int64_t ptid; /* parent process id as the process's main thread records it (proc.ppid) */
+	int64_t sid, vtid, vpid, vpgid, pgid;
 	const char *comm;    /* proc.name */
 	const char *exe;     /* argv[0] as seen by execve: proc.exe */
 	const char *exepath; /* full executable path */

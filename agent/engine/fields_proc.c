@@ -416,8 +416,6 @@ static int extract_parent(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 	if (!parent_of(ctx, t, &p))
 		return 0;
 	switch (id) {
-	case P_PPID:
-		return sk_val_i(v, PT_INT64, p.pid);
 	case P_PNAME:
 		return sk_val_str(v, p.comm);
 	case P_PCMDLINE:
@@ -431,31 +429,31 @@ static int extract_parent(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 	}
 }
 
-/* proc.sname / proc.loginshellid: walks up the ancestors. */
+/*
+ * proc.sname: the eldest of the process and its ancestors that share its
+ * session id. proc.loginshellid: the pid of the eldest shell among the
+ * process and its ancestors; no value without one.
+ */
 static int extract_walk(struct sk_eval_ctx *ctx, unsigned id, const struct sk_thread_view *t,
 			struct sk_value *v)
 {
-	struct sk_thread_view cur = *t, next, leader = *t;
-	int64_t shell = is_shell(t->comm ? t->comm : "") ? t->pid : 0;
+	struct sk_thread_view cur = *t, next;
+	const char *leader = t->comm;
+	int64_t shell = t->comm && is_shell(t->comm) ? t->pid : -1;
 
-	for (unsigned i = 0; i < SK_PROC_ANCESTORS_MAX; i++) {
-		if (id == P_SNAME && cur.pid == cur.sid)
-			break;
-		if (!parent_of(ctx, &cur, &next))
-			break;
+	for (unsigned i = 0; i < SK_PROC_ANCESTORS_MAX && parent_of(ctx, &cur, &next); i++) {
 		cur = next;
 		if (id == P_SNAME) {
 			if (cur.sid != t->sid)
 				break;
-			leader = cur;
+			leader = cur.comm;
 		} else if (cur.comm && is_shell(cur.comm)) {
 			shell = cur.pid;
 		}
 	}
 	if (id == P_SNAME)
-		return sk_val_str(v, (cur.pid == cur.sid && cur.sid == t->sid) ? cur.comm
-									       : leader.comm);
-	return sk_val_i(v, PT_INT64, shell);
+		return sk_val_str(v, leader);
+	return shell >= 0 ? sk_val_i(v, PT_INT64, shell) : 0;
 }
 
 static uint64_t args_count(const struct sk_thread_view *t, bool lengths)
@@ -578,7 +576,8 @@ static int extract_proc(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		if (ref->arg)
 			return env_var(t.env, t.env_len, ref->arg, vals);
 		return joined(ctx, t.env, t.env_len, vals);
-	case P_PPID:
+	case P_PPID: /* the parent's id as recorded, even when the parent is gone */
+		return sk_val_i(vals, PT_INT64, t.ptid);
 	case P_PNAME:
 	case P_PCMDLINE:
 	case P_PEXE:
