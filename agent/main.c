@@ -4,11 +4,13 @@
 #include <stdlib.h>
 
 #include "cli/capture.h"
+#include "cli/engine_setup.h"
 #include "cli/options.h"
+#include "cli/replay.h"
 #include "saker/event.h"
 
 #define SAKER_VERSION "0.1.0"
-/* Newest event code Saker knows, and the scap file version it writes. */
+/* The scap file version Saker writes. */
 #define SAKER_SCAP_VERSION "1.2"
 
 static void print_version(void)
@@ -16,6 +18,40 @@ static void print_version(void)
 	printf("Saker version: %s\n", SAKER_VERSION);
 	printf("Event schema: %u event codes\n", (unsigned)SK_EVT_TABLE_SIZE);
 	printf("Capture format: scap %s\n", SAKER_SCAP_VERSION);
+}
+
+/* Commands that need the rules engine: --list, -L, -l, and replaying with rules. */
+static int run_engine(const struct sk_options *o)
+{
+	struct sk_engine_setup s;
+	char err[512];
+	int rc = sk_engine_setup_init(&s, o, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "saker: %s\n", err);
+		goto out;
+	}
+	if (o->list_fields) {
+		rc = sk_cmd_list_fields(&s, o->list_source, o->names_only, stdout);
+		goto out;
+	}
+	rc = sk_engine_setup_load(&s, o->rules.v, o->rules.n, stderr);
+	if (rc) {
+		fprintf(stderr, "saker: rules could not be loaded\n");
+		goto out;
+	}
+	if (o->list_rules || o->describe_rule) {
+		rc = sk_cmd_list_rules(&s, o->describe_rule, stdout);
+		goto out;
+	}
+	if (!o->capture) {
+		fprintf(stderr, "saker: the live probe is not available yet; use -e FILE\n");
+		rc = -1;
+		goto out;
+	}
+	rc = sk_replay_run(&s, o, stdout, stderr);
+out:
+	sk_engine_setup_fini(&s);
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int main(int argc, char **argv)
@@ -34,12 +70,17 @@ int main(int argc, char **argv)
 		print_version();
 		return EXIT_SUCCESS;
 	}
+	if (o.validate.n)
+		return sk_cmd_validate(&o, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.capture && o.write_path)
 		return sk_capture_rewrite(o.capture, o.write_path, o.gzip, stderr) ? EXIT_FAILURE
 										   : EXIT_SUCCESS;
 	if (o.capture && o.dump)
 		return sk_capture_dump(o.capture, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
-	fprintf(stderr, "saker: nothing to do: the live probe is not available yet; use -e FILE\n%s",
+	if (o.rules.n || o.list_fields || o.list_rules || o.describe_rule)
+		return run_engine(&o);
+	fprintf(stderr, "saker: nothing to do: the live probe is not available yet; use -e FILE "
+			"with --dump, -w or -r RULES\n%s",
 		sk_usage);
 	return EXIT_FAILURE;
 }

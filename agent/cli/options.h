@@ -6,15 +6,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SK_OPT_MAX_REPEAT 64u /* repeatable flags (-r, -o, -V, -D, -t, -T) */
+#define SK_OPT_MAX_REPEAT 64u /* repeatable flags (-r, -o, -V, -D, -t, -T, sources) */
+
+struct sk_strlist {
+	const char *v[SK_OPT_MAX_REPEAT];
+	unsigned n;
+};
 
 struct sk_options {
 	bool help;
 	bool version;
-	bool dump;               /* --dump: print the events of -e */
-	bool gzip;               /* -z: compress -w output */
-	const char *capture;     /* -e FILE */
-	const char *write_path;  /* -w FILE */
+	bool dump;              /* --dump: print the events of -e */
+	bool gzip;              /* -z: compress -w output */
+	bool all_events;        /* -A */
+	bool list_rules;        /* -L */
+	bool list_fields;       /* --list [SOURCE] */
+	bool names_only;        /* -N */
+	bool verbose;           /* -v */
+	bool unbuffered;        /* -U */
+	const char *capture;    /* -e FILE */
+	const char *write_path; /* -w FILE */
+	const char *describe_rule; /* -l RULE */
+	const char *list_source;   /* --list SOURCE */
+	long duration_s;           /* -M N; 0 = unlimited */
+	struct sk_strlist rules;   /* -r */
+	struct sk_strlist overrides; /* -o key=value */
+	struct sk_strlist validate;  /* -V / --validate */
+	struct sk_strlist disable_substr; /* -D */
+	struct sk_strlist tags_exclude;   /* -T */
+	struct sk_strlist tags_include;   /* -t */
+	struct sk_strlist disable_sources; /* --disable-source */
+	struct sk_strlist enable_sources;  /* --enable-source */
 };
 
 /*

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the saker CLI sets up around the rules engine: options from -o and
+ * the rule-selection flags, the field registry, loading and compiling the
+ * rules files, and the commands that only inspect them (-V, -L, -l, --list).
+ */
+#ifndef SAKER_CLI_ENGINE_SETUP_H
+#define SAKER_CLI_ENGINE_SETUP_H
+
+#include <stdio.h>
+
+#include "../engine/engine.h"
+#include "options.h"
+
+struct sk_engine_setup {
+	struct sk_ruleset_opts rs_opts;
+	struct sk_output_opts out_opts;
+	const char *sources[SK_ENGINE_MAX_SOURCES];
+	struct sk_field_registry *reg;
+	struct sk_rules rules;
+	struct sk_diags diags;
+	struct sk_ruleset *rs;
+	char hostname[256];
+};
+
+/*
+ * Apply o's -o overrides and selection flags. Returns 0, or -EINVAL with
+ * "-o 'key=value': message" in err.
+ */
+int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o, char *err,
+			 size_t errlen);
+void sk_engine_setup_fini(struct sk_engine_setup *s);
+
+/*
+ * Load every path (files or directories) and compile. Diagnostics are
+ * printed to errf. Returns 0, or -EINVAL when anything had an error.
+ */
+int sk_engine_setup_load(struct sk_engine_setup *s, const char *const *paths, unsigned npaths,
+			 FILE *errf);
+
+/* -V: validate paths, print "<path>: Ok" or the diagnostics; 0 when all are valid. */
+int sk_cmd_validate(const struct sk_options *o, FILE *out, FILE *errf);
+/* -L / -l RULE over the loaded rules. */
+int sk_cmd_list_rules(struct sk_engine_setup *s, const char *only, FILE *out);
+/* --list [SOURCE] [-N]: the field registry. */
+int sk_cmd_list_fields(struct sk_engine_setup *s, const char *source, bool names_only, FILE *out);
+
+#endif

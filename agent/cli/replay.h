@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Running loaded rules over the events of a capture, printing Falco alerts. */
+#ifndef SAKER_CLI_REPLAY_H
+#define SAKER_CLI_REPLAY_H
+
+#include <stdio.h>
+
+#include "engine_setup.h"
+#include "options.h"
+
+/*
+ * Replay o->capture through state and s's ruleset; alerts go to out, the
+ * closing summary (events read, alerts by priority and by rule) too, as
+ * Falco prints it. Returns 0, or -errno when the capture is unusable.
+ */
+int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *out, FILE *errf);
+
+#endif
