@@ -155,6 +155,19 @@ static int resolve(const struct sk_field_registry *reg, const char *source, stru
 	t->op.type = ref->field->type;
 	t->op.list = ref->field->flags & SK_FIELD_LIST;
 	t->op.text = t->text;
+	for (int k = (int)t->op.nxforms - 1; k >= 0; k--) {
+		if (t->op.xforms[k] == SK_XFORM_LEN) {
+			t->op.type = PT_UINT64;
+			t->op.list = false;
+		} else if (sk_type_class(t->op.type) != SK_TC_STR &&
+			   sk_type_class(t->op.type) != SK_TC_BYTES) {
+			snprintf(err, errlen, "transformer '%s' cannot be applied to field '%s'",
+				 sk_xform_name((enum sk_xform)t->op.xforms[k]), pname);
+			return -EINVAL;
+		} else if (t->op.xforms[k] == SK_XFORM_B64) {
+			t->op.type = PT_CHARBUF;
+		}
+	}
 	return 0;
 }
 
@@ -186,6 +199,26 @@ static int compile_field(struct sk_format *f, const struct sk_field_registry *re
 		}
 		aend = (size_t)(close - text) + 1;
 	} else {
+		/* transformers: %tolower(basename(proc.exe)) */
+		unsigned nx = 0;
+		for (bool more = true; more;) {
+			more = false;
+			for (int x = 0; x < SK_XFORM_COUNT; x++) {
+				const char *xn = sk_xform_name((enum sk_xform)x);
+				size_t xl = strlen(xn);
+				if (!strncmp(text + i, xn, xl) && text[i + xl] == '(') {
+					if (nx == SK_AST_MAX_XFORMS) {
+						snprintf(err, errlen, "col %zu: too many transformers", i + 1);
+						return -EINVAL;
+					}
+					t->op.xforms[nx++] = (int8_t)x;
+					i += xl + 1;
+					more = true;
+					break;
+				}
+			}
+		}
+		t->op.nxforms = (uint8_t)nx;
 		nlen = sk_field_registry_match_prefix(reg, source, text + i, len - i);
 		if (nlen == 0) {
 			snprintf(err, errlen, "col %zu: invalid formatting token '%%%.32s'", i,
@@ -202,6 +235,21 @@ static int compile_field(struct sk_format *f, const struct sk_field_registry *re
 			arg = text + aend + 1;
 			alen = (size_t)(close - arg);
 			aend = (size_t)(close - text) + 1;
+		}
+		for (unsigned k = 0; k < nx; k++, aend++) {
+			if (text[aend] != ')') {
+				snprintf(err, errlen, "col %zu: missing ')'", aend + 1);
+				return -EINVAL;
+			}
+		}
+		if (nx) { /* key and extraction: the whole expression as written */
+			t->field = true;
+			t->len = aend - start;
+			t->text = sk_pool_strndup(f->pool, text + start, t->len);
+			if (!t->text)
+				return -ENOMEM;
+			*next = aend;
+			return resolve(reg, source, f->pool, text + i, nlen, arg, alen, t, err, errlen);
 		}
 	}
 	t->field = true;

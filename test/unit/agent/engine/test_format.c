@@ -83,6 +83,10 @@ static void test_placeholders(void **state)
 	assert_string_equal(render("<%6test.str>", NULL), "<bash  >");
 	assert_string_equal(render("<%2test.str>", NULL), "<ba>");
 	assert_string_equal(render("100%", NULL), "100%");
+	/* transformers, as current libs accept them */
+	tv.str = "/usr/bin/BASH";
+	assert_string_equal(render("%tolower(basename(test.str))!", NULL), "bash!");
+	assert_string_equal(render("%len(test.str)", NULL), "13");
 	assert_string_equal(render("no fields", NULL), "no fields");
 }
 
@@ -130,6 +134,12 @@ static void test_compile_errors(void **state)
 	assert_int_equal(sk_format_compile(reg, "syscall", "%test.key", NULL, &f, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "requires an argument"));
+	assert_int_equal(sk_format_compile(reg, "syscall", "%tolower(test.str", NULL, &f, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(sk_format_compile(reg, "syscall", "%toupper(test.int)", NULL, &f, err,
+					   sizeof(err)),
+			 -EINVAL);
 	assert_null(f);
 }
 
