@@ -76,11 +76,11 @@ struct sk_thread_view {
 	const char *exe;     /* argv[0] as seen by execve: proc.exe */
 	const char *exepath; /* full executable path */
 	const char *cwd;     /* with trailing '/' as sysdig keeps it */
-	const char *args;    /* NUL-separated argv[1..] */
+	const char *args;    /* argv[1..], each entry NUL-terminated */
 	uint32_t args_len;
-	const char *env; /* NUL-separated KEY=VALUE */
+	const char *env; /* KEY=VALUE entries, each NUL-terminated */
 	uint32_t env_len;
-	const char *cgroups; /* NUL-separated subsys=path */
+	const char *cgroups; /* subsys=path entries, each NUL-terminated */
 	uint32_t cgroups_len;
 	const char *container_id; /* "" on the host */
 	uint32_t uid, gid, loginuid, tty;

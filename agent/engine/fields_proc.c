@@ -107,7 +107,7 @@ static const struct sk_field proc_fields[] = {
     SK_F(P_DURATION, "proc.duration", PT_RELTIME, 0, "nanoseconds since the process started"),
     SK_F(P_FDOPENCOUNT, "proc.fdopencount", PT_UINT64, 0, "fds the process has open"),
     SK_F(P_FDLIMIT, "proc.fdlimit", PT_INT64, 0, "most fds the process may open"),
-    SK_F(P_FDUSAGE, "proc.fdusage", PT_DOUBLE, 0, "open fds divided by the fd limit"),
+    SK_F(P_FDUSAGE, "proc.fdusage", PT_DOUBLE, 0, "open fds as a percentage of the fd limit"),
     SK_F(P_VMSIZE, "proc.vmsize", PT_UINT64, 0, "virtual memory of the process, in kB"),
     SK_F(P_VMRSS, "proc.vmrss", PT_UINT64, 0, "resident (not swapped) memory, in kB"),
     SK_F(P_VMSWAP, "proc.vmswap", PT_UINT64, 0, "swapped-out memory, in kB"),
@@ -289,7 +289,7 @@ static void text_add(struct text *t, const char *s, size_t n)
 	t->len += n;
 }
 
-/* NUL-separated list joined with sep. */
+/* A list of NUL-terminated entries ("a\0\0b\0" = a, "", b) joined with sep. */
 static void text_add_list(struct text *t, const char *list, uint32_t len, char sep)
 {
 	uint32_t i = 0;
@@ -297,8 +297,6 @@ static void text_add_list(struct text *t, const char *list, uint32_t len, char s
 	while (i < len) {
 		size_t n = strnlen(list + i, len - i);
 
-		if (n == 0 && i + 1 >= len)
-			break;
 		if (i > 0)
 			text_add(t, &sep, 1);
 		text_add(t, list + i, n);
@@ -313,7 +311,10 @@ static int text_end(struct sk_eval_ctx *ctx, struct text *t, struct sk_value *v)
 	return sk_val_strn(v, t->buf, t->len);
 }
 
-/* "name arg1 arg2" from a program name and a NUL-separated argument list. */
+/*
+ * "name arg1 arg2" from a program name and its argument list: each argument
+ * adds a space, empty ones too (sshd with two empty arguments: "sshd  ").
+ */
 static int cmdline(struct sk_eval_ctx *ctx, const char *prog, const char *args, uint32_t args_len,
 		   struct sk_value *v)
 {
@@ -322,7 +323,7 @@ static int cmdline(struct sk_eval_ctx *ctx, const char *prog, const char *args, 
 	if (!text_begin(ctx, &t))
 		return 0;
 	text_add(&t, prog ? prog : "", prog ? strlen(prog) : 0);
-	if (args_len > 0 && args[0] != '\0') {
+	if (args_len > 0) {
 		text_add(&t, " ", 1);
 		text_add_list(&t, args, args_len, ' ');
 	}
@@ -464,8 +465,6 @@ static uint64_t args_count(const struct sk_thread_view *t, bool lengths)
 	while (i < t->args_len) {
 		size_t l = strnlen(t->args + i, t->args_len - i);
 
-		if (l == 0 && i + 1 >= t->args_len)
-			break;
 		n += lengths ? l : 1;
 		i += (uint32_t)l + 1;
 	}
@@ -499,8 +498,9 @@ static int extract_proc_simple(struct sk_eval_ctx *ctx, unsigned id, const struc
 		return sk_val_u(v, PT_UINT32, t->nthreads);
 	case P_NCHILDS:
 		return sk_val_u(v, PT_UINT32, t->nchilds);
-	case P_DURATION:
-		return sk_val_u(v, PT_RELTIME, since(ctx->evt->hdr->ts, t->clone_ts));
+	case P_DURATION: /* no value while the start time is unknown, as sysdig */
+		return t->clone_ts ? sk_val_u(v, PT_RELTIME, since(ctx->evt->hdr->ts, t->clone_ts))
+				   : 0;
 	case P_FDOPENCOUNT:
 		return sk_val_u(v, PT_UINT64, t->fdopencount);
 	case P_FDLIMIT:
