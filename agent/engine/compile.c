@@ -3,8 +3,9 @@
  * The condition compiler: a rule's condition AST (plus its exceptions) →
  * a program of struct sk_node (filter.h). Macros are inlined by reference
  * (each macro parsed once per compilation, cycles and undefined names are
- * errors), list names are expanded (nested lists, names inside literal
- * lists), fields are resolved through the registry with their arguments
+ * errors), exceptions are appended as Falco's condition text (built by the
+ * loader's sk_rules_exception_cond), list names are expanded (nested
+ * lists, names inside literal lists), fields are resolved through the registry with their arguments
  * prepared, and constants are converted to the field's type at load time,
  * so that evaluation never parses.
  */
@@ -729,162 +730,6 @@ static struct sk_node *compile_ast(struct cctx *c, const struct sk_ast_node *a)
 	return NULL;
 }
 
-/* ---- exceptions -------------------------------------------------------- */
-
-static bool parse_comp(const char *s, enum sk_cmp_op *op)
-{
-	for (int i = 0; i < SK_CMP_COUNT; i++) {
-		if (!strcmp(sk_cmp_op_name((enum sk_cmp_op)i), s)) {
-			*op = (enum sk_cmp_op)i;
-			return true;
-		}
-	}
-	return false;
-}
-
-static struct sk_ast_node *new_ast(struct cctx *c, enum sk_ast_kind kind, struct sk_pos pos,
-				   uint32_t nchildren)
-{
-	struct sk_ast_node *n = sk_ast_arena_alloc(c->arena, sizeof(*n));
-	if (!n) {
-		fail(c, pos, "out of memory");
-		return NULL;
-	}
-	n->kind = kind;
-	n->pos = pos;
-	if (nchildren) {
-		n->children = sk_ast_arena_alloc(c->arena, nchildren * sizeof(*n->children));
-		if (!n->children) {
-			fail(c, pos, "out of memory");
-			return NULL;
-		}
-	}
-	return n;
-}
-
-/* "proc.aname[2]" → name "proc.aname", arg "2". */
-static bool split_field(struct cctx *c, const char *text, struct sk_pos pos, struct sk_ast_field *f)
-{
-	const char *br = strchr(text, '[');
-	size_t len = strlen(text);
-	f->pos = pos;
-	if (br && len > 0 && text[len - 1] == ']') {
-		f->name = sk_ast_arena_strndup(c->arena, text, (size_t)(br - text));
-		f->arg = sk_ast_arena_strndup(c->arena, br + 1, len - (size_t)(br - text) - 2);
-	} else {
-		f->name = sk_ast_arena_strndup(c->arena, text, len);
-	}
-	if (!f->name) {
-		fail(c, pos, "out of memory");
-		return false;
-	}
-	return true;
-}
-
-static struct sk_ast_node *exc_check(struct cctx *c, const struct sk_rules_exception *e,
-				     unsigned fi, char **items, unsigned nitems, bool list,
-				     struct sk_pos pos)
-{
-	enum sk_cmp_op op;
-	if (!parse_comp(e->comps[fi], &op)) {
-		fail(c, e->pos, "exception '%s': unknown comparison operator '%s'", e->name,
-		     e->comps[fi]);
-		return NULL;
-	}
-	struct sk_ast_node *n = new_ast(c, SK_AST_CHECK, pos, 0);
-	if (!n || !split_field(c, e->fields[fi], e->pos, &n->lhs))
-		return NULL;
-	n->op = op;
-	n->rhs_kind = list || is_list_op(op) ? SK_RHS_LIST : SK_RHS_VALUE;
-	n->values = sk_ast_arena_alloc(c->arena, (nitems + 1u) * sizeof(*n->values));
-	if (!n->values) {
-		fail(c, pos, "out of memory");
-		return NULL;
-	}
-	for (unsigned i = 0; i < nitems; i++) {
-		n->values[i].pos = pos;
-		n->values[i].text = items[i];
-		n->values[i].len = (uint32_t)strlen(items[i]);
-	}
-	n->nvalues = nitems;
-	return n;
-}
-
-/* One exception → OR over its values (each a tuple of ANDed checks); NULL with no values. */
-static struct sk_ast_node *exc_build(struct cctx *c, const struct sk_rules_exception *e,
-				     bool *empty)
-{
-	*empty = e->nvalues == 0 || e->nfields == 0;
-	if (*empty)
-		return NULL;
-	if (!e->tuple) {
-		/* Scalar form: fields: f, comps: in, values: [a, b] → f in (a, b). */
-		unsigned total = 0;
-		for (unsigned r = 0; r < e->nvalues; r++)
-			total += e->cells[r * e->nfields].nitems;
-		char **items = sk_ast_arena_alloc(c->arena, (total + 1u) * sizeof(*items));
-		if (!items) {
-			fail(c, e->pos, "out of memory");
-			return NULL;
-		}
-		unsigned k = 0;
-		for (unsigned r = 0; r < e->nvalues; r++)
-			for (unsigned i = 0; i < e->cells[r * e->nfields].nitems; i++)
-				items[k++] = e->cells[r * e->nfields].items[i];
-		return exc_check(c, e, 0, items, k, true, e->cells[0].pos);
-	}
-	struct sk_ast_node *any = new_ast(c, SK_AST_OR, e->pos, e->nvalues);
-	if (!any)
-		return NULL;
-	for (unsigned r = 0; r < e->nvalues; r++) {
-		struct sk_ast_node *all = new_ast(c, SK_AST_AND, e->pos, e->nfields);
-		if (!all)
-			return NULL;
-		for (unsigned fi = 0; fi < e->nfields; fi++) {
-			const struct sk_rules_exc_cell *cell = &e->cells[r * e->nfields + fi];
-			struct sk_ast_node *chk =
-				exc_check(c, e, fi, cell->items, cell->nitems,
-					  cell->is_list || cell->nitems != 1, cell->pos);
-			if (!chk)
-				return NULL;
-			all->children[all->nchildren++] = chk;
-		}
-		any->children[any->nchildren++] = all->nchildren == 1 ? all->children[0] : all;
-	}
-	return any->nchildren == 1 ? any->children[0] : any;
-}
-
-/* cond and not (exc1 or exc2 ...) */
-static struct sk_ast_node *add_exceptions(struct cctx *c, const struct sk_rules_rule *r,
-					  struct sk_ast_node *cond)
-{
-	if (!r->nexceptions)
-		return cond;
-	struct sk_ast_node *any = new_ast(c, SK_AST_OR, r->pos, r->nexceptions);
-	if (!any)
-		return NULL;
-	for (unsigned i = 0; i < r->nexceptions; i++) {
-		bool empty;
-		struct sk_ast_node *e = exc_build(c, &r->exceptions[i], &empty);
-		if (c->failed)
-			return NULL;
-		if (!empty)
-			any->children[any->nchildren++] = e;
-	}
-	if (any->nchildren == 0)
-		return cond;
-	struct sk_ast_node *not = new_ast(c, SK_AST_NOT, r->pos, 1);
-	struct sk_ast_node *and = new_ast(c, SK_AST_AND, r->pos, 2);
-	if (!not || !and)
-		return NULL;
-	not->children[0] = any->nchildren == 1 ? any->children[0] : any;
-	not->nchildren = 1;
-	and->children[0] = cond;
-	and->children[1] = not;
-	and->nchildren = 2;
-	return and;
-}
-
 /* ---- entry points ------------------------------------------------------ */
 
 void sk_filter_free(struct sk_filter *f)
@@ -925,9 +770,8 @@ static void cctx_fini(struct cctx *c)
 	sk_filter_free(c->f);
 }
 
-/* Parse src, append exceptions (rule may be NULL), compile into c->f. */
-static int compile_src(struct cctx *c, const struct sk_src_text *src,
-		       const struct sk_rules_rule *rule)
+/* Parse src and compile it into c->f. */
+static int compile_src(struct cctx *c, const struct sk_src_text *src)
 {
 	char perr[SK_COMPILE_ERR_MAX];
 	struct sk_ast_node *root = NULL;
@@ -939,10 +783,7 @@ static int compile_src(struct cctx *c, const struct sk_src_text *src,
 		take_parse_error(c, perr, start);
 		return -EINVAL;
 	}
-	if (rule)
-		root = add_exceptions(c, rule, root);
-	if (root)
-		c->f->root = compile_ast(c, root);
+	c->f->root = compile_ast(c, root);
 	if (c->failed || !c->f->root)
 		return -EINVAL;
 	return 0;
@@ -951,6 +792,7 @@ static int compile_src(struct cctx *c, const struct sk_src_text *src,
 int sk_filter_compile(const struct sk_compile_in *in, struct sk_filter **out)
 {
 	struct cctx c;
+	struct sk_src_text cond = { 0 };
 	char item[160];
 	*out = NULL;
 	snprintf(item, sizeof(item), "rule '%s'", in->rule->name);
@@ -959,7 +801,16 @@ int sk_filter_compile(const struct sk_compile_in *in, struct sk_filter **out)
 		goto cleanup;
 	c.diags = in->diags;
 	c.item = item;
-	rc = compile_src(&c, &in->rule->cond, in->rule);
+	/* Exceptions become condition text, as Falco compiles them. */
+	sk_src_text_init(&cond);
+	rc = sk_rules_exception_cond(in->rule, &cond, c.err, sizeof(c.err));
+	if (rc == -EINVAL) {
+		sk_diags_add(in->diags, SK_DIAG_ERROR, SK_LOAD_ERR_COMPILE_CONDITION, in->rule->pos,
+			     item, "%s", c.err);
+		goto cleanup;
+	}
+	if (rc == 0)
+		rc = compile_src(&c, &cond);
 	if (rc == -EINVAL) {
 		if (c.unknown_field && in->rule->skip_if_unknown_filter) {
 			sk_diags_add(in->diags, SK_DIAG_WARNING, SK_LOAD_UNKNOWN_FILTER, c.errpos, item,
@@ -978,6 +829,7 @@ int sk_filter_compile(const struct sk_compile_in *in, struct sk_filter **out)
 	*out = c.f;
 	c.f = NULL;
 cleanup:
+	sk_src_text_fini(&cond);
 	cctx_fini(&c);
 	return rc;
 }
@@ -994,7 +846,7 @@ int sk_filter_compile_text(struct sk_rules *rules, const struct sk_field_registr
 	int rc = cctx_init(&c, rules, reg, source ? source : "syscall");
 	if (rc)
 		goto cleanup;
-	rc = compile_src(&c, &src, NULL);
+	rc = compile_src(&c, &src);
 	if (rc == -EINVAL)
 		snprintf(err, errlen, "%s:%u:%u: %s", c.errpos.file ? c.errpos.file : "<condition>",
 			 c.errpos.line, c.errpos.col, c.err);
