@@ -100,6 +100,11 @@ struct sk_thread_view {
 
 struct sk_fd_view {
 	int64_t fd;
+	/*
+	 * false: only fd is known (the event names an fd the table does not
+	 * hold, or -1 before a syscall returned one); the rest is unset.
+	 */
+	bool in_table;
 	uint8_t type;	     /* enum sk_fd_type */
 	const char *name;    /* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80" */
 	const char *nameraw; /* name as the syscall gave it */
@@ -159,7 +164,11 @@ struct sk_state_ops {
 	bool (*thread)(void *state, int64_t tid, struct sk_thread_view *out);
 	/* Parent thread of t's process (walks proc.aname/apid). */
 	bool (*parent)(void *state, const struct sk_thread_view *t, struct sk_thread_view *out);
-	/* The fd the current event refers to (sinsp's "last event fd"). */
+	/*
+	 * The fd the current event refers to (sinsp's "last event fd"): false
+	 * when the event concerns no fd; true with in_table false when the fd
+	 * number is all that is known.
+	 */
 	bool (*event_fd)(void *state, const struct sk_evt *e, struct sk_fd_view *out);
 	/* fd of thread tid (fdlist.*). */
 	bool (*fd)(void *state, int64_t tid, int64_t fd, struct sk_fd_view *out);

@@ -323,7 +323,7 @@ static const char *io_category(struct sk_eval_ctx *ctx)
 	if (!SK_STATE_HAS(ctx, event_fd))
 		return "unknown";
 	memset(&fd, 0, sizeof(fd));
-	if (!ctx->state_ops->event_fd(ctx->state, ctx->evt, &fd))
+	if (!ctx->state_ops->event_fd(ctx->state, ctx->evt, &fd) || !fd.in_table)
 		return "unknown";
 	switch (fd.type) {
 	case SK_FD_FILE:
@@ -744,7 +744,7 @@ static int extract_buflen(struct sk_eval_ctx *ctx, struct sk_value *v)
 	    res < 0 || !SK_STATE_HAS(ctx, event_fd))
 		return 0;
 	memset(&fd, 0, sizeof(fd));
-	if (!ctx->state_ops->event_fd(ctx->state, e, &fd))
+	if (!ctx->state_ops->event_fd(ctx->state, e, &fd) || !fd.in_table)
 		return 0;
 	return sk_val_u(v, PT_UINT64, (uint64_t)res);
 }
@@ -784,7 +784,7 @@ static bool is_syslog(struct sk_eval_ctx *ctx)
 	if (!(ctx->evt->info->flags & SK_EF_WRITES_TO_FD) || !SK_STATE_HAS(ctx, event_fd))
 		return false;
 	memset(&fd, 0, sizeof(fd));
-	return ctx->state_ops->event_fd(ctx->state, ctx->evt, &fd) && fd.name &&
+	return ctx->state_ops->event_fd(ctx->state, ctx->evt, &fd) && fd.in_table && fd.name &&
 	       strcmp(fd.name, "/dev/log") == 0;
 }
 

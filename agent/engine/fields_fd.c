@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,10 +100,14 @@ static const struct sk_field fd_fields[] = {
 	 "container id and fd directory joined with ':'"),
     SK_F(F_PROTO, "fd.proto", PT_CHARBUF, 0,
 	 "filters only: matches the client or the server protocol name"),
-    SK_F(F_CPROTO, "fd.cproto", PT_CHARBUF, 0, "service name of the client port"),
-    SK_F(F_SPROTO, "fd.sproto", PT_CHARBUF, 0, "service name of the server port"),
-    SK_F(F_LPROTO, "fd.lproto", PT_CHARBUF, 0, "service name of the local port"),
-    SK_F(F_RPROTO, "fd.rproto", PT_CHARBUF, 0, "service name of the remote port"),
+    SK_F(F_CPROTO, "fd.cproto", PT_CHARBUF, 0,
+	 "client port as a protocol name (the number while name resolution is off)"),
+    SK_F(F_SPROTO, "fd.sproto", PT_CHARBUF, 0,
+	 "server port as a protocol name (the number while name resolution is off)"),
+    SK_F(F_LPROTO, "fd.lproto", PT_CHARBUF, 0,
+	 "local port as a protocol name (the number while name resolution is off)"),
+    SK_F(F_RPROTO, "fd.rproto", PT_CHARBUF, 0,
+	 "remote port as a protocol name (the number while name resolution is off)"),
     SK_F(F_NET, "fd.net", PT_IPNET, 0,
 	 "filters only: matches when the client or server address is in the network"),
     SK_F(F_CNET, "fd.cnet", PT_IPNET, 0, "filters only: the client address is in the network"),
@@ -228,20 +231,20 @@ static bool local_is_client(const struct sk_fd_view *f)
 	return !f->is_server;
 }
 
+/*
+ * fd.*proto: the port as text. sysdig resolves service names only when asked
+ * to (-N off by default), so by default the number is the name.
+ */
 static int proto_name(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, bool client,
 		      struct sk_value *v)
 {
-	char buf[1024];
-	struct servent se, *res = NULL;
-	uint16_t port = client ? f->sport : f->dport;
+	char buf[8];
+	int n;
 
-	if (!fd_is_ip(f) || (f->l4proto != 6 && f->l4proto != 17))
+	if (!fd_is_ip(f))
 		return 0;
-	if (getservbyport_r(htons(port), f->l4proto == 6 ? "tcp" : "udp", &se, buf, sizeof(buf),
-			    &res) != 0 ||
-	    !res)
-		return 0;
-	return sk_val_scratch(ctx, v, res->s_name, strlen(res->s_name));
+	n = snprintf(buf, sizeof(buf), "%u", client ? f->sport : f->dport);
+	return sk_val_scratch(ctx, v, buf, (size_t)n);
 }
 
 static int ip_name(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, bool client,
@@ -396,9 +399,11 @@ static int extract_fd(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	memset(&f, 0, sizeof(f));
 	if (!ctx->state_ops->event_fd(ctx->state, ctx->evt, &f))
 		return 0;
-	switch (id) {
-	case F_NUM:
+	if (id == F_NUM)
 		return sk_val_i(v, PT_INT64, f.fd);
+	if (!f.in_table) /* sysdig: only the number, and 'o' as the kind */
+		return id == F_TYPECHAR ? sk_val_str(v, "o") : 0;
+	switch (id) {
 	case F_TYPE:
 		return sk_val_str(v, f.type < SK_FD_TYPE_MAX && fd_types[f.type].name
 					 ? fd_types[f.type].name
@@ -433,8 +438,10 @@ static int extract_fd(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		return sk_val_bool(v, f.connected);
 	case F_NAME_CHANGED:
 		return sk_val_bool(v, f.name_changed);
-	case F_DEV:
-		return sk_val_i(v, PT_INT32, (int32_t)f.dev);
+	case F_DEV: /* sysdig prints it in hex: 557E */
+		sk_val_i(v, PT_INT32, (int32_t)f.dev);
+		v->fmt = PF_HEX;
+		return 1;
 	case F_DEV_MAJOR:
 		return sk_val_i(v, PT_INT32, (int32_t)(f.dev >> 20));
 	case F_DEV_MINOR:
@@ -457,7 +464,7 @@ static bool fdlist_entry(struct sk_eval_ctx *ctx, unsigned id, int64_t fd, char 
 	if (!SK_STATE_HAS(ctx, fd))
 		return false;
 	memset(&f, 0, sizeof(f));
-	if (!ctx->state_ops->fd(ctx->state, (int64_t)ctx->evt->hdr->tid, fd, &f))
+	if (!ctx->state_ops->fd(ctx->state, (int64_t)ctx->evt->hdr->tid, fd, &f) || !f.in_table)
 		return false;
 	switch (id) {
 	case FL_NAMES:
@@ -546,7 +553,8 @@ static bool base_dir(struct sk_eval_ctx *ctx, const char *dirfd_param, char *out
 		dir = t.cwd;
 	} else {
 		memset(&f, 0, sizeof(f));
-		if (!SK_STATE_HAS(ctx, fd) || !ctx->state_ops->fd(ctx->state, t.tid, dirfd, &f))
+		if (!SK_STATE_HAS(ctx, fd) || !ctx->state_ops->fd(ctx->state, t.tid, dirfd, &f) ||
+		    !f.in_table)
 			return false;
 		dir = f.name;
 	}
