@@ -5,9 +5,9 @@
  * (each macro parsed once per compilation, cycles and undefined names are
  * errors), exceptions are appended as Falco's condition text (built by the
  * loader's sk_rules_exception_cond), list names are expanded (nested
- * lists, names inside literal lists), fields are resolved through the registry with their arguments
- * prepared, and constants are converted to the field's type at load time,
- * so that evaluation never parses.
+ * lists, names inside literal lists), fields are resolved through the
+ * registry with their arguments prepared, and constants are converted to
+ * the field's type at load time, so that evaluation never parses.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
@@ -28,7 +28,7 @@ struct cctx {
 	struct sk_filter *f;
 	struct sk_ast_arena *arena;
 	struct sk_ast_node **macro_ast; /* per macro, parsed lazily */
-	uint8_t *macro_state;           /* 0 unseen, 1 parsed, 2 being inlined */
+	uint8_t *macro_state;		/* 0 unseen, 1 parsed, 2 being inlined */
 	const char *stack[SK_FILTER_MAX_MACRO_DEPTH];
 	unsigned depth;
 	/* first error */
@@ -42,7 +42,7 @@ struct cctx {
 };
 
 static void fail(struct cctx *c, struct sk_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void fail(struct cctx *c, struct sk_pos pos, const char *fmt, ...)
 {
@@ -57,7 +57,7 @@ static void fail(struct cctx *c, struct sk_pos pos, const char *fmt, ...)
 }
 
 static void warn(struct cctx *c, enum sk_diag_code code, struct sk_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void warn(struct cctx *c, enum sk_diag_code code, struct sk_pos pos, const char *fmt, ...)
 {
@@ -75,7 +75,7 @@ static void *palloc(struct cctx *c, size_t size)
 {
 	void *p = sk_pool_alloc(c->f->pool, size);
 	if (!p)
-		fail(c, (struct sk_pos){ 0 }, "out of memory");
+		fail(c, (struct sk_pos){0}, "out of memory");
 	return p;
 }
 
@@ -83,7 +83,7 @@ static char *pstrndup(struct cctx *c, const char *s, size_t len)
 {
 	char *p = sk_pool_strndup(c->f->pool, s, len);
 	if (!p)
-		fail(c, (struct sk_pos){ 0 }, "out of memory");
+		fail(c, (struct sk_pos){0}, "out of memory");
 	return p;
 }
 
@@ -141,7 +141,8 @@ static struct sk_node *compile_macro_ref(struct cctx *c, const struct sk_ast_nod
 		/* A boolean field written without operator ("proc.is_exe_upper_layer"). */
 		struct sk_field_ref ref;
 		if (strchr(a->macro, '.') &&
-		    sk_field_registry_find(c->reg, c->source, a->macro, strlen(a->macro), &ref) == 0 &&
+		    sk_field_registry_find(c->reg, c->source, a->macro, strlen(a->macro), &ref) ==
+			0 &&
 		    (ref.field->flags & SK_FIELD_NO_RHS)) {
 			struct sk_ast_node *chk = sk_ast_arena_alloc(c->arena, sizeof(*chk));
 			struct sk_ast_value *v = sk_ast_arena_alloc(c->arena, sizeof(*v));
@@ -230,9 +231,9 @@ static const char *operand_text(struct cctx *c, const struct sk_ast_field *af)
 	for (unsigned i = 0; i < af->nxforms && n < sizeof(buf); i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s(",
 				      sk_xform_name((enum sk_xform)af->xforms[i]));
-	n += (size_t)snprintf(n < sizeof(buf) ? buf + n : NULL, n < sizeof(buf) ? sizeof(buf) - n : 0,
-			      "%s%s%s%s", af->name, af->arg ? "[" : "", af->arg ? af->arg : "",
-			      af->arg ? "]" : "");
+	n += (size_t)snprintf(n < sizeof(buf) ? buf + n : NULL,
+			      n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s%s%s", af->name,
+			      af->arg ? "[" : "", af->arg ? af->arg : "", af->arg ? "]" : "");
 	for (unsigned i = 0; i < af->nxforms && n + 1 < sizeof(buf); i++)
 		buf[n++] = ')';
 	if (n >= sizeof(buf))
@@ -361,7 +362,8 @@ static bool vlist_push(struct cctx *c, struct vlist *vl, const char *s, size_t l
 		vl->cap = cap;
 	}
 	char err[256];
-	int rc = sk_const_init(&vl->v[vl->n], c->f->pool, s, (uint32_t)len, tc, op, err, sizeof(err));
+	int rc =
+	    sk_const_init(&vl->v[vl->n], c->f->pool, s, (uint32_t)len, tc, op, err, sizeof(err));
 	if (rc) {
 		fail(c, pos, "%s", rc == -ENOMEM ? "out of memory" : err);
 		return false;
@@ -411,7 +413,8 @@ static bool collect_values(struct cctx *c, const struct sk_ast_node *a, enum sk_
 			warn(c, SK_LOAD_UNSAFE_NA_CHECK, v->pos,
 			     "comparing '%s' with '<NA>' is unsafe: use 'exists' instead",
 			     a->lhs.name);
-		struct sk_rules_list *l = !v->quoted && expand ? find_list(c, v->text, v->len) : NULL;
+		struct sk_rules_list *l =
+		    !v->quoted && expand ? find_list(c, v->text, v->len) : NULL;
 		if (l) {
 			if (!expand_list(c, vl, l, 0, tc, a->op))
 				return false;
@@ -522,7 +525,7 @@ static void prepare_evttype(struct sk_node *n)
 		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
 		if (!info || !info->name)
 			continue;
-		struct sk_value v = { .type = PT_CHARBUF, .len = (uint32_t)strlen(info->name) };
+		struct sk_value v = {.type = PT_CHARBUF, .len = (uint32_t)strlen(info->name)};
 		v.s = info->name;
 		if (sk_value_compare(n->op, &v, &n->consts[0], n))
 			sk_evtset_add(&n->fast_true, code);
@@ -533,7 +536,8 @@ static void prepare_evttype(struct sk_node *n)
 static bool check_op_types(struct cctx *c, const struct sk_ast_node *a, struct sk_node *n)
 {
 	enum sk_tclass tc = sk_type_class(n->lhs.type);
-	if (n->lhs.list && (n->op == SK_CMP_IN || n->op == SK_CMP_INTERSECTS || n->op == SK_CMP_EXISTS))
+	if (n->lhs.list &&
+	    (n->op == SK_CMP_IN || n->op == SK_CMP_INTERSECTS || n->op == SK_CMP_EXISTS))
 		return true;
 	if (!sk_op_supported(n->op, tc)) {
 		fail(c, a->pos, "operator '%s' is not supported for field '%s'",
@@ -587,7 +591,8 @@ static struct sk_node *compile_check(struct cctx *c, const struct sk_ast_node *a
 			return NULL;
 		}
 		if (!classes_compatible(sk_type_class(n->lhs.type), sk_type_class(n->rhs.type))) {
-			fail(c, a->pos, "field '%s' cannot be compared with field '%s' (different types)",
+			fail(c, a->pos,
+			     "field '%s' cannot be compared with field '%s' (different types)",
 			     n->lhs.text, n->rhs.text);
 			return NULL;
 		}
@@ -595,13 +600,14 @@ static struct sk_node *compile_check(struct cctx *c, const struct sk_ast_node *a
 		break;
 	case SK_RHS_VALUE:
 	case SK_RHS_LIST: {
-		struct vlist vl = { 0 };
+		struct vlist vl = {0};
 		if (!collect_values(c, a, sk_type_class(n->lhs.type), &vl))
 			return NULL;
 		n->consts = vl.v;
 		n->nconsts = vl.n;
 		if (!is_list_op(n->op) && vl.n != 1) {
-			fail(c, a->pos, "operator '%s' takes exactly one value", sk_cmp_op_name(n->op));
+			fail(c, a->pos, "operator '%s' takes exactly one value",
+			     sk_cmp_op_name(n->op));
 			return NULL;
 		}
 		if (n->op == SK_CMP_IN || n->op == SK_CMP_INTERSECTS) {
@@ -792,7 +798,7 @@ static int compile_src(struct cctx *c, const struct sk_src_text *src)
 int sk_filter_compile(const struct sk_compile_in *in, struct sk_filter **out)
 {
 	struct cctx c;
-	struct sk_src_text cond = { 0 };
+	struct sk_src_text cond = {0};
 	char item[160];
 	*out = NULL;
 	snprintf(item, sizeof(item), "rule '%s'", in->rule->name);
@@ -813,14 +819,14 @@ int sk_filter_compile(const struct sk_compile_in *in, struct sk_filter **out)
 		rc = compile_src(&c, &cond);
 	if (rc == -EINVAL) {
 		if (c.unknown_field && in->rule->skip_if_unknown_filter) {
-			sk_diags_add(in->diags, SK_DIAG_WARNING, SK_LOAD_UNKNOWN_FILTER, c.errpos, item,
-				     "%s: rule skipped (skip-if-unknown-filter)", c.err);
+			sk_diags_add(in->diags, SK_DIAG_WARNING, SK_LOAD_UNKNOWN_FILTER, c.errpos,
+				     item, "%s: rule skipped (skip-if-unknown-filter)", c.err);
 			rc = -ENOENT;
 		} else {
 			if (!c.errpos.file)
 				c.errpos = in->rule->pos;
-			sk_diags_add(in->diags, SK_DIAG_ERROR, SK_LOAD_ERR_COMPILE_CONDITION, c.errpos,
-				     item, "%s", c.err);
+			sk_diags_add(in->diags, SK_DIAG_ERROR, SK_LOAD_ERR_COMPILE_CONDITION,
+				     c.errpos, item, "%s", c.err);
 		}
 		goto cleanup;
 	}
@@ -839,9 +845,9 @@ int sk_filter_compile_text(struct sk_rules *rules, const struct sk_field_registr
 			   size_t errlen)
 {
 	struct cctx c;
-	struct sk_src_frag frag = { .offset = 0, .pos = { "<condition>", 1, 1 } };
-	struct sk_src_text src = { .text = (char *)text, .len = strlen(text), .frags = &frag,
-				   .nfrags = 1 };
+	struct sk_src_frag frag = {.offset = 0, .pos = {"<condition>", 1, 1}};
+	struct sk_src_text src = {
+	    .text = (char *)text, .len = strlen(text), .frags = &frag, .nfrags = 1};
 	*out = NULL;
 	int rc = cctx_init(&c, rules, reg, source ? source : "syscall");
 	if (rc)

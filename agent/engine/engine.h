@@ -43,8 +43,7 @@ struct sk_format;
  * Returns 0 or -EINVAL with "col N: message" in err. Caller frees *out.
  */
 int sk_format_compile(const struct sk_field_registry *reg, const char *source, const char *text,
-		      const char *container_info, struct sk_format **out, char *err,
-		      size_t errlen);
+		      const char *container_info, struct sk_format **out, char *err, size_t errlen);
 void sk_format_free(struct sk_format *f);
 
 /*
@@ -67,17 +66,17 @@ struct sk_rule {
 	enum sk_priority priority;
 	const char *const *tags; /* sorted, unique (Falco keeps a set) */
 	unsigned ntags;
-	unsigned order;          /* load order */
+	unsigned order; /* load order */
 	struct sk_filter *filter;
 	struct sk_format *output;
 	const char *output_text;
-	uint64_t ncodes;         /* event codes the rule is indexed under */
-	uint64_t matches;        /* updated atomically by sk_ruleset_eval */
+	uint64_t ncodes;  /* event codes the rule is indexed under */
+	uint64_t matches; /* updated atomically by sk_ruleset_eval */
 };
 
 struct sk_ruleset_opts {
 	enum sk_priority min_priority; /* load rules at least this severe (SK_PRIO_DEBUG = all) */
-	bool match_all;                /* rule_matching: all (default first) */
+	bool match_all;		       /* rule_matching: all (default first) */
 	/* -D: disable rules whose name contains one of these substrings */
 	const char *const *disable_substr;
 	unsigned ndisable_substr;
@@ -93,7 +92,8 @@ struct sk_ruleset_opts {
 	/* sources whose rules are loaded; NULL = "syscall" plus every source of the registry */
 	const char *const *sources;
 	unsigned nsources;
-	/* %container.info replacement (NULL = 0.31 default) and text appended to syscall outputs (-p) */
+	/* %container.info replacement (NULL = 0.31 default) and text appended to syscall outputs
+	 * (-p) */
 	const char *container_info;
 	const char *extra_output;
 };
@@ -133,8 +133,8 @@ unsigned sk_ruleset_eval(const struct sk_ruleset *rs, int src, struct sk_eval_ct
 			 const struct sk_rule **matches, unsigned cap);
 
 struct sk_ruleset_stats {
-	uint64_t events;           /* events evaluated */
-	uint64_t events_no_rules;  /* events whose code had no rule (one indexed load) */
+	uint64_t events;	  /* events evaluated */
+	uint64_t events_no_rules; /* events whose code had no rule (one indexed load) */
 	uint64_t matches;
 };
 void sk_ruleset_stats(const struct sk_ruleset *rs, int src, struct sk_ruleset_stats *out);
@@ -160,13 +160,13 @@ void sk_ruleset_slot_swap(struct sk_ruleset_slot *s, struct sk_ruleset *rs);
 /* ---- alerts (format.c) ------------------------------------------------- */
 
 struct sk_output_opts {
-	bool json;                        /* json_output */
-	bool time_iso8601;                /* time_format_iso_8601 */
-	bool json_include_output;         /* json_include_output_property (default true) */
-	bool json_include_output_fields;  /* json_include_output_fields_property (default true) */
-	bool json_include_tags;           /* json_include_tags_property (default true) */
-	bool json_include_message;        /* json_include_message_property (default false) */
-	const char *hostname;             /* "hostname" of JSON alerts */
+	bool json;			 /* json_output */
+	bool time_iso8601;		 /* time_format_iso_8601 */
+	bool json_include_output;	 /* json_include_output_property (default true) */
+	bool json_include_output_fields; /* json_include_output_fields_property (default true) */
+	bool json_include_tags;		 /* json_include_tags_property (default true) */
+	bool json_include_message;	 /* json_include_message_property (default false) */
+	const char *hostname;		 /* "hostname" of JSON alerts */
 };
 
 void sk_output_opts_init(struct sk_output_opts *o);

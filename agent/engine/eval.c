@@ -54,7 +54,8 @@ static bool regex_match(const void *re, const char *s, uint32_t len)
 	if (!md)
 		return false;
 	/* RE2 ANCHOR_BOTH semantics: the whole value must match. */
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, NULL);
+	int rc =
+	    pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, NULL);
 	return rc >= 0;
 }
 
@@ -342,8 +343,9 @@ static int xform_apply(int x, struct sk_value *vals, int nv, bool list)
 			if (!o)
 				return 0;
 			for (uint32_t j = 0; j < v->len; j++)
-				o[j] = (char)(x == SK_XFORM_TOLOWER ? tolower((unsigned char)v->s[j])
-								    : toupper((unsigned char)v->s[j]));
+				o[j] =
+				    (char)(x == SK_XFORM_TOLOWER ? tolower((unsigned char)v->s[j])
+								 : toupper((unsigned char)v->s[j]));
 			v->s = o;
 			break;
 		}

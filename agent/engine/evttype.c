@@ -35,7 +35,8 @@ void sk_evtset_from_name(struct sk_evtset *out, const char *name, size_t len)
 	memset(out, 0, sizeof(*out));
 	for (unsigned code = 0; code < SK_EVT_TABLE_SIZE; code++) {
 		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
-		if (!info || !info->name || strlen(info->name) != len || memcmp(info->name, name, len))
+		if (!info || !info->name || strlen(info->name) != len ||
+		    memcmp(info->name, name, len))
 			continue;
 		if (!strcmp(info->name, "NA"))
 			continue;

@@ -24,11 +24,11 @@
 #include "saker/event.h"
 
 /* Caps. */
-#define SK_FILTER_MAX_MACRO_DEPTH 64u  /* macros inside macros */
-#define SK_FILTER_MAX_LIST_DEPTH 32u   /* lists inside lists */
-#define SK_FILTER_MAX_SET 65536u       /* values of one in/intersects/pmatch set */
-#define SK_FILTER_XFORM_BUF 65536u     /* per-thread bytes for transformer output per check */
-#define SK_FILTER_GLOB_MAX 65536u      /* longest subject glob sees (longer is cut) */
+#define SK_FILTER_MAX_MACRO_DEPTH 64u /* macros inside macros */
+#define SK_FILTER_MAX_LIST_DEPTH 32u  /* lists inside lists */
+#define SK_FILTER_MAX_SET 65536u      /* values of one in/intersects/pmatch set */
+#define SK_FILTER_XFORM_BUF 65536u    /* per-thread bytes for transformer output per check */
+#define SK_FILTER_GLOB_MAX 65536u     /* longest subject glob sees (longer is cut) */
 
 /* A set of event codes (one bit per code of sk_event_table). */
 #define SK_EVTSET_WORDS ((SK_EVT_TABLE_SIZE + 63u) / 64u)
@@ -110,7 +110,7 @@ struct sk_cset {
 /* Path-prefix set for pmatch: normalised paths without trailing '/'. */
 struct sk_pset {
 	struct sk_cset *set; /* the paths without trailing '/' */
-	bool root;           /* "/" is in the set: every absolute path matches */
+	bool root;	     /* "/" is in the set: every absolute path matches */
 };
 
 /* Build the sets from consts (owned by pool). */
@@ -128,9 +128,9 @@ struct sk_operand {
 	struct sk_field_ref ref;
 	uint8_t nxforms;
 	int8_t xforms[SK_AST_MAX_XFORMS]; /* applied innermost first: xforms[nxforms-1] first */
-	uint8_t type;                      /* value type after transformers */
-	bool list;                         /* field (after transformers) yields a list */
-	const char *text;                  /* "tolower(proc.name)" for messages */
+	uint8_t type;			  /* value type after transformers */
+	bool list;			  /* field (after transformers) yields a list */
+	const char *text;		  /* "tolower(proc.name)" for messages */
 };
 
 enum sk_node_kind {
@@ -144,8 +144,8 @@ enum sk_node_kind {
 /* How a check bears on the event-type analysis (Falco's ppm_codes). */
 enum sk_evttype_role {
 	SK_EVTROLE_NONE, /* any other leaf: every code */
-	SK_EVTROLE_EQ,   /* evt.type = / == / in: the named codes */
-	SK_EVTROLE_NE,   /* evt.type !=: the complement */
+	SK_EVTROLE_EQ,	 /* evt.type = / == / in: the named codes */
+	SK_EVTROLE_NE,	 /* evt.type !=: the complement */
 };
 
 struct sk_node {
@@ -165,9 +165,9 @@ struct sk_node {
 			struct sk_operand rhs; /* val(field) / transformer on the right */
 			struct sk_const *consts;
 			uint32_t nconsts;
-			struct sk_cset *set;   /* in, intersects */
-			struct sk_pset *pset;  /* pmatch */
-			void *re;              /* pcre2_code_8 * for regex */
+			struct sk_cset *set;  /* in, intersects */
+			struct sk_pset *pset; /* pmatch */
+			void *re;	      /* pcre2_code_8 * for regex */
 			/* evt.type fast path: result per code, decided at load time */
 			bool fast;
 			struct sk_evtset fast_true;
@@ -193,10 +193,10 @@ char *sk_pool_strndup(struct sk_pool *p, const char *s, size_t len);
 
 /* Options of one rule's compilation. */
 struct sk_compile_in {
-	struct sk_rules *rules;                 /* lists and macros (marked used) */
-	const struct sk_rules_rule *rule;       /* condition, exceptions, name, source */
+	struct sk_rules *rules;		  /* lists and macros (marked used) */
+	const struct sk_rules_rule *rule; /* condition, exceptions, name, source */
 	const struct sk_field_registry *reg;
-	struct sk_diags *diags;                 /* errors and warnings go here */
+	struct sk_diags *diags; /* errors and warnings go here */
 };
 
 /*
@@ -238,7 +238,8 @@ int sk_operand_extract(const struct sk_operand *o, struct sk_eval_ctx *ctx, stru
 void sk_evtset_universe(struct sk_evtset *out);
 /* Number of codes in s. */
 unsigned sk_evtset_count(const struct sk_evtset *s);
-/* Codes named name (enter and exit, every version); the generic codes when no code has that name. */
+/* Codes named name (enter and exit, every version); the generic codes when no code has that name.
+ */
 void sk_evtset_from_name(struct sk_evtset *out, const char *name, size_t len);
 
 /*

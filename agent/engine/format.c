@@ -208,7 +208,8 @@ static int compile_field(struct sk_format *f, const struct sk_field_registry *re
 				size_t xl = strlen(xn);
 				if (!strncmp(text + i, xn, xl) && text[i + xl] == '(') {
 					if (nx == SK_AST_MAX_XFORMS) {
-						snprintf(err, errlen, "col %zu: too many transformers", i + 1);
+						snprintf(err, errlen,
+							 "col %zu: too many transformers", i + 1);
 						return -EINVAL;
 					}
 					t->op.xforms[nx++] = (int8_t)x;
@@ -249,7 +250,8 @@ static int compile_field(struct sk_format *f, const struct sk_field_registry *re
 			if (!t->text)
 				return -ENOMEM;
 			*next = aend;
-			return resolve(reg, source, f->pool, text + i, nlen, arg, alen, t, err, errlen);
+			return resolve(reg, source, f->pool, text + i, nlen, arg, alen, t, err,
+				       errlen);
 		}
 	}
 	t->field = true;
@@ -263,14 +265,13 @@ static int compile_field(struct sk_format *f, const struct sk_field_registry *re
 }
 
 int sk_format_compile(const struct sk_field_registry *reg, const char *source, const char *text,
-		      const char *container_info, struct sk_format **out, char *err,
-		      size_t errlen)
+		      const char *container_info, struct sk_format **out, char *err, size_t errlen)
 {
 	int rc;
 	unsigned cap = 0;
 	*out = NULL;
 	char *exp = expand_container_info(text, container_info ? container_info
-							     : SK_FORMAT_CONTAINER_INFO_031);
+							       : SK_FORMAT_CONTAINER_INFO_031);
 	struct sk_format *f = calloc(1, sizeof(*f));
 	if (!exp || !f || sk_pool_new(&f->pool)) {
 		rc = exp || strlen(text) < SK_FORMAT_MAX_LEN ? -ENOMEM : -E2BIG;
@@ -378,7 +379,7 @@ static bool render(const struct sk_format *f, struct sk_eval_ctx *ctx, struct ob
 bool sk_format_render(const struct sk_format *f, struct sk_eval_ctx *ctx, char *out, size_t cap,
 		      size_t *len)
 {
-	struct obuf b = { out, cap, 0 };
+	struct obuf b = {out, cap, 0};
 	bool ok = render(f, ctx, &b);
 	size_t n = ob_finish(&b);
 	if (len)
@@ -420,17 +421,29 @@ static void put_json_str(struct obuf *b, const char *s, size_t len)
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
+			char e[2] = {'\\', (char)c};
 			ob_putn(b, e, 2);
 			i++;
 		} else if (c < 0x20) {
 			switch (c) {
-			case '\b': ob_puts(b, "\\b"); break;
-			case '\f': ob_puts(b, "\\f"); break;
-			case '\n': ob_puts(b, "\\n"); break;
-			case '\r': ob_puts(b, "\\r"); break;
-			case '\t': ob_puts(b, "\\t"); break;
-			default: ob_printf(b, "\\u%04x", c); break;
+			case '\b':
+				ob_puts(b, "\\b");
+				break;
+			case '\f':
+				ob_puts(b, "\\f");
+				break;
+			case '\n':
+				ob_puts(b, "\\n");
+				break;
+			case '\r':
+				ob_puts(b, "\\r");
+				break;
+			case '\t':
+				ob_puts(b, "\\t");
+				break;
+			default:
+				ob_printf(b, "\\u%04x", c);
+				break;
 			}
 			i++;
 		} else if (c < 0x80) {
@@ -520,13 +533,15 @@ static void put_output_fields(struct obuf *b, const struct sk_format *f, struct 
 	ob_puts(b, "{");
 	for (unsigned i = 0; i <= n; i++) {
 		if (!time_done && (i == n || strcmp(tkey, toks[i]->text) <= 0)) {
-			ob_printf(b, "%s\"%s\":%llu", first ? "" : ",", tkey, (unsigned long long)ts);
+			ob_printf(b, "%s\"%s\":%llu", first ? "" : ",", tkey,
+				  (unsigned long long)ts);
 			time_done = true;
 			first = false;
 		}
 		if (i == n)
 			break;
-		if (!strcmp(toks[i]->text, tkey) || (i && !strcmp(toks[i]->text, toks[i - 1]->text)))
+		if (!strcmp(toks[i]->text, tkey) ||
+		    (i && !strcmp(toks[i]->text, toks[i - 1]->text)))
 			continue;
 		ob_puts(b, first ? "" : ",");
 		put_json_str(b, toks[i]->text, toks[i]->len);
@@ -555,7 +570,7 @@ static size_t format_json(const struct sk_rule *r, struct sk_eval_ctx *ctx, uint
 {
 	/* The text line is rendered once into the tail of the buffer's budget. */
 	static __thread char line[SK_FORMAT_MAX_LEN];
-	struct obuf lb = { line, sizeof(line), 0 };
+	struct obuf lb = {line, sizeof(line), 0};
 	size_t msg_off;
 	put_text_line(&lb, r, ctx, ts, o->time_iso8601, &msg_off);
 	size_t llen = lb.n < sizeof(line) ? lb.n : sizeof(line) - 1;
@@ -603,7 +618,7 @@ static size_t format_json(const struct sk_rule *r, struct sk_eval_ctx *ctx, uint
 size_t sk_alert_format(const struct sk_rule *r, struct sk_eval_ctx *ctx, uint64_t ts,
 		       const struct sk_output_opts *o, char *out, size_t cap)
 {
-	struct obuf b = { out, cap, 0 };
+	struct obuf b = {out, cap, 0};
 	if (o->json)
 		return format_json(r, ctx, ts, o, &b);
 	size_t msg_off;

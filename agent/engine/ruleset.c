@@ -60,7 +60,8 @@ static bool name_matches_regex(const char *name, const char *pattern)
 {
 	int ec;
 	PCRE2_SIZE eo;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+	pcre2_code *re =
+	    pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
 	if (!re)
 		return false;
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
@@ -257,8 +258,8 @@ static void warn_unused(struct sk_rules *rules, struct sk_diags *diags)
 		if (rules->macros[i].used)
 			continue;
 		snprintf(item, sizeof(item), "macro '%s'", rules->macros[i].name);
-		sk_diags_add(diags, SK_DIAG_WARNING, SK_LOAD_UNUSED_MACRO, rules->macros[i].pos, item,
-			     "macro not referred to by any other rule/macro");
+		sk_diags_add(diags, SK_DIAG_WARNING, SK_LOAD_UNUSED_MACRO, rules->macros[i].pos,
+			     item, "macro not referred to by any other rule/macro");
 	}
 	for (unsigned i = 0; i < rules->nlists; i++) {
 		if (rules->lists[i].used)
@@ -288,7 +289,7 @@ static int compile_one(struct sk_ruleset *rs, struct sk_rules *rules, const stru
 	int rc = rule_copy_meta(dst, r);
 	if (rc)
 		return rc;
-	struct sk_compile_in in = { .rules = rules, .rule = r, .reg = reg, .diags = diags };
+	struct sk_compile_in in = {.rules = rules, .rule = r, .reg = reg, .diags = diags};
 	rc = sk_filter_compile(&in, &dst->filter);
 	if (rc == -ENOENT) /* skip-if-unknown-filter */
 		return 0;
@@ -303,7 +304,8 @@ static int compile_one(struct sk_ruleset *rs, struct sk_rules *rules, const stru
 	if (!strcmp(source, "syscall") && r->warn_evttypes && dst->ncodes > SK_ENGINE_WARN_EVTTYPES)
 		sk_diags_add(diags, SK_DIAG_WARNING, SK_LOAD_NO_EVTTYPE, r->pos, item,
 			     "rule matches too many evt.type values (%u); this has a significant "
-			     "performance penalty", (unsigned)dst->ncodes);
+			     "performance penalty",
+			     (unsigned)dst->ncodes);
 	*indexed = rule_selected(r, o);
 	return 0;
 }

@@ -16,13 +16,13 @@
 #include "saker/event.h"
 
 struct tval {
-	const char *str;   /* NULL = no value */
+	const char *str; /* NULL = no value */
 	int64_t i;
 	uint64_t u;
 	bool b;
 	double d;
 	uint8_t ip[16];
-	uint32_t iplen;    /* 0 = no value */
+	uint32_t iplen; /* 0 = no value */
 	const char *list[8];
 	unsigned nlist;
 	const char *bytes;
@@ -32,30 +32,47 @@ struct tval {
 
 static struct tval tv;
 
-enum { T_STR, T_PATH, T_INT, T_UINT, T_BOOL, T_DBL, T_IP, T_NET, T_PORT, T_BYTES, T_LIST,
-       T_MISSING, T_KEY, T_STR2, T_UID };
-
-static const struct sk_field test_fields[] = {
-	[T_STR] = { .name = "test.str", .type = PT_CHARBUF, .id = T_STR },
-	[T_PATH] = { .name = "test.path", .type = PT_FSPATH, .id = T_PATH },
-	[T_INT] = { .name = "test.int", .type = PT_INT64, .id = T_INT },
-	[T_UINT] = { .name = "test.uint", .type = PT_UINT64, .id = T_UINT },
-	[T_BOOL] = { .name = "test.bool", .type = PT_BOOL, .id = T_BOOL },
-	[T_DBL] = { .name = "test.dbl", .type = PT_DOUBLE, .id = T_DBL },
-	[T_IP] = { .name = "test.ip", .type = PT_IPADDR, .id = T_IP },
-	[T_NET] = { .name = "test.net", .type = PT_IPNET, .id = T_NET },
-	[T_PORT] = { .name = "test.port", .type = PT_PORT, .id = T_PORT },
-	[T_BYTES] = { .name = "test.bytes", .type = PT_BYTEBUF, .id = T_BYTES },
-	[T_LIST] = { .name = "test.list", .type = PT_CHARBUF, .flags = SK_FIELD_LIST, .id = T_LIST },
-	[T_MISSING] = { .name = "test.missing", .type = PT_CHARBUF, .id = T_MISSING },
-	[T_KEY] = { .name = "test.key", .type = PT_CHARBUF,
-		    .flags = SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_KEY, .id = T_KEY },
-	[T_STR2] = { .name = "test.str2", .type = PT_CHARBUF, .id = T_STR2 },
-	[T_UID] = { .name = "test.uid", .type = PT_UINT32, .id = T_UID },
+enum {
+	T_STR,
+	T_PATH,
+	T_INT,
+	T_UINT,
+	T_BOOL,
+	T_DBL,
+	T_IP,
+	T_NET,
+	T_PORT,
+	T_BYTES,
+	T_LIST,
+	T_MISSING,
+	T_KEY,
+	T_STR2,
+	T_UID
 };
 
-static int test_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
-			struct sk_value *v, unsigned cap)
+static const struct sk_field test_fields[] = {
+    [T_STR] = {.name = "test.str", .type = PT_CHARBUF, .id = T_STR},
+    [T_PATH] = {.name = "test.path", .type = PT_FSPATH, .id = T_PATH},
+    [T_INT] = {.name = "test.int", .type = PT_INT64, .id = T_INT},
+    [T_UINT] = {.name = "test.uint", .type = PT_UINT64, .id = T_UINT},
+    [T_BOOL] = {.name = "test.bool", .type = PT_BOOL, .id = T_BOOL},
+    [T_DBL] = {.name = "test.dbl", .type = PT_DOUBLE, .id = T_DBL},
+    [T_IP] = {.name = "test.ip", .type = PT_IPADDR, .id = T_IP},
+    [T_NET] = {.name = "test.net", .type = PT_IPNET, .id = T_NET},
+    [T_PORT] = {.name = "test.port", .type = PT_PORT, .id = T_PORT},
+    [T_BYTES] = {.name = "test.bytes", .type = PT_BYTEBUF, .id = T_BYTES},
+    [T_LIST] = {.name = "test.list", .type = PT_CHARBUF, .flags = SK_FIELD_LIST, .id = T_LIST},
+    [T_MISSING] = {.name = "test.missing", .type = PT_CHARBUF, .id = T_MISSING},
+    [T_KEY] = {.name = "test.key",
+	       .type = PT_CHARBUF,
+	       .flags = SK_FIELD_ARG_REQUIRED | SK_FIELD_ARG_KEY,
+	       .id = T_KEY},
+    [T_STR2] = {.name = "test.str2", .type = PT_CHARBUF, .id = T_STR2},
+    [T_UID] = {.name = "test.uid", .type = PT_UINT32, .id = T_UID},
+};
+
+static int test_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx, struct sk_value *v,
+			unsigned cap)
 {
 	(void)ctx;
 	(void)cap;
@@ -64,46 +81,47 @@ static int test_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	case T_PATH:
 		if (!tv.str)
 			return 0;
-		*v = (struct sk_value){ .type = ref->field->type, .len = (uint32_t)strlen(tv.str),
-					.s = tv.str };
+		*v = (struct sk_value){
+		    .type = ref->field->type, .len = (uint32_t)strlen(tv.str), .s = tv.str};
 		return 1;
 	case T_STR2:
 		if (!tv.str2)
 			return 0;
-		*v = (struct sk_value){ .type = PT_CHARBUF, .len = (uint32_t)strlen(tv.str2),
-					.s = tv.str2 };
+		*v = (struct sk_value){
+		    .type = PT_CHARBUF, .len = (uint32_t)strlen(tv.str2), .s = tv.str2};
 		return 1;
 	case T_INT:
-		*v = (struct sk_value){ .type = PT_INT64, .len = 8, .i = tv.i };
+		*v = (struct sk_value){.type = PT_INT64, .len = 8, .i = tv.i};
 		return 1;
 	case T_UINT:
 	case T_PORT:
 	case T_UID:
-		*v = (struct sk_value){ .type = ref->field->type, .len = 8, .u = tv.u };
+		*v = (struct sk_value){.type = ref->field->type, .len = 8, .u = tv.u};
 		return 1;
 	case T_BOOL:
-		*v = (struct sk_value){ .type = PT_BOOL, .len = 4, .u = tv.b };
+		*v = (struct sk_value){.type = PT_BOOL, .len = 4, .u = tv.b};
 		return 1;
 	case T_DBL:
-		*v = (struct sk_value){ .type = PT_DOUBLE, .len = 8, .d = tv.d };
+		*v = (struct sk_value){.type = PT_DOUBLE, .len = 8, .d = tv.d};
 		return 1;
 	case T_IP:
 	case T_NET:
 		if (!tv.iplen)
 			return 0;
-		*v = (struct sk_value){ .type = PT_IPADDR, .len = tv.iplen, .b = tv.ip };
+		*v = (struct sk_value){.type = PT_IPADDR, .len = tv.iplen, .b = tv.ip};
 		return 1;
 	case T_BYTES:
-		*v = (struct sk_value){ .type = PT_BYTEBUF, .len = tv.nbytes,
-					.b = (const uint8_t *)tv.bytes };
+		*v = (struct sk_value){
+		    .type = PT_BYTEBUF, .len = tv.nbytes, .b = (const uint8_t *)tv.bytes};
 		return 1;
 	case T_LIST:
 		for (unsigned i = 0; i < tv.nlist; i++)
-			v[i] = (struct sk_value){ .type = PT_CHARBUF, .len = (uint32_t)strlen(tv.list[i]),
-						  .s = tv.list[i] };
+			v[i] = (struct sk_value){.type = PT_CHARBUF,
+						 .len = (uint32_t)strlen(tv.list[i]),
+						 .s = tv.list[i]};
 		return (int)tv.nlist;
 	case T_KEY:
-		*v = (struct sk_value){ .type = PT_CHARBUF, .len = ref->arg_len, .s = ref->arg };
+		*v = (struct sk_value){.type = PT_CHARBUF, .len = ref->arg_len, .s = ref->arg};
 		return 1;
 	default:
 		return 0;
@@ -111,12 +129,12 @@ static int test_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 }
 
 static const struct sk_field_class test_class = {
-	.name = "test",
-	.source = NULL,
-	.desc = "fields set by the unit test",
-	.fields = test_fields,
-	.nfields = sizeof(test_fields) / sizeof(test_fields[0]),
-	.extract = test_extract,
+    .name = "test",
+    .source = NULL,
+    .desc = "fields set by the unit test",
+    .fields = test_fields,
+    .nfields = sizeof(test_fields) / sizeof(test_fields[0]),
+    .extract = test_extract,
 };
 
 static inline void set_ip(const char *s)
@@ -142,10 +160,10 @@ static inline struct sk_field_registry *test_registry(void)
  * A real scap event: header + u16 lengths + parameters. params[i] is
  * lens[i] bytes. Returns the event length written into buf.
  */
-static inline size_t build_event(uint8_t *buf, uint16_t code, uint64_t ts, uint64_t tid,
-				  unsigned n, const void *const *params, const uint16_t *lens)
+static inline size_t build_event(uint8_t *buf, uint16_t code, uint64_t ts, uint64_t tid, unsigned n,
+				 const void *const *params, const uint16_t *lens)
 {
-	struct sk_evt_hdr h = { .ts = ts, .tid = tid, .type = code, .nparams = n };
+	struct sk_evt_hdr h = {.ts = ts, .tid = tid, .type = code, .nparams = n};
 	size_t off = sizeof(h) + n * 2u;
 	uint8_t *p = buf + sizeof(h);
 	for (unsigned i = 0; i < n; i++) {
@@ -163,8 +181,8 @@ static inline size_t build_open_x(uint8_t *buf, uint64_t ts, int64_t fd, const c
 {
 	uint32_t flags = 1, mode = 0, dev = 0;
 	uint64_t ino = 0;
-	const void *params[] = { &fd, name, &flags, &mode, &dev, &ino };
-	uint16_t lens[] = { 8, (uint16_t)(strlen(name) + 1), 4, 4, 4, 8 };
+	const void *params[] = {&fd, name, &flags, &mode, &dev, &ino};
+	uint16_t lens[] = {8, (uint16_t)(strlen(name) + 1), 4, 4, 4, 8};
 	return build_event(buf, SK_EVT_OPEN_X, ts, 42, 6, params, lens);
 }
 

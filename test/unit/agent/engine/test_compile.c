@@ -67,15 +67,15 @@ static int compile_rule(const char *name, struct sk_filter **out)
 {
 	struct sk_rules_rule *r = sk_rules_find_rule(&rules, name);
 	assert_non_null(r);
-	struct sk_compile_in in = { .rules = &rules, .rule = r, .reg = reg, .diags = &diags };
+	struct sk_compile_in in = {.rules = &rules, .rule = r, .reg = reg, .diags = &diags};
 	return sk_filter_compile(&in, out);
 }
 
 static bool eval(struct sk_filter *f)
 {
 	char scratch[1024];
-	struct sk_eval_ctx ctx = { .source = "syscall", .scratch = scratch,
-				   .scratch_cap = sizeof(scratch) };
+	struct sk_eval_ctx ctx = {
+	    .source = "syscall", .scratch = scratch, .scratch_cap = sizeof(scratch)};
 	return sk_filter_eval(f, &ctx);
 }
 
@@ -92,15 +92,15 @@ static const char *diag_text(enum sk_diag_code code)
 	return NULL;
 }
 
-#define RULE(name, cond) \
+#define RULE(name, cond)                                                                           \
 	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: WARNING\n"
 
 static void test_macros_inline(void **state)
 {
 	(void)state;
 	load("- macro: is_sh\n  condition: test.str = sh\n"
-	     "- macro: is_sh_or_bash\n  condition: is_sh or test.str = bash\n"
-	     RULE("r", "is_sh_or_bash and test.int = 1"));
+	     "- macro: is_sh_or_bash\n  condition: is_sh or test.str = bash\n" RULE(
+		 "r", "is_sh_or_bash and test.int = 1"));
 	struct sk_filter *f;
 	assert_int_equal(compile_rule("r", &f), 0);
 	tv.i = 1;
@@ -118,8 +118,7 @@ static void test_macro_cycle(void **state)
 {
 	(void)state;
 	load("- macro: a\n  condition: b and test.int = 1\n"
-	     "- macro: b\n  condition: test.str = x or a\n"
-	     RULE("r", "a"));
+	     "- macro: b\n  condition: test.str = x or a\n" RULE("r", "a"));
 	struct sk_filter *f;
 	assert_int_equal(compile_rule("r", &f), -EINVAL);
 	const char *t = diag_text(SK_LOAD_ERR_COMPILE_CONDITION);
@@ -166,13 +165,12 @@ static void test_lists_nested(void **state)
 {
 	(void)state;
 	load("- list: shells\n  items: [sh, bash]\n"
-	     "- list: more\n  items: [shells, zsh, '\"quoted item\"']\n"
-	     RULE("r", "test.str in (more, fish)") RULE("bare", "test.str in more")
-		     RULE("pm", "test.str pmatch (dirs)")
-			     "- list: dirs\n  items: [/etc, /usr/lib]\n");
+	     "- list: more\n  items: [shells, zsh, '\"quoted item\"']\n" RULE(
+		 "r", "test.str in (more, fish)") RULE("bare", "test.str in more")
+		 RULE("pm", "test.str pmatch (dirs)") "- list: dirs\n  items: [/etc, /usr/lib]\n");
 	struct sk_filter *f;
 	assert_int_equal(compile_rule("r", &f), 0);
-	const char *yes[] = { "sh", "bash", "zsh", "fish", "quoted item" };
+	const char *yes[] = {"sh", "bash", "zsh", "fish", "quoted item"};
 	for (unsigned i = 0; i < 5; i++) {
 		tv.str = yes[i];
 		assert_true(eval(f));
@@ -230,7 +228,8 @@ static void test_exception_unknown_field(void **state)
 {
 	(void)state;
 	load("- rule: r\n  desc: d\n  condition: test.int = 1\n  output: o\n  priority: INFO\n"
-	     "  exceptions:\n    - name: e\n      fields: [proc.nmae]\n      values:\n        - [a]\n");
+	     "  exceptions:\n    - name: e\n      fields: [proc.nmae]\n      values:\n        - "
+	     "[a]\n");
 	struct sk_filter *f;
 	assert_int_equal(compile_rule("r", &f), -EINVAL);
 	const char *t = diag_text(SK_LOAD_ERR_COMPILE_CONDITION);
@@ -276,8 +275,8 @@ static void test_parse_error_in_macro(void **state)
 static void test_evttypes_of_rules(void **state)
 {
 	(void)state;
-	load("- macro: open_read\n  condition: evt.type in (open, openat) and test.bool = true\n"
-	     RULE("r", "open_read and test.str = cat"));
+	load("- macro: open_read\n  condition: evt.type in (open, openat) and test.bool = "
+	     "true\n" RULE("r", "open_read and test.str = cat"));
 	struct sk_filter *f;
 	assert_int_equal(compile_rule("r", &f), 0);
 	struct sk_evtset s, want;
@@ -298,8 +297,8 @@ static void test_upstream_rules_compile(void **state)
 	const char *corpus = getenv("SAKER_CORPUS");
 	if (!corpus)
 		corpus = "../shared/corpus";
-	const char *files[] = { "falco_rules.yaml", "falco-incubating_rules.yaml",
-				"falco-sandbox_rules.yaml", "falco_rules-0.31.0.yaml" };
+	const char *files[] = {"falco_rules.yaml", "falco-incubating_rules.yaml",
+			       "falco-sandbox_rules.yaml", "falco_rules-0.31.0.yaml"};
 	for (unsigned k = 0; k < 4; k++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/falco-rules/%s", corpus, files[k]);
@@ -314,8 +313,8 @@ static void test_upstream_rules_compile(void **state)
 		unsigned ok = 0;
 		for (unsigned i = 0; i < rr.nrules; i++) {
 			struct sk_filter *f = NULL;
-			struct sk_compile_in in = { .rules = &rr, .rule = &rr.rules[i], .reg = reg,
-						    .diags = &dd };
+			struct sk_compile_in in = {
+			    .rules = &rr, .rule = &rr.rules[i], .reg = reg, .diags = &dd};
 			if (sk_filter_compile(&in, &f) == 0)
 				ok++;
 			sk_filter_free(f);
@@ -333,19 +332,19 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, each_setup, each_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_macros_inline),
-		T(test_macro_cycle),
-		T(test_undefined_macro),
-		T(test_unknown_field_position),
-		T(test_skip_if_unknown_filter),
-		T(test_lists_nested),
-		T(test_exceptions),
-		T(test_exception_unknown_field),
-		T(test_na_warning),
-		T(test_constant_errors_point_at_value),
-		T(test_parse_error_in_macro),
-		T(test_evttypes_of_rules),
-		T(test_upstream_rules_compile),
+	    T(test_macros_inline),
+	    T(test_macro_cycle),
+	    T(test_undefined_macro),
+	    T(test_unknown_field_position),
+	    T(test_skip_if_unknown_filter),
+	    T(test_lists_nested),
+	    T(test_exceptions),
+	    T(test_exception_unknown_field),
+	    T(test_na_warning),
+	    T(test_constant_errors_point_at_value),
+	    T(test_parse_error_in_macro),
+	    T(test_evttypes_of_rules),
+	    T(test_upstream_rules_compile),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

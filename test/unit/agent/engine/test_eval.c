@@ -48,8 +48,10 @@ static bool ev(const char *cond)
 	if (rc != 0)
 		fail_msg("compile '%s': %d %s", cond, rc, err);
 	char scratch[4096];
-	struct sk_eval_ctx ctx = { .evt = have_evt ? &cur_evt : NULL, .source = "syscall",
-				   .scratch = scratch, .scratch_cap = sizeof(scratch) };
+	struct sk_eval_ctx ctx = {.evt = have_evt ? &cur_evt : NULL,
+				  .source = "syscall",
+				  .scratch = scratch,
+				  .scratch_cap = sizeof(scratch)};
 	bool r = sk_filter_eval(f, &ctx);
 	sk_filter_free(f);
 	return r;
@@ -188,7 +190,8 @@ static void test_ip_and_net(void **state)
 static void test_bytes(void **state)
 {
 	(void)state;
-	tv.bytes = "\x7f" "ELF\x02\x01";
+	tv.bytes = "\x7f"
+		   "ELF\x02\x01";
 	tv.nbytes = 6;
 	assert_true(ev("test.bytes bstartswith 7f454c46"));
 	assert_false(ev("test.bytes bstartswith 454c46"));
@@ -337,8 +340,8 @@ static void test_evt_type_fast_path(void **state)
 	len = build_bare(buf, SK_EVT_CLOSE_E, 1000);
 	(void)len;
 	uint64_t fd = 3;
-	const void *p[] = { &fd };
-	uint16_t l[] = { 8 };
+	const void *p[] = {&fd};
+	uint16_t l[] = {8};
 	len = build_event(buf, SK_EVT_CLOSE_E, 1000, 42, 1, p, l);
 	assert_int_equal(sk_evt_parse(&cur_evt, buf, len, err, sizeof(err)), 0);
 	assert_false(ev("evt.type = open"));
@@ -362,22 +365,22 @@ static void test_parse_errors_have_positions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_string_ops, reset),
-		cmocka_unit_test_setup(test_glob, reset),
-		cmocka_unit_test_setup(test_regex, reset),
-		cmocka_unit_test_setup(test_numbers, reset),
-		cmocka_unit_test_setup(test_bool_and_double, reset),
-		cmocka_unit_test_setup(test_ip_and_net, reset),
-		cmocka_unit_test_setup(test_bytes, reset),
-		cmocka_unit_test_setup(test_in_pmatch, reset),
-		cmocka_unit_test_setup(test_list_fields, reset),
-		cmocka_unit_test_setup(test_exists_and_missing, reset),
-		cmocka_unit_test_setup(test_field_args, reset),
-		cmocka_unit_test_setup(test_transformers, reset),
-		cmocka_unit_test_setup(test_val_field, reset),
-		cmocka_unit_test_setup(test_boolean_logic, reset),
-		cmocka_unit_test_setup(test_evt_type_fast_path, reset),
-		cmocka_unit_test_setup(test_parse_errors_have_positions, reset),
+	    cmocka_unit_test_setup(test_string_ops, reset),
+	    cmocka_unit_test_setup(test_glob, reset),
+	    cmocka_unit_test_setup(test_regex, reset),
+	    cmocka_unit_test_setup(test_numbers, reset),
+	    cmocka_unit_test_setup(test_bool_and_double, reset),
+	    cmocka_unit_test_setup(test_ip_and_net, reset),
+	    cmocka_unit_test_setup(test_bytes, reset),
+	    cmocka_unit_test_setup(test_in_pmatch, reset),
+	    cmocka_unit_test_setup(test_list_fields, reset),
+	    cmocka_unit_test_setup(test_exists_and_missing, reset),
+	    cmocka_unit_test_setup(test_field_args, reset),
+	    cmocka_unit_test_setup(test_transformers, reset),
+	    cmocka_unit_test_setup(test_val_field, reset),
+	    cmocka_unit_test_setup(test_boolean_logic, reset),
+	    cmocka_unit_test_setup(test_evt_type_fast_path, reset),
+	    cmocka_unit_test_setup(test_parse_errors_have_positions, reset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

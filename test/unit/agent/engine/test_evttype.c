@@ -72,12 +72,12 @@ static struct sk_evtset empty(void)
 	return s;
 }
 
-#define assert_set(got, want)                                                  \
-	do {                                                                   \
-		struct sk_evtset g_ = (got), w_ = (want);                      \
-		if (memcmp(&g_, &w_, sizeof(g_)))                              \
-			fail_msg("sets differ: %u vs %u codes", sk_evtset_count(&g_), \
-				 sk_evtset_count(&w_));                        \
+#define assert_set(got, want)                                                                      \
+	do {                                                                                       \
+		struct sk_evtset g_ = (got), w_ = (want);                                          \
+		if (memcmp(&g_, &w_, sizeof(g_)))                                                  \
+			fail_msg("sets differ: %u vs %u codes", sk_evtset_count(&g_),              \
+				 sk_evtset_count(&w_));                                            \
 	} while (0)
 
 static void test_names_map_to_every_code(void **state)
@@ -152,10 +152,10 @@ static void test_generic_syscalls(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_map_to_every_code),
-		cmocka_unit_test(test_falco_examples),
-		cmocka_unit_test(test_de_morgan),
-		cmocka_unit_test(test_generic_syscalls),
+	    cmocka_unit_test(test_names_map_to_every_code),
+	    cmocka_unit_test(test_falco_examples),
+	    cmocka_unit_test(test_de_morgan),
+	    cmocka_unit_test(test_generic_syscalls),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -108,8 +108,7 @@ static void test_container_info(void **state)
 {
 	(void)state;
 	/* 0.31 without -p: %container.name (id=%container.id); no state → <NA> */
-	assert_string_equal(render("*shell in %container.info!", NULL),
-			    "shell in <NA> (id=<NA>)!");
+	assert_string_equal(render("*shell in %container.info!", NULL), "shell in <NA> (id=<NA>)!");
 	struct sk_format *f = NULL;
 	char err[128], out[256];
 	assert_int_equal(sk_format_compile(reg, "syscall", "*a %container.info b",
@@ -126,29 +125,32 @@ static void test_compile_errors(void **state)
 	(void)state;
 	struct sk_format *f = NULL;
 	char err[256];
-	assert_int_equal(sk_format_compile(reg, "syscall", "x %nosuch y", NULL, &f, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    sk_format_compile(reg, "syscall", "x %nosuch y", NULL, &f, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "invalid formatting token '%nosuch y'"));
-	assert_int_equal(sk_format_compile(reg, "syscall", "%(test.str", NULL, &f, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    sk_format_compile(reg, "syscall", "%(test.str", NULL, &f, err, sizeof(err)), -EINVAL);
 	assert_int_equal(sk_format_compile(reg, "syscall", "%test.key", NULL, &f, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "requires an argument"));
-	assert_int_equal(sk_format_compile(reg, "syscall", "%tolower(test.str", NULL, &f, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(sk_format_compile(reg, "syscall", "%toupper(test.int)", NULL, &f, err,
-					   sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    sk_format_compile(reg, "syscall", "%tolower(test.str", NULL, &f, err, sizeof(err)),
+	    -EINVAL);
+	assert_int_equal(
+	    sk_format_compile(reg, "syscall", "%toupper(test.int)", NULL, &f, err, sizeof(err)),
+	    -EINVAL);
 	assert_null(f);
 }
 
-static const char *const tags[] = { "filesystem", "process", "testing" };
+static const char *const tags[] = {"filesystem", "process", "testing"};
 
 static struct sk_rule mkrule(const char *output)
 {
-	struct sk_rule r = { .name = "open_from_cat", .source = "syscall",
-			     .priority = SK_PRIO_WARNING, .tags = tags, .ntags = 3 };
+	struct sk_rule r = {.name = "open_from_cat",
+			    .source = "syscall",
+			    .priority = SK_PRIO_WARNING,
+			    .tags = tags,
+			    .ntags = 3};
 	r.output = fmt(output);
 	return r;
 }
@@ -164,7 +166,8 @@ static void test_text_alert(void **state)
 	sk_output_opts_init(&o);
 	char out[512];
 	size_t n = sk_alert_format(&r, &ctx, TS, &o, out, sizeof(out));
-	assert_string_equal(out, "16:17:57.881781397: Warning An open was seen (command=cat /dev/null)");
+	assert_string_equal(out,
+			    "16:17:57.881781397: Warning An open was seen (command=cat /dev/null)");
 	assert_int_equal(n, strlen(out));
 	o.time_iso8601 = true;
 	sk_alert_format(&r, &ctx, TS, &o, out, sizeof(out));
@@ -192,12 +195,12 @@ static void test_json_alert_like_falco(void **state)
 	size_t n = sk_alert_format(&r, &ctx, TS, &o, out, sizeof(out));
 	/* Falco's sample alert, keys in alphabetical order as current Falco writes them */
 	assert_string_equal(
-		out,
-		"{\"hostname\":\"node-1\",\"output\":\"2016-08-04T16:17:57.881781397+0000: Warning "
-		"An open was seen (command=cat /dev/null)\",\"output_fields\":{\"evt.time.iso8601\":"
-		"1470327477881781397,\"test.str\":\"cat /dev/null\"},\"priority\":\"Warning\","
-		"\"rule\":\"open_from_cat\",\"source\":\"syscall\",\"tags\":[\"filesystem\","
-		"\"process\",\"testing\"],\"time\":\"2016-08-04T16:17:57.881781397Z\"}");
+	    out,
+	    "{\"hostname\":\"node-1\",\"output\":\"2016-08-04T16:17:57.881781397+0000: Warning "
+	    "An open was seen (command=cat /dev/null)\",\"output_fields\":{\"evt.time.iso8601\":"
+	    "1470327477881781397,\"test.str\":\"cat /dev/null\"},\"priority\":\"Warning\","
+	    "\"rule\":\"open_from_cat\",\"source\":\"syscall\",\"tags\":[\"filesystem\","
+	    "\"process\",\"testing\"],\"time\":\"2016-08-04T16:17:57.881781397Z\"}");
 	assert_int_equal(n, strlen(out));
 
 	/* properties switched off/on */
@@ -207,10 +210,11 @@ static void test_json_alert_like_falco(void **state)
 	o.time_iso8601 = false;
 	sk_alert_format(&r, &ctx, TS, &o, out, sizeof(out));
 	assert_string_equal(
-		out, "{\"hostname\":\"node-1\",\"message\":\"An open was seen (command=cat /dev/null)\","
-		     "\"output_fields\":{\"evt.time\":1470327477881781397,\"test.str\":\"cat /dev/null\"},"
-		     "\"priority\":\"Warning\",\"rule\":\"open_from_cat\",\"source\":\"syscall\","
-		     "\"time\":\"2016-08-04T16:17:57.881781397Z\"}");
+	    out,
+	    "{\"hostname\":\"node-1\",\"message\":\"An open was seen (command=cat /dev/null)\","
+	    "\"output_fields\":{\"evt.time\":1470327477881781397,\"test.str\":\"cat /dev/null\"},"
+	    "\"priority\":\"Warning\",\"rule\":\"open_from_cat\",\"source\":\"syscall\","
+	    "\"time\":\"2016-08-04T16:17:57.881781397Z\"}");
 	sk_format_free(r.output);
 }
 
@@ -224,7 +228,8 @@ static void test_json_typed_fields(void **state)
 	tv.list[0] = "a";
 	tv.list[1] = "b";
 	tv.nlist = 2;
-	struct sk_rule r = mkrule("*%test.int %test.bool %test.port %test.ip %test.missing %test.list %test.int");
+	struct sk_rule r =
+	    mkrule("*%test.int %test.bool %test.port %test.ip %test.missing %test.list %test.int");
 	struct sk_output_opts o;
 	sk_output_opts_init(&o);
 	o.json = true;
@@ -233,9 +238,10 @@ static void test_json_typed_fields(void **state)
 	o.hostname = "h";
 	char out[1024];
 	sk_alert_format(&r, &ctx, 5, &o, out, sizeof(out));
-	assert_non_null(strstr(out, "\"output_fields\":{\"evt.time\":5,\"test.bool\":true,"
-				    "\"test.int\":-5,\"test.ip\":\"10.0.0.1\",\"test.list\":[\"a\",\"b\"],"
-				    "\"test.missing\":null,\"test.port\":22}"));
+	assert_non_null(
+	    strstr(out, "\"output_fields\":{\"evt.time\":5,\"test.bool\":true,"
+			"\"test.int\":-5,\"test.ip\":\"10.0.0.1\",\"test.list\":[\"a\",\"b\"],"
+			"\"test.missing\":null,\"test.port\":22}"));
 	assert_non_null(strstr(out, "\"time\":\"1970-01-01T00:00:00.000000005Z\"}"));
 	sk_format_free(r.output);
 }
@@ -252,7 +258,8 @@ static void test_json_escaping(void **state)
 	o.json_include_tags = false;
 	char out[1024];
 	sk_alert_format(&r, &ctx, 0, &o, out, sizeof(out));
-	assert_non_null(strstr(out, "\"test.str\":\"q\\\"b\\\\n\\nt\\t\\u0001 \xc3\xa9 \xef\xbf\xbd end/\""));
+	assert_non_null(
+	    strstr(out, "\"test.str\":\"q\\\"b\\\\n\\nt\\t\\u0001 \xc3\xa9 \xef\xbf\xbd end/\""));
 	assert_non_null(strstr(out, "{\"hostname\":\"\","));
 	sk_format_free(r.output);
 }
@@ -260,14 +267,14 @@ static void test_json_escaping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_placeholders, reset),
-		cmocka_unit_test_setup(test_missing_values, reset),
-		cmocka_unit_test_setup(test_container_info, reset),
-		cmocka_unit_test_setup(test_compile_errors, reset),
-		cmocka_unit_test_setup(test_text_alert, reset),
-		cmocka_unit_test_setup(test_json_alert_like_falco, reset),
-		cmocka_unit_test_setup(test_json_typed_fields, reset),
-		cmocka_unit_test_setup(test_json_escaping, reset),
+	    cmocka_unit_test_setup(test_placeholders, reset),
+	    cmocka_unit_test_setup(test_missing_values, reset),
+	    cmocka_unit_test_setup(test_container_info, reset),
+	    cmocka_unit_test_setup(test_compile_errors, reset),
+	    cmocka_unit_test_setup(test_text_alert, reset),
+	    cmocka_unit_test_setup(test_json_alert_like_falco, reset),
+	    cmocka_unit_test_setup(test_json_typed_fields, reset),
+	    cmocka_unit_test_setup(test_json_escaping, reset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

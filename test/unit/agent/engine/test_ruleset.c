@@ -72,8 +72,8 @@ static struct sk_ruleset *build(const char *yaml)
 	return rs;
 }
 
-#define RULE(name, prio, cond, extra)                                                        \
-	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: " prio \
+#define RULE(name, prio, cond, extra)                                                              \
+	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: " prio       \
 	"\n" extra
 
 static bool has_rule(const struct sk_ruleset *rs, const char *name)
@@ -92,15 +92,15 @@ static unsigned eval_open(struct sk_ruleset *rs, const struct sk_rule **m, unsig
 	char err[128];
 	size_t len = build_open_x(buf, 5, 3, "/etc/shadow");
 	assert_int_equal(sk_evt_parse(&e, buf, len, err, sizeof(err)), 0);
-	struct sk_eval_ctx ctx = { .evt = &e, .source = "syscall" };
+	struct sk_eval_ctx ctx = {.evt = &e, .source = "syscall"};
 	int src = sk_ruleset_source(rs, "syscall");
 	assert_true(src >= 0);
 	return sk_ruleset_eval(rs, src, &ctx, m, cap);
 }
 
 static const char *const two_rules = RULE("first", "WARNING", "evt.type = open", "")
-	RULE("second", "INFO", "evt.type in (open, openat) and test.int = 0", "")
-		RULE("close only", "ERROR", "evt.type = close", "");
+    RULE("second", "INFO", "evt.type in (open, openat) and test.int = 0", "")
+	RULE("close only", "ERROR", "evt.type = close", "");
 
 static void test_first_vs_all(void **state)
 {
@@ -136,12 +136,13 @@ static void test_priority_filter(void **state)
 static void test_disable_by_name_and_tags(void **state)
 {
 	(void)state;
-	const char *y = RULE("Write below etc", "WARNING", "evt.type = open", "  tags: [filesystem, mitre]\n")
+	const char *y =
+	    RULE("Write below etc", "WARNING", "evt.type = open", "  tags: [filesystem, mitre]\n")
 		RULE("Read sensitive file", "WARNING", "evt.type = open", "  tags: [filesystem]\n")
-			RULE("Shell in container", "NOTICE", "evt.type = execve", "  tags: [shell]\n")
-				RULE("Off by default", "NOTICE", "evt.type = execve",
-				     "  tags: [shell]\n  enabled: false\n");
-	const char *sub[] = { "below" };
+		    RULE("Shell in container", "NOTICE", "evt.type = execve", "  tags: [shell]\n")
+			RULE("Off by default", "NOTICE", "evt.type = execve",
+			     "  tags: [shell]\n  enabled: false\n");
+	const char *sub[] = {"below"};
 	opts.disable_substr = sub;
 	opts.ndisable_substr = 1;
 	struct sk_ruleset *rs = build(y);
@@ -151,7 +152,7 @@ static void test_disable_by_name_and_tags(void **state)
 	sk_ruleset_unref(rs);
 
 	sk_ruleset_opts_init(&opts);
-	const char *re[] = { "^Read .*file$" };
+	const char *re[] = {"^Read .*file$"};
 	opts.disable_regex = re;
 	opts.ndisable_regex = 1;
 	assert_int_equal(sk_ruleset_compile(&rules, reg, &opts, &diags, &rs), 0);
@@ -160,7 +161,7 @@ static void test_disable_by_name_and_tags(void **state)
 	sk_ruleset_unref(rs);
 
 	sk_ruleset_opts_init(&opts);
-	const char *ex[] = { "mitre", "shell" };
+	const char *ex[] = {"mitre", "shell"};
 	opts.tags_exclude = ex;
 	opts.ntags_exclude = 2;
 	assert_int_equal(sk_ruleset_compile(&rules, reg, &opts, &diags, &rs), 0);
@@ -170,7 +171,7 @@ static void test_disable_by_name_and_tags(void **state)
 
 	/* -t: only rules with the tag, even ones disabled in the file (as Falco 0.31) */
 	sk_ruleset_opts_init(&opts);
-	const char *in[] = { "shell" };
+	const char *in[] = {"shell"};
 	opts.tags_include = in;
 	opts.ntags_include = 1;
 	assert_int_equal(sk_ruleset_compile(&rules, reg, &opts, &diags, &rs), 0);
@@ -184,7 +185,7 @@ static void test_tags_sorted_unique(void **state)
 {
 	(void)state;
 	struct sk_ruleset *rs =
-		build(RULE("r", "INFO", "evt.type = open", "  tags: [process, filesystem, process]\n"));
+	    build(RULE("r", "INFO", "evt.type = open", "  tags: [process, filesystem, process]\n"));
 	const struct sk_rule *r = sk_ruleset_rule_at(rs, 0);
 	assert_int_equal(r->ntags, 2);
 	assert_string_equal(r->tags[0], "filesystem");
@@ -210,11 +211,11 @@ static void test_index_and_counters(void **state)
 	struct sk_evt e;
 	char err[64];
 	uint64_t fd = 3;
-	const void *p[] = { &fd };
-	uint16_t l[] = { 8 };
+	const void *p[] = {&fd};
+	uint16_t l[] = {8};
 	size_t len = build_event(buf, SK_EVT_CLOSE_E, 1, 1, 1, p, l);
 	assert_int_equal(sk_evt_parse(&e, buf, len, err, sizeof(err)), 0);
-	struct sk_eval_ctx ctx = { .evt = &e, .source = "syscall" };
+	struct sk_eval_ctx ctx = {.evt = &e, .source = "syscall"};
 	assert_int_equal(sk_ruleset_eval(rs, sk_ruleset_source(rs, "syscall"), &ctx, m, 2), 0);
 	struct sk_ruleset_stats st;
 	sk_ruleset_stats(rs, sk_ruleset_source(rs, "syscall"), &st);
@@ -227,9 +228,10 @@ static void test_index_and_counters(void **state)
 static void test_no_evttype_warning(void **state)
 {
 	(void)state;
-	struct sk_ruleset *rs = build(RULE("broad", "INFO", "test.int = 1", "")
-		RULE("quiet", "INFO", "test.int = 2", "  warn_evttypes: false\n")
-			RULE("narrow", "INFO", "evt.type = open", ""));
+	struct sk_ruleset *rs =
+	    build(RULE("broad", "INFO", "test.int = 1", "")
+		      RULE("quiet", "INFO", "test.int = 2", "  warn_evttypes: false\n")
+			  RULE("narrow", "INFO", "evt.type = open", ""));
 	unsigned n = 0;
 	for (unsigned i = 0; i < diags.n; i++) {
 		if (diags.v[i].code != SK_LOAD_NO_EVTTYPE)
@@ -249,11 +251,12 @@ static void test_no_evttype_warning(void **state)
 static void test_sources(void **state)
 {
 	(void)state;
-	const char *src[] = { "syscall", "k8s_audit" };
+	const char *src[] = {"syscall", "k8s_audit"};
 	opts.sources = src;
 	opts.nsources = 2;
-	struct sk_ruleset *rs = build(RULE("audit", "INFO", "test.str = create", "  source: k8s_audit\n")
-		RULE("cloud", "INFO", "test.str = x", "  source: aws_cloudtrail\n"));
+	struct sk_ruleset *rs =
+	    build(RULE("audit", "INFO", "test.str = create", "  source: k8s_audit\n")
+		      RULE("cloud", "INFO", "test.str = x", "  source: aws_cloudtrail\n"));
 	const char *t = NULL;
 	for (unsigned i = 0; i < diags.n; i++)
 		if (diags.v[i].code == SK_LOAD_UNKNOWN_SOURCE)
@@ -265,7 +268,7 @@ static void test_sources(void **state)
 	assert_true(ka >= 0);
 	assert_int_equal(sk_ruleset_source(rs, "aws_cloudtrail"), -ENOENT);
 	const struct sk_rule *m[1];
-	struct sk_eval_ctx ctx = { .source = "k8s_audit" };
+	struct sk_eval_ctx ctx = {.source = "k8s_audit"};
 	tv.str = "create";
 	assert_int_equal(sk_ruleset_eval(rs, ka, &ctx, m, 1), 1);
 	assert_string_equal(m[0]->source, "k8s_audit");
@@ -278,9 +281,9 @@ static void test_compile_errors_make_no_ruleset(void **state)
 {
 	(void)state;
 	const char *y = RULE("good", "INFO", "evt.type = open", "")
-		RULE("bad", "INFO", "proc.nmae = x", "")
-		"- rule: bad output\n  desc: d\n  condition: evt.type = open\n"
-		"  output: file %nosuch.field opened\n  priority: INFO\n";
+	    RULE("bad", "INFO", "proc.nmae = x",
+		 "") "- rule: bad output\n  desc: d\n  condition: evt.type = open\n"
+		     "  output: file %nosuch.field opened\n  priority: INFO\n";
 	assert_int_equal(sk_rules_load_buf(&rules, "t.yaml", y, strlen(y), &diags), 0);
 	struct sk_ruleset *rs = (struct sk_ruleset *)1;
 	assert_int_equal(sk_ruleset_compile(&rules, reg, &opts, &diags, &rs), -EINVAL);
@@ -301,10 +304,10 @@ static void test_compile_errors_make_no_ruleset(void **state)
 static void test_unused_warnings(void **state)
 {
 	(void)state;
-	struct sk_ruleset *rs = build("- list: l1\n  items: [a]\n- list: l2\n  items: [b]\n"
-				      "- macro: m1\n  condition: test.str in (l1)\n"
-				      "- macro: m2\n  condition: test.int = 1\n"
-				      RULE("r", "INFO", "m1", ""));
+	struct sk_ruleset *rs =
+	    build("- list: l1\n  items: [a]\n- list: l2\n  items: [b]\n"
+		  "- macro: m1\n  condition: test.str in (l1)\n"
+		  "- macro: m2\n  condition: test.int = 1\n" RULE("r", "INFO", "m1", ""));
 	unsigned lists = 0, macros = 0;
 	for (unsigned i = 0; i < diags.n; i++) {
 		if (diags.v[i].code == SK_LOAD_UNUSED_LIST) {
@@ -353,15 +356,15 @@ static void test_capture_matches(void **state)
 	snprintf(path, sizeof(path), "%s/captures/open-multiple-files.scap",
 		 corpus ? corpus : "../shared/corpus");
 	opts.match_all = true;
-	struct sk_ruleset *rs =
-		build(RULE("opens", "INFO", "evt.type in (open, openat)", "")
-			RULE("not opens", "INFO", "not evt.type in (open, openat)", "")
-				RULE("exits", "INFO", "evt.type != open and evt.num > 0 and evt.dir = <", ""));
+	struct sk_ruleset *rs = build(
+	    RULE("opens", "INFO", "evt.type in (open, openat)", "")
+		RULE("not opens", "INFO", "not evt.type in (open, openat)", "")
+		    RULE("exits", "INFO", "evt.type != open and evt.num > 0 and evt.dir = <", ""));
 	struct sk_scap_reader *r;
 	char err[256];
 	assert_int_equal(sk_scap_reader_open(&r, path, err, sizeof(err)), 0);
 	struct sk_scap_item it;
-	unsigned long want_open = 0, want_other = 0, want_exit = 0, got[3] = { 0 }, n = 0;
+	unsigned long want_open = 0, want_other = 0, want_exit = 0, got[3] = {0}, n = 0;
 	int src = sk_ruleset_source(rs, "syscall");
 	while (sk_scap_reader_next(r, &it, err, sizeof(err)) == 1) {
 		if (it.kind != SK_SCAP_EVENT)
@@ -372,8 +375,11 @@ static void test_capture_matches(void **state)
 		want_other += !is_open;
 		want_exit += strcmp(name, "open") && !sk_event_is_enter(it.event.hdr->type);
 		char scratch[4096];
-		struct sk_eval_ctx ctx = { .evt = &it.event, .evtnum = ++n, .source = "syscall",
-					   .scratch = scratch, .scratch_cap = sizeof(scratch) };
+		struct sk_eval_ctx ctx = {.evt = &it.event,
+					  .evtnum = ++n,
+					  .source = "syscall",
+					  .scratch = scratch,
+					  .scratch_cap = sizeof(scratch)};
 		const struct sk_rule *m[3];
 		unsigned k = sk_ruleset_eval(rs, src, &ctx, m, 3);
 		for (unsigned i = 0; i < k; i++)
@@ -393,17 +399,17 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, each_setup, each_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_first_vs_all),
-		T(test_priority_filter),
-		T(test_disable_by_name_and_tags),
-		T(test_tags_sorted_unique),
-		T(test_index_and_counters),
-		T(test_no_evttype_warning),
-		T(test_sources),
-		T(test_compile_errors_make_no_ruleset),
-		T(test_unused_warnings),
-		T(test_slot_swap),
-		T(test_capture_matches),
+	    T(test_first_vs_all),
+	    T(test_priority_filter),
+	    T(test_disable_by_name_and_tags),
+	    T(test_tags_sorted_unique),
+	    T(test_index_and_counters),
+	    T(test_no_evttype_warning),
+	    T(test_sources),
+	    T(test_compile_errors_make_no_ruleset),
+	    T(test_unused_warnings),
+	    T(test_slot_swap),
+	    T(test_capture_matches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
