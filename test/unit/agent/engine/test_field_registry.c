@@ -182,6 +182,59 @@ static void test_clashes_and_plugin_sources(void **state)
 	assert_int_equal(sk_field_registry_add(reg, &plugin), -EEXIST);
 }
 
+/* Many plugin classes: the table grows, every name stays reachable, the class cap holds. */
+static void test_growth_and_class_cap(void **state)
+{
+	enum { PER_CLASS = 20 };
+	struct sk_field_registry *r;
+	struct sk_field_class *classes =
+	    calloc(SK_FIELD_REGISTRY_MAX_CLASSES + 1, sizeof(*classes));
+	struct sk_field *fields =
+	    calloc((SK_FIELD_REGISTRY_MAX_CLASSES + 1) * PER_CLASS, sizeof(*fields));
+	char *names = calloc((SK_FIELD_REGISTRY_MAX_CLASSES + 1) * PER_CLASS, 32);
+	struct sk_field_ref ref;
+	unsigned i;
+	(void)state;
+
+	assert_non_null(classes);
+	assert_non_null(fields);
+	assert_non_null(names);
+	assert_int_equal(sk_field_registry_new(&r), 0);
+	for (i = 0; i <= SK_FIELD_REGISTRY_MAX_CLASSES; i++) {
+		for (unsigned j = 0; j < PER_CLASS; j++) {
+			char *n = names + ((size_t)i * PER_CLASS + j) * 32;
+
+			snprintf(n, 32, "p%u.f%u", i, j);
+			fields[i * PER_CLASS + j] = (struct sk_field){.name = n,
+								      .type = PT_UINT64,
+								      .id = (uint16_t)j,
+								      .desc = "a generated field"};
+		}
+		classes[i] = (struct sk_field_class){.name = "p",
+						     .source = "plug",
+						     .fields = &fields[i * PER_CLASS],
+						     .nfields = PER_CLASS};
+		if (i < SK_FIELD_REGISTRY_MAX_CLASSES)
+			assert_int_equal(sk_field_registry_add(r, &classes[i]), 0);
+		else
+			assert_int_equal(sk_field_registry_add(r, &classes[i]), -ENOSPC);
+	}
+	for (i = 0; i < SK_FIELD_REGISTRY_MAX_CLASSES; i++) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "p%u.f%u", i, i % PER_CLASS);
+		assert_int_equal(sk_field_registry_find(r, "plug", n, strlen(n), &ref), 0);
+		assert_ptr_equal(ref.cls, &classes[i]);
+		assert_int_equal(ref.field->id, i % PER_CLASS);
+	}
+	snprintf(names, 32, "p%u.f0", SK_FIELD_REGISTRY_MAX_CLASSES);
+	assert_int_equal(sk_field_registry_find(r, "plug", names, strlen(names), &ref), -ENOENT);
+	sk_field_registry_free(r);
+	free(names);
+	free(fields);
+	free(classes);
+}
+
 /* Every built-in table: ids match positions, names unique and well formed, described. */
 static void test_builtin_tables(void **state)
 {
@@ -705,6 +758,7 @@ int main(void)
 	    cmocka_unit_test(test_prepare_arguments),
 	    cmocka_unit_test(test_value_render),
 	    cmocka_unit_test(test_corpus_fields_known),
+	    cmocka_unit_test(test_growth_and_class_cap),
 	    cmocka_unit_test(test_clashes_and_plugin_sources),
 	};
 
