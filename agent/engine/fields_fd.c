@@ -461,14 +461,14 @@ static bool fdlist_entry(struct sk_eval_ctx *ctx, unsigned id, int64_t fd, char 
 
 	if (id == FL_NUMS)
 		return snprintf(out, cap, "%" PRId64, fd) > 0;
-	if (!SK_STATE_HAS(ctx, fd))
-		return false;
 	memset(&f, 0, sizeof(f));
-	if (!ctx->state_ops->fd(ctx->state, (int64_t)ctx->evt->hdr->tid, fd, &f) || !f.in_table)
-		return false;
+	if (!SK_STATE_HAS(ctx, fd) ||
+	    !ctx->state_ops->fd(ctx->state, (int64_t)ctx->evt->hdr->tid, fd, &f) || !f.in_table)
+		/* sysdig keeps a place for fds it does not know in the names only */
+		return id == FL_NAMES && snprintf(out, cap, "<NA>") > 0;
 	switch (id) {
 	case FL_NAMES:
-		return f.name && snprintf(out, cap, "%s", f.name) > 0;
+		return snprintf(out, cap, "%s", f.name ? f.name : "<NA>") > 0;
 	case FL_CIPS:
 	case FL_SIPS:
 		if (!fd_is_ip(&f) || !inet_ntop(f.family == SK_AF_INET6 ? AF_INET6 : AF_INET,

@@ -416,6 +416,32 @@ static void test_own_semantics(void **state)
 	CHECK("write_tmp_test.scap", 116, w116);
 }
 
+/* fdlist.* read poll's fds parameter; without state only the numbers are known. */
+static void test_fdlist(void **state)
+{
+	/* sysdig: '*%evt.num %fdlist.nums | %fdlist.names | %fdlist.cips | %fdlist.sports' */
+	static const struct expect r53[] = {
+	    /* res=0 fds= (empty list) */
+	    {"fdlist.nums", NONE},
+	    {"fdlist.names", NONE},
+	};
+	static const struct expect r62[] = {
+	    /* fds=4:e1 7:i0 timeout=100 */
+	    {"fdlist.nums", "4,7"},
+	    {"fdlist.names", "<NA>,<NA>"},
+	    {"fdlist.cips", NONE},
+	    {"fdlist.sports", NONE},
+	};
+	static const struct expect r63[] = {
+	    {"fdlist.nums", "4"},
+	    {"fdlist.names", "<NA>"},
+	};
+	(void)state;
+	CHECK("run_as_user_0_container.scap", 53, r53);
+	CHECK("run_as_user_0_container.scap", 62, r62);
+	CHECK("run_as_user_0_container.scap", 63, r63);
+}
+
 /* A plugin-source event: no sk_evt, only the all-source evt fields answer. */
 static void test_no_event(void **state)
 {
@@ -476,6 +502,7 @@ int main(void)
 	    cmocka_unit_test(test_open_flags),
 	    cmocka_unit_test(test_args),
 	    cmocka_unit_test(test_own_semantics),
+	    cmocka_unit_test(test_fdlist),
 	    cmocka_unit_test(test_no_event),
 	    cmocka_unit_test(test_scratch_exhausted),
 	};
