@@ -39,6 +39,8 @@ struct cctx {
 	/* warnings */
 	struct sk_diags *diags;
 	const char *item;
+	const struct sk_field *deprecated_seen[16]; /* warned once per rule */
+	unsigned ndeprecated_seen;
 };
 
 static void fail(struct cctx *c, struct sk_pos pos, const char *fmt, ...)
@@ -291,6 +293,16 @@ static bool resolve_field(struct cctx *c, const char *name, const char *arg, str
 	return true;
 }
 
+static void warn_deprecated(struct cctx *c, const struct sk_field *f, struct sk_pos pos)
+{
+	for (unsigned i = 0; i < c->ndeprecated_seen; i++)
+		if (c->deprecated_seen[i] == f)
+			return;
+	if (c->ndeprecated_seen < sizeof(c->deprecated_seen) / sizeof(c->deprecated_seen[0]))
+		c->deprecated_seen[c->ndeprecated_seen++] = f;
+	warn(c, SK_LOAD_DEPRECATED_ITEM, pos, "field '%s' is deprecated", f->name);
+}
+
 static bool compile_operand(struct cctx *c, const struct sk_ast_field *af, struct sk_operand *o,
 			    bool in_condition)
 {
@@ -300,6 +312,8 @@ static bool compile_operand(struct cctx *c, const struct sk_ast_field *af, struc
 		fail(c, af->pos, "field '%s' can only be used in outputs", af->name);
 		return false;
 	}
+	if (o->ref.field->flags & SK_FIELD_DEPRECATED)
+		warn_deprecated(c, o->ref.field, af->pos);
 	o->type = o->ref.field->type;
 	o->list = o->ref.field->flags & SK_FIELD_LIST;
 	o->nxforms = af->nxforms;

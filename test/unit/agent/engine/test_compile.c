@@ -249,6 +249,21 @@ static void test_na_warning(void **state)
 	sk_filter_free(f);
 }
 
+static void test_deprecated_field_warning(void **state)
+{
+	(void)state;
+	load(RULE("r", "evt.type = execve and evt.dir = < and evt.dir != >"));
+	struct sk_filter *f;
+	assert_int_equal(compile_rule("r", &f), 0);
+	unsigned n = 0;
+	for (unsigned i = 0; i < diags.n; i++)
+		n += diags.v[i].code == SK_LOAD_DEPRECATED_ITEM;
+	assert_int_equal(n, 1); /* once per rule and field */
+	const char *t = diag_text(SK_LOAD_DEPRECATED_ITEM);
+	assert_non_null(strstr(t, "t.yaml:3:36: warning: rule 'r': field 'evt.dir' is deprecated"));
+	sk_filter_free(f);
+}
+
 static void test_constant_errors_point_at_value(void **state)
 {
 	(void)state;
@@ -341,6 +356,7 @@ int main(void)
 	    T(test_exceptions),
 	    T(test_exception_unknown_field),
 	    T(test_na_warning),
+	    T(test_deprecated_field_warning),
 	    T(test_constant_errors_point_at_value),
 	    T(test_parse_error_in_macro),
 	    T(test_evttypes_of_rules),
