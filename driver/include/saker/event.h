@@ -108,7 +108,17 @@ struct sk_render_resolver {
 	/* Write user / group name; return false if unknown. */
 	bool (*user_name)(void *ctx, uint32_t uid, char *out, size_t cap);
 	bool (*group_name)(void *ctx, uint32_t gid, char *out, size_t cap);
+	/* Write the working directory of thread tid; return false if unknown. */
+	bool (*cwd)(void *ctx, int64_t tid, char *out, size_t cap);
 };
+
+/*
+ * evt.args shows BYTEBUF values of more than this many bytes as their first
+ * SK_RENDER_BYTEBUF_MAX - 3 bytes and "..." (sysdig's default, non -v).
+ */
+#define SK_RENDER_BYTEBUF_MAX 80u
+/* Longest fd name, comm, user name or path the renderer asks a resolver for. */
+#define SK_RENDER_NAME_MAX 4096u
 
 /*
  * Render parameter idx of e into out (always NUL-terminated when cap > 0) the
