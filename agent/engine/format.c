@@ -287,7 +287,12 @@ int sk_format_compile(const struct sk_field_registry *reg, const char *source, c
 		rc = add_tok(f, &cap, &t);
 		if (rc)
 			goto cleanup;
-		if (exp[i] == '%' && i + 1 < len) {
+		if (exp[i] == '%' && i + 1 == len) {
+			snprintf(err, errlen, "col %zu: formatting cannot end with a %%", i + 1);
+			rc = -EINVAL;
+			goto cleanup;
+		}
+		if (exp[i] == '%') {
 			rc = compile_field(f, reg, source, exp, i + 1, &i, t, err, errlen);
 			if (rc)
 				goto cleanup;
