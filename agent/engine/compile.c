@@ -355,7 +355,7 @@ static struct sk_rules_list *find_list(struct cctx *c, const char *name, size_t 
 }
 
 static bool vlist_push(struct cctx *c, struct vlist *vl, const char *s, size_t len,
-		       struct sk_pos pos, enum sk_tclass tc, enum sk_cmp_op op)
+		       struct sk_pos pos, uint8_t type, enum sk_cmp_op op)
 {
 	if (vl->n >= SK_FILTER_MAX_SET) {
 		fail(c, pos, "more than %u values in one list", SK_FILTER_MAX_SET);
@@ -377,7 +377,7 @@ static bool vlist_push(struct cctx *c, struct vlist *vl, const char *s, size_t l
 	}
 	char err[256];
 	int rc =
-	    sk_const_init(&vl->v[vl->n], c->f->pool, s, (uint32_t)len, tc, op, err, sizeof(err));
+	    sk_const_init(&vl->v[vl->n], c->f->pool, s, (uint32_t)len, type, op, err, sizeof(err));
 	if (rc) {
 		fail(c, pos, "%s", rc == -ENOMEM ? "out of memory" : err);
 		return false;
@@ -388,7 +388,7 @@ static bool vlist_push(struct cctx *c, struct vlist *vl, const char *s, size_t l
 
 /* Add the items of a list, expanding names of other lists inside it. */
 static bool expand_list(struct cctx *c, struct vlist *vl, struct sk_rules_list *l, unsigned depth,
-			enum sk_tclass tc, enum sk_cmp_op op)
+			uint8_t type, enum sk_cmp_op op)
 {
 	if (depth > SK_FILTER_MAX_LIST_DEPTH) {
 		fail(c, l->pos, "list '%s' nests lists deeper than %u (is it recursive?)", l->name,
@@ -402,7 +402,7 @@ static bool expand_list(struct cctx *c, struct vlist *vl, struct sk_rules_list *
 		struct sk_pos pos = l->item_pos ? l->item_pos[i] : l->pos;
 		struct sk_rules_list *sub = find_list(c, it, len);
 		if (sub && sub != l) {
-			if (!expand_list(c, vl, sub, depth + 1, tc, op))
+			if (!expand_list(c, vl, sub, depth + 1, type, op))
 				return false;
 			continue;
 		}
@@ -411,13 +411,13 @@ static bool expand_list(struct cctx *c, struct vlist *vl, struct sk_rules_list *
 			it++;
 			len -= 2;
 		}
-		if (!vlist_push(c, vl, it, len, pos, tc, op))
+		if (!vlist_push(c, vl, it, len, pos, type, op))
 			return false;
 	}
 	return true;
 }
 
-static bool collect_values(struct cctx *c, const struct sk_ast_node *a, enum sk_tclass tc,
+static bool collect_values(struct cctx *c, const struct sk_ast_node *a, uint8_t type,
 			   struct vlist *vl)
 {
 	bool expand = a->rhs_kind == SK_RHS_LIST || is_list_op(a->op);
@@ -430,9 +430,9 @@ static bool collect_values(struct cctx *c, const struct sk_ast_node *a, enum sk_
 		struct sk_rules_list *l =
 		    !v->quoted && expand ? find_list(c, v->text, v->len) : NULL;
 		if (l) {
-			if (!expand_list(c, vl, l, 0, tc, a->op))
+			if (!expand_list(c, vl, l, 0, type, a->op))
 				return false;
-		} else if (!vlist_push(c, vl, v->text, v->len, v->pos, tc, a->op)) {
+		} else if (!vlist_push(c, vl, v->text, v->len, v->pos, type, a->op)) {
 			return false;
 		}
 	}
@@ -615,7 +615,7 @@ static struct sk_node *compile_check(struct cctx *c, const struct sk_ast_node *a
 	case SK_RHS_VALUE:
 	case SK_RHS_LIST: {
 		struct vlist vl = {0};
-		if (!collect_values(c, a, sk_type_class(n->lhs.type), &vl))
+		if (!collect_values(c, a, n->lhs.type, &vl))
 			return NULL;
 		n->consts = vl.v;
 		n->nconsts = vl.n;

@@ -5,6 +5,7 @@
  * the sets that `in`, `intersects` and `pmatch` look values up in.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -221,9 +222,21 @@ static void init_any(struct sk_const *c)
 		c->forms |= c->prefix == c->iplen * 8u && !strchr(c->s, '/') ? SK_CF_IP : SK_CF_NET;
 }
 
-int sk_const_init(struct sk_const *c, struct sk_pool *pool, const char *text, uint32_t len,
-		  enum sk_tclass tc, enum sk_cmp_op op, char *err, size_t errlen)
+/* A service name ("ssh") as a port number, the way libsinsp parses PT_PORT values. */
+static bool parse_service(const char *name, __int128 *out)
 {
+	struct servent se, *res = NULL;
+	char buf[1024];
+	if (getservbyname_r(name, NULL, &se, buf, sizeof(buf), &res) != 0 || !res)
+		return false;
+	*out = ntohs((uint16_t)res->s_port);
+	return true;
+}
+
+int sk_const_init(struct sk_const *c, struct sk_pool *pool, const char *text, uint32_t len,
+		  uint8_t type, enum sk_cmp_op op, char *err, size_t errlen)
+{
+	enum sk_tclass tc = sk_type_class(type);
 	memset(c, 0, sizeof(*c));
 	c->s = sk_pool_strndup(pool, text, len);
 	if (!c->s)
@@ -248,6 +261,10 @@ int sk_const_init(struct sk_const *c, struct sk_pool *pool, const char *text, ui
 	switch (tc) {
 	case SK_TC_INT:
 	case SK_TC_UINT:
+		if (type == PT_PORT && !parse_num(text, len, &c->n) && parse_service(c->s, &c->n)) {
+			c->forms |= SK_CF_NUM;
+			break;
+		}
 		if (!parse_num(text, len, &c->n)) {
 			snprintf(err, errlen, "'%s' is not a valid number", c->s);
 			return -EINVAL;

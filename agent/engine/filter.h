@@ -86,12 +86,13 @@ struct sk_const {
 };
 
 /*
- * Convert text to the forms useful for a field of value class tc (and, for
- * SK_TC_OTHER, every form that parses). Returns 0 or -EINVAL with a message.
+ * Convert text to the forms useful for a field of param type `type` (and,
+ * for SK_TC_OTHER types, every form that parses; PT_PORT also takes service
+ * names). Returns 0 or -EINVAL with a message.
  */
 struct sk_pool;
 int sk_const_init(struct sk_const *c, struct sk_pool *pool, const char *text, uint32_t len,
-		  enum sk_tclass tc, enum sk_cmp_op op, char *err, size_t errlen);
+		  uint8_t type, enum sk_cmp_op op, char *err, size_t errlen);
 
 /* Whether operator op applies to values of class tc. */
 bool sk_op_supported(enum sk_cmp_op op, enum sk_tclass tc);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <netdb.h>
 
 #include "../../../../agent/engine/filter.h"
 #include "engine_test_util.h"
@@ -141,6 +142,13 @@ static void test_numbers(void **state)
 	tv.u = 22;
 	assert_true(ev("test.port = 22"));
 	assert_true(ev("test.port in (21, 22)"));
+	/* ports also take service names, resolved at load time (needs /etc/services) */
+	if (getservbyname("ssh", "tcp") && getservbyname("http", "tcp")) {
+		assert_true(ev("test.port = ssh"));
+		assert_true(ev("test.port in (http, ssh)"));
+		assert_false(ev("test.port = http"));
+	}
+	assert_non_null(strstr(compile_err("test.port = no-such-service"), "not a valid number"));
 	assert_true(ev("test.uid >= 22"));
 	/* constants are checked against the field's type at load time */
 	assert_non_null(strstr(compile_err("test.int = abc"), "not a valid number"));
