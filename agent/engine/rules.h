@@ -19,6 +19,7 @@
 #define SK_RULES_FILE_MAX (16u << 20) /* bytes in one rules file */
 #define SK_RULES_YAML_DEPTH 64u       /* YAML nesting */
 #define SK_RULES_MAX_ITEMS 100000u
+#define SK_RULES_MAX_EXCEPTIONS 4096u /* exceptions of one rule (names are compared pairwise) */
 
 /* Text assembled from one or more YAML scalars (append concatenates). */
 struct sk_src_frag {
@@ -127,6 +128,12 @@ struct sk_rules_plugin_req {
 	struct sk_pos pos;
 };
 
+/* Name -> position + 1 hash index kept by the loader (open addressing). */
+struct sk_rules_index {
+	unsigned *slots;
+	unsigned cap, n;
+};
+
 struct sk_rules {
 	struct sk_rules_list *lists;
 	unsigned nlists, caplists;
@@ -140,6 +147,8 @@ struct sk_rules {
 	unsigned nplugin_reqs;
 	char **files;        /* names of loaded files; positions borrow these */
 	unsigned nfiles;
+	/* private to the loader: lookups by name; a stale index falls back to a scan */
+	struct sk_rules_index list_index, macro_index, rule_index;
 };
 
 void sk_rules_init(struct sk_rules *r);

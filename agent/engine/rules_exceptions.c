@@ -233,6 +233,9 @@ int rl_exceptions_read(struct sk_rload *c, const struct sk_ynode *seq, bool appe
 	if (seq->kind != SK_YNODE_SEQ)
 		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, seq->pos,
 				"'exceptions' must be a sequence, not a %s", sk_ynode_kind_name(seq));
+	if (seq->n > SK_RULES_MAX_EXCEPTIONS)
+		return rl_error(c, SK_LOAD_ERR_VALIDATE, seq->pos, "more than %u exceptions",
+				SK_RULES_MAX_EXCEPTIONS);
 	struct sk_rules_exception *e = calloc(seq->n ? seq->n : 1, sizeof(*e));
 	if (!e)
 		return rl_oom(c, seq->pos);
@@ -293,6 +296,11 @@ int rl_exceptions_merge(struct sk_rload *c, struct sk_rules_rule *rule,
 	rule->exceptions = v;
 	for (unsigned i = 0; i < nadd && !rc; i++) {
 		struct sk_rules_exception *base = NULL;
+		if (rule->nexceptions >= SK_RULES_MAX_EXCEPTIONS) {
+			rc = rl_error(c, SK_LOAD_ERR_VALIDATE, add[i].pos,
+				      "more than %u exceptions", SK_RULES_MAX_EXCEPTIONS);
+			break;
+		}
 		for (unsigned j = 0; j < rule->nexceptions && !base; j++)
 			if (!strcmp(rule->exceptions[j].name, add[i].name))
 				base = &rule->exceptions[j];

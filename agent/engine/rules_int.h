@@ -45,6 +45,12 @@ int rl_src_add_scalar(struct sk_src_text *t, const struct sk_ynode *n);
 /* Warn about keys of map not in known (NULL-terminated). */
 void rl_check_keys(struct sk_rload *c, const struct sk_ynode *map, const char *const *known);
 
+/*
+ * Record that arr[count - 1] (structs of size stride whose first member is
+ * the char *name) was just appended. 0 or -ENOMEM (lookups then scan).
+ */
+int rl_index_add(struct sk_rules_index *ix, const void *arr, size_t stride, unsigned count);
+
 /* rules_merge.c: one list / macro / rule item. */
 int rl_list_item(struct sk_rload *c, const struct sk_ynode *map);
 int rl_macro_item(struct sk_rload *c, const struct sk_ynode *map);

@@ -5,6 +5,7 @@
  * exact positions out. The item kinds themselves are read in rules_merge.c.
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -599,29 +600,95 @@ void sk_rules_fini(struct sk_rules *r)
 		plugin_req_fini(&r->plugin_reqs[i]);
 	free(r->plugin_reqs);
 	rl_strv_free(r->files, r->nfiles);
+	free(r->list_index.slots);
+	free(r->macro_index.slots);
+	free(r->rule_index.slots);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- name index ---- */
+
+/* name_at() reads the name through the first member of each item struct. */
+_Static_assert(offsetof(struct sk_rules_list, name) == 0, "list name first");
+_Static_assert(offsetof(struct sk_rules_macro, name) == 0, "macro name first");
+_Static_assert(offsetof(struct sk_rules_rule, name) == 0, "rule name first");
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *name_at(const void *arr, size_t stride, unsigned i)
+{
+	return *(char *const *)(const void *)((const char *)arr + (size_t)i * stride);
+}
+
+static void index_put(struct sk_rules_index *ix, const char *name, unsigned pos)
+{
+	unsigned mask = ix->cap - 1;
+	for (unsigned h = name_hash(name) & mask;; h = (h + 1) & mask) {
+		if (!ix->slots[h]) {
+			ix->slots[h] = pos + 1;
+			ix->n++;
+			return;
+		}
+	}
+}
+
+int rl_index_add(struct sk_rules_index *ix, const void *arr, size_t stride, unsigned count)
+{
+	if (ix->n + 1 != count) /* stale (an earlier failure): leave lookups to the scan */
+		return 0;
+	if (2 * count > ix->cap) {
+		unsigned cap = ix->cap ? ix->cap * 2 : 64;
+		unsigned *slots = calloc(cap, sizeof(*slots));
+		if (!slots)
+			return -ENOMEM;
+		free(ix->slots);
+		ix->slots = slots;
+		ix->cap = cap;
+		ix->n = 0;
+		for (unsigned i = 0; i + 1 < count; i++)
+			index_put(ix, name_at(arr, stride, i), i);
+	}
+	index_put(ix, name_at(arr, stride, count - 1), count - 1);
+	return 0;
+}
+
+/* Position of name in arr[0..count), or -1. */
+static long index_find(const struct sk_rules_index *ix, const void *arr, size_t stride,
+		       unsigned count, const char *name)
+{
+	if (ix->n == count && ix->cap) {
+		unsigned mask = ix->cap - 1;
+		for (unsigned h = name_hash(name) & mask; ix->slots[h]; h = (h + 1) & mask)
+			if (!strcmp(name_at(arr, stride, ix->slots[h] - 1), name))
+				return (long)ix->slots[h] - 1;
+		return -1;
+	}
+	for (unsigned i = 0; i < count; i++)
+		if (!strcmp(name_at(arr, stride, i), name))
+			return (long)i;
+	return -1;
 }
 
 struct sk_rules_list *sk_rules_find_list(struct sk_rules *r, const char *name)
 {
-	for (unsigned i = 0; i < r->nlists; i++)
-		if (!strcmp(r->lists[i].name, name))
-			return &r->lists[i];
-	return NULL;
+	long i = index_find(&r->list_index, r->lists, sizeof(*r->lists), r->nlists, name);
+	return i < 0 ? NULL : &r->lists[i];
 }
 
 struct sk_rules_macro *sk_rules_find_macro(struct sk_rules *r, const char *name)
 {
-	for (unsigned i = 0; i < r->nmacros; i++)
-		if (!strcmp(r->macros[i].name, name))
-			return &r->macros[i];
-	return NULL;
+	long i = index_find(&r->macro_index, r->macros, sizeof(*r->macros), r->nmacros, name);
+	return i < 0 ? NULL : &r->macros[i];
 }
 
 struct sk_rules_rule *sk_rules_find_rule(struct sk_rules *r, const char *name)
 {
-	for (unsigned i = 0; i < r->nrules; i++)
-		if (!strcmp(r->rules[i].name, name))
-			return &r->rules[i];
-	return NULL;
+	long i = index_find(&r->rule_index, r->rules, sizeof(*r->rules), r->nrules, name);
+	return i < 0 ? NULL : &r->rules[i];
 }

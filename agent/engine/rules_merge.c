@@ -298,6 +298,7 @@ int rl_list_item(struct sk_rload *c, const struct sk_ynode *map)
 		l->name = name;
 		l->pos = map->pos;
 		name = NULL;
+		rl_index_add(&r->list_index, r->lists, sizeof(*r->lists), r->nlists);
 	}
 	if (list_append_items(l, items, pos, n)) {
 		rc = rl_oom(c, map->pos);
@@ -391,6 +392,7 @@ int rl_macro_item(struct sk_rload *c, const struct sk_ynode *map)
 		}
 		m->name = name;
 		name = NULL;
+		rl_index_add(&r->macro_index, r->macros, sizeof(*r->macros), r->nmacros);
 	}
 	m->pos = map->pos;
 	src_update(&m->cond, &cond, UPD_REPLACE);
@@ -518,6 +520,7 @@ static int rule_define(struct sk_rload *c, const struct sk_ynode *map, struct sk
 			return rl_oom(c, map->pos);
 		t->order = c->order++;
 		*slot = *t;
+		rl_index_add(&r->rule_index, r->rules, sizeof(*r->rules), r->nrules);
 	}
 	memset(t, 0, sizeof(*t));
 	return 0;

@@ -969,6 +969,49 @@ static void test_corpus_directory(void **state)
 	assert_string_equal(f->r.required_engine_version, "0.57.0");
 }
 
+/* Lookups stay right across index growth, redefinitions and appends. */
+static void test_many_items(void **state)
+{
+	struct fx *f = *state;
+	size_t cap = 3000 * 64, k = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (unsigned i = 0; i < 1000; i++)
+		k += (size_t)snprintf(text + k, cap - k, "- list: l%u\n  items: [a%u]\n", i, i);
+	for (unsigned i = 0; i < 1000; i += 3)
+		k += (size_t)snprintf(text + k, cap - k,
+				      "- list: l%u\n  items: [b]\n  override:\n    items: append\n", i);
+	load_ok(f, "t.yaml", text);
+	assert_int_equal(f->r.nlists, 1000);
+	for (unsigned i = 0; i < 1000; i++) {
+		char name[16], first[16];
+		snprintf(name, sizeof(name), "l%u", i);
+		snprintf(first, sizeof(first), "a%u", i);
+		struct sk_rules_list *l = sk_rules_find_list(&f->r, name);
+		assert_non_null(l);
+		assert_string_equal(l->name, name);
+		assert_string_equal(l->items[0], first);
+		assert_int_equal(l->nitems, i % 3 ? 1 : 2);
+	}
+	assert_null(sk_rules_find_list(&f->r, "l1000"));
+	free(text);
+}
+
+static void test_exception_cap(void **state)
+{
+	size_t cap = 128 + 40 * (SK_RULES_MAX_EXCEPTIONS + 1), k = 0;
+	char *text = malloc(cap);
+	(void)state;
+	assert_non_null(text);
+	k += (size_t)snprintf(text, cap, "- rule: r\n  desc: d\n  condition: c\n  output: o\n"
+					"  priority: debug\n  exceptions:\n");
+	for (unsigned i = 0; i <= SK_RULES_MAX_EXCEPTIONS; i++)
+		k += (size_t)snprintf(text + k, cap - k, "    - {name: e%u, fields: a.b}\n", i);
+	expect_error(text, "t.yaml:7:5: error: rule 'r': more than 4096 exceptions",
+		     SK_LOAD_ERR_VALIDATE);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -997,6 +1040,8 @@ int main(void)
 		cmocka_unit_test(test_corpus_files),
 		cmocka_unit_test_setup_teardown(test_corpus_plugin_requirements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corpus_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_items, setup, teardown),
+		cmocka_unit_test(test_exception_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
