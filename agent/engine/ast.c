@@ -25,11 +25,11 @@ struct sk_ast_arena {
 };
 
 #define SK_CMP_NAME(id, text) text,
-static const char *const cmp_names[] = { SK_CMP_OPS(SK_CMP_NAME) };
+static const char *const cmp_names[] = {SK_CMP_OPS(SK_CMP_NAME)};
 #undef SK_CMP_NAME
 
 #define SK_XFORM_NAME(id, text) text,
-static const char *const xform_names[] = { SK_TRANSFORMERS(SK_XFORM_NAME) };
+static const char *const xform_names[] = {SK_TRANSFORMERS(SK_XFORM_NAME)};
 #undef SK_XFORM_NAME
 
 const char *sk_cmp_op_name(enum sk_cmp_op op)
@@ -145,12 +145,23 @@ static void pr_quoted(struct printer *p, const char *s, uint32_t len)
 		char c = s[i];
 		const char *esc = NULL;
 		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default: break;
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		default:
+			break;
 		}
 		if (esc)
 			pr_str(p, esc);
@@ -274,7 +285,7 @@ static void pr_node(struct printer *p, const struct sk_ast_node *n)
 
 size_t sk_ast_print(const struct sk_ast_node *n, char *out, size_t cap)
 {
-	struct printer p = { .out = out, .cap = cap, .len = 0 };
+	struct printer p = {.out = out, .cap = cap, .len = 0};
 	if (n)
 		pr_node(&p, n);
 	if (cap)

@@ -14,8 +14,8 @@
 
 /* Caps on what a condition may be. */
 #define SK_COND_MAX_LEN (256u * 1024u) /* bytes of one condition after expansion */
-#define SK_COND_MAX_DEPTH 200u         /* nesting of parentheses / not / transformers */
-#define SK_COND_MAX_LIST 65536u        /* values in one list literal */
+#define SK_COND_MAX_DEPTH 200u	       /* nesting of parentheses / not / transformers */
+#define SK_COND_MAX_LIST 65536u	       /* values in one list literal */
 
 /* Where a node came from: file, line and column are 1-based. */
 struct sk_pos {
@@ -24,35 +24,35 @@ struct sk_pos {
 };
 
 enum sk_ast_kind {
-	SK_AST_AND,       /* children: 2..n */
-	SK_AST_OR,        /* children: 2..n */
-	SK_AST_NOT,       /* child: 1 */
-	SK_AST_CHECK,     /* lhs op [rhs] */
+	SK_AST_AND,	  /* children: 2..n */
+	SK_AST_OR,	  /* children: 2..n */
+	SK_AST_NOT,	  /* child: 1 */
+	SK_AST_CHECK,	  /* lhs op [rhs] */
 	SK_AST_MACRO_REF, /* identifier naming a macro; resolved by the compiler */
-	SK_AST_BOOL,      /* constant (after folding, e.g. an empty exception) */
+	SK_AST_BOOL,	  /* constant (after folding, e.g. an empty exception) */
 };
 
 /* Comparison operators, in the order of the grammar table. */
-#define SK_CMP_OPS(X)                    \
-	X(EQ, "=")                       \
-	X(EQ2, "==")                     \
-	X(NE, "!=")                      \
-	X(LT, "<")                       \
-	X(LE, "<=")                      \
-	X(GT, ">")                       \
-	X(GE, ">=")                      \
-	X(CONTAINS, "contains")          \
-	X(ICONTAINS, "icontains")        \
-	X(BCONTAINS, "bcontains")        \
-	X(STARTSWITH, "startswith")      \
-	X(BSTARTSWITH, "bstartswith")    \
-	X(ENDSWITH, "endswith")          \
-	X(GLOB, "glob")                  \
-	X(IGLOB, "iglob")                \
-	X(IN, "in")                      \
-	X(INTERSECTS, "intersects")      \
-	X(PMATCH, "pmatch")              \
-	X(EXISTS, "exists")              \
+#define SK_CMP_OPS(X)                                                                              \
+	X(EQ, "=")                                                                                 \
+	X(EQ2, "==")                                                                               \
+	X(NE, "!=")                                                                                \
+	X(LT, "<")                                                                                 \
+	X(LE, "<=")                                                                                \
+	X(GT, ">")                                                                                 \
+	X(GE, ">=")                                                                                \
+	X(CONTAINS, "contains")                                                                    \
+	X(ICONTAINS, "icontains")                                                                  \
+	X(BCONTAINS, "bcontains")                                                                  \
+	X(STARTSWITH, "startswith")                                                                \
+	X(BSTARTSWITH, "bstartswith")                                                              \
+	X(ENDSWITH, "endswith")                                                                    \
+	X(GLOB, "glob")                                                                            \
+	X(IGLOB, "iglob")                                                                          \
+	X(IN, "in")                                                                                \
+	X(INTERSECTS, "intersects")                                                                \
+	X(PMATCH, "pmatch")                                                                        \
+	X(EXISTS, "exists")                                                                        \
 	X(REGEX, "regex")
 
 #define SK_CMP_ENUM(id, text) SK_CMP_##id,
@@ -63,11 +63,11 @@ enum sk_cmp_op { SK_CMP_OPS(SK_CMP_ENUM) SK_CMP_COUNT };
 const char *sk_cmp_op_name(enum sk_cmp_op op);
 
 /* Transformers that wrap a field (or another transformer). */
-#define SK_TRANSFORMERS(X)   \
-	X(TOLOWER, "tolower") \
-	X(TOUPPER, "toupper") \
-	X(B64, "b64")         \
-	X(BASENAME, "basename") \
+#define SK_TRANSFORMERS(X)                                                                         \
+	X(TOLOWER, "tolower")                                                                      \
+	X(TOUPPER, "toupper")                                                                      \
+	X(B64, "b64")                                                                              \
+	X(BASENAME, "basename")                                                                    \
 	X(LEN, "len")
 
 #define SK_XFORM_ENUM(id, text) SK_XFORM_##id,
@@ -84,24 +84,25 @@ const char *sk_xform_name(enum sk_xform x);
 #define SK_AST_MAX_XFORMS 8u
 struct sk_ast_field {
 	struct sk_pos pos;
-	const char *name;      /* "proc.aname" (arena string) */
-	const char *arg;       /* "2", "/etc", "/userIdentity/type"; NULL when none */
+	const char *name; /* "proc.aname" (arena string) */
+	const char *arg;  /* "2", "/etc", "/userIdentity/type"; NULL when none */
 	uint8_t nxforms;
 	int8_t xforms[SK_AST_MAX_XFORMS]; /* enum sk_xform, outermost first */
 };
 
 enum sk_rhs_kind {
-	SK_RHS_NONE,    /* unary operator (exists) */
-	SK_RHS_VALUE,   /* one literal */
-	SK_RHS_LIST,    /* (a, b, c) literal list; items may be names of lists (expanded by the compiler) */
-	SK_RHS_FIELD,   /* val(field) or transformer(field) */
+	SK_RHS_NONE,  /* unary operator (exists) */
+	SK_RHS_VALUE, /* one literal */
+	SK_RHS_LIST,  /* (a, b, c) literal list; items may be names of lists (expanded by the
+			 compiler) */
+	SK_RHS_FIELD, /* val(field) or transformer(field) */
 };
 
 struct sk_ast_value {
 	struct sk_pos pos;
-	const char *text;  /* unquoted, unescaped literal (arena string) */
+	const char *text; /* unquoted, unescaped literal (arena string) */
 	uint32_t len;
-	bool quoted;       /* written in quotes: never a list name */
+	bool quoted; /* written in quotes: never a list name */
 };
 
 struct sk_ast_node {
@@ -121,7 +122,7 @@ struct sk_ast_node {
 			struct sk_ast_field rhs_field; /* RHS_FIELD */
 		};
 		const char *macro; /* MACRO_REF */
-		bool boolean;      /* BOOL */
+		bool boolean;	   /* BOOL */
 	};
 };
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define SK_DIAG_CODE_NAME(id) #id,
-static const char *const diag_code_names[] = { SK_DIAG_CODES(SK_DIAG_CODE_NAME) };
+static const char *const diag_code_names[] = {SK_DIAG_CODES(SK_DIAG_CODE_NAME)};
 #undef SK_DIAG_CODE_NAME
 
 void sk_diags_init(struct sk_diags *d)
@@ -85,7 +85,7 @@ const char *sk_diag_code_name(enum sk_diag_code code)
 
 /* snprintf that never lets the running length go past what was asked. */
 static size_t put(char *out, size_t cap, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static size_t put(char *out, size_t cap, size_t len, const char *fmt, ...)
 {
 	va_list ap;

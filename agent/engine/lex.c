@@ -12,8 +12,8 @@
 
 #define NEAR_MAX 32 /* bytes of the offending token quoted in errors */
 
-void sk_lex_init(struct sk_lex *l, const struct sk_src_text *src, struct sk_ast_arena *a,
-		 char *err, size_t errlen)
+void sk_lex_init(struct sk_lex *l, const struct sk_src_text *src, struct sk_ast_arena *a, char *err,
+		 size_t errlen)
 {
 	memset(l, 0, sizeof(*l));
 	l->src = src;
@@ -26,7 +26,8 @@ void sk_lex_init(struct sk_lex *l, const struct sk_src_text *src, struct sk_ast_
 
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\b';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+	       c == '\b';
 }
 
 static bool is_alpha(char c)
@@ -126,8 +127,8 @@ static const struct {
 	const char *text;
 	enum sk_cmp_op op;
 } sym_ops[] = {
-	{ "==", SK_CMP_EQ2 }, { "!=", SK_CMP_NE }, { "<=", SK_CMP_LE }, { ">=", SK_CMP_GE },
-	{ "=", SK_CMP_EQ },   { "<", SK_CMP_LT },  { ">", SK_CMP_GT },
+    {"==", SK_CMP_EQ2}, {"!=", SK_CMP_NE}, {"<=", SK_CMP_LE}, {">=", SK_CMP_GE},
+    {"=", SK_CMP_EQ},	{"<", SK_CMP_LT},  {">", SK_CMP_GT},
 };
 
 bool sk_lex_cmp_op(struct sk_lex *l, enum sk_cmp_op *op)
@@ -157,13 +158,30 @@ bool sk_lex_cmp_op(struct sk_lex *l, enum sk_cmp_op *op)
 static size_t unescape(char c, char *out)
 {
 	switch (c) {
-	case 'n': out[0] = '\n'; return 1;
-	case 't': out[0] = '\t'; return 1;
-	case 'r': out[0] = '\r'; return 1;
-	case 'b': out[0] = '\b'; return 1;
-	case 'f': out[0] = '\f'; return 1;
-	case '"': case '\'': case '\\': out[0] = c; return 1;
-	default: out[0] = '\\'; out[1] = c; return 2;
+	case 'n':
+		out[0] = '\n';
+		return 1;
+	case 't':
+		out[0] = '\t';
+		return 1;
+	case 'r':
+		out[0] = '\r';
+		return 1;
+	case 'b':
+		out[0] = '\b';
+		return 1;
+	case 'f':
+		out[0] = '\f';
+		return 1;
+	case '"':
+	case '\'':
+	case '\\':
+		out[0] = c;
+		return 1;
+	default:
+		out[0] = '\\';
+		out[1] = c;
+		return 2;
 	}
 }
 

@@ -18,15 +18,15 @@ struct sk_lex {
 	const struct sk_src_text *src;
 	const char *s; /* src->text */
 	size_t len;
-	size_t off;    /* next byte to scan */
+	size_t off; /* next byte to scan */
 	struct sk_ast_arena *a;
 	char *err;
 	size_t errlen;
 	unsigned depth; /* nesting of parentheses / not / transformers */
 };
 
-void sk_lex_init(struct sk_lex *l, const struct sk_src_text *src, struct sk_ast_arena *a,
-		 char *err, size_t errlen);
+void sk_lex_init(struct sk_lex *l, const struct sk_src_text *src, struct sk_ast_arena *a, char *err,
+		 size_t errlen);
 
 /* Skip blanks (space, tab, newline, carriage return, form feed, vertical tab). */
 void sk_lex_skip_blank(struct sk_lex *l);
@@ -64,6 +64,6 @@ struct sk_pos sk_lex_pos(const struct sk_lex *l, size_t off);
 
 /* "file:line:col: <msg> near '<token at off>'" into the error buffer; returns -EINVAL. */
 int sk_lex_error(struct sk_lex *l, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -48,7 +48,8 @@ static struct sk_ast_node *node_new(struct sk_lex *l, enum sk_ast_kind kind, siz
 static int enter(struct sk_lex *l, size_t off)
 {
 	if (++l->depth > SK_COND_MAX_DEPTH)
-		return sk_lex_error(l, off, "condition nested deeper than %u levels", SK_COND_MAX_DEPTH);
+		return sk_lex_error(l, off, "condition nested deeper than %u levels",
+				    SK_COND_MAX_DEPTH);
 	return 0;
 }
 
@@ -96,7 +97,8 @@ static int parse_field_name(struct sk_lex *l, struct sk_ast_field *f)
 	return 0;
 }
 
-/* operand ::= field | XFORM '(' operand ')'      XFORM ::= tolower | toupper | b64 | basename | len */
+/* operand ::= field | XFORM '(' operand ')'      XFORM ::= tolower | toupper | b64 | basename | len
+ */
 static int parse_operand(struct sk_lex *l, struct sk_ast_field *f)
 {
 	sk_lex_skip_blank(l);
@@ -108,7 +110,8 @@ static int parse_operand(struct sk_lex *l, struct sk_ast_field *f)
 		return parse_field_name(l, f);
 	}
 	if (f->nxforms >= SK_AST_MAX_XFORMS)
-		return sk_lex_error(l, start, "more than %u nested transformers", SK_AST_MAX_XFORMS);
+		return sk_lex_error(l, start, "more than %u nested transformers",
+				    SK_AST_MAX_XFORMS);
 	int rc = enter(l, start);
 	if (rc)
 		return rc;
@@ -313,7 +316,7 @@ typedef int (*parse_fn)(struct sk_lex *l, struct sk_ast_node **out);
 static int parse_chain(struct sk_lex *l, struct sk_ast_node **out, const char *word,
 		       enum sk_ast_kind kind, parse_fn sub)
 {
-	struct nodevec nv = { 0 };
+	struct nodevec nv = {0};
 	struct sk_ast_node *first;
 	int rc = sub(l, &first);
 	if (rc)

@@ -17,14 +17,14 @@
 
 /* Caps on rules files. */
 #define SK_RULES_FILE_MAX (16u << 20) /* bytes in one rules file */
-#define SK_RULES_YAML_DEPTH 64u       /* YAML nesting */
+#define SK_RULES_YAML_DEPTH 64u	      /* YAML nesting */
 #define SK_RULES_MAX_ITEMS 100000u
 #define SK_RULES_MAX_EXCEPTIONS 4096u /* exceptions of one rule (names are compared pairwise) */
 
 /* Text assembled from one or more YAML scalars (append concatenates). */
 struct sk_src_frag {
-	size_t offset;      /* where this fragment starts in text */
-	struct sk_pos pos;  /* where it came from */
+	size_t offset;	   /* where this fragment starts in text */
+	struct sk_pos pos; /* where it came from */
 };
 
 struct sk_src_text {
@@ -72,7 +72,7 @@ const char *sk_priority_name(enum sk_priority p);
 struct sk_rules_list {
 	char *name;
 	struct sk_pos pos;
-	char **items;       /* strings as written (may name other lists) */
+	char **items; /* strings as written (may name other lists) */
 	struct sk_pos *item_pos;
 	unsigned nitems;
 	bool used;
@@ -88,17 +88,17 @@ struct sk_rules_macro {
 struct sk_rules_exception {
 	char *name;
 	struct sk_pos pos;
-	bool tuple;          /* fields given as a list */
+	bool tuple; /* fields given as a list */
 	char **fields;
 	unsigned nfields;
-	char **comps;        /* nfields entries; defaults filled in ("=" tuple, "in" scalar) */
+	char **comps; /* nfields entries; defaults filled in ("=" tuple, "in" scalar) */
 	/* values: nvalues rows of nfields cells; a cell may be a list (nitems > 1 or is_list) */
 	struct sk_rules_exc_cell {
 		char **items;
 		unsigned nitems;
 		bool is_list;
 		struct sk_pos pos;
-	} *cells;
+	} * cells;
 	unsigned nvalues;
 };
 
@@ -109,7 +109,7 @@ struct sk_rules_rule {
 	struct sk_src_text cond;
 	struct sk_src_text output;
 	enum sk_priority priority;
-	char *source;        /* "syscall" by default */
+	char *source; /* "syscall" by default */
 	char **tags;
 	unsigned ntags;
 	bool enabled;
@@ -117,7 +117,7 @@ struct sk_rules_rule {
 	bool skip_if_unknown_filter;
 	struct sk_rules_exception *exceptions;
 	unsigned nexceptions;
-	unsigned order;      /* load order of the rule's first definition */
+	unsigned order; /* load order of the rule's first definition */
 };
 
 struct sk_rules_plugin_req {
@@ -145,7 +145,7 @@ struct sk_rules {
 	struct sk_pos required_engine_version_pos;
 	struct sk_rules_plugin_req *plugin_reqs;
 	unsigned nplugin_reqs;
-	char **files;        /* names of loaded files; positions borrow these */
+	char **files; /* names of loaded files; positions borrow these */
 	unsigned nfiles;
 	/* private to the loader: lookups by name; a stale index falls back to a scan */
 	struct sk_rules_index list_index, macro_index, rule_index;

@@ -12,7 +12,7 @@
 
 #include "rules_int.h"
 
-static const char *const exc_keys[] = { "name", "fields", "comps", "values", NULL };
+static const char *const exc_keys[] = {"name", "fields", "comps", "values", NULL};
 
 static void exc_fini(struct sk_rules_exception *e)
 {
@@ -82,10 +82,11 @@ static int read_comps(struct sk_rload *c, const struct sk_ynode *cn, struct sk_r
 			return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, cn->pos,
 					"'comps' must be a scalar when 'fields' is a single field");
 		if (!is_list_op(cn->str))
-			return rl_error(c, SK_LOAD_ERR_VALIDATE, cn->pos,
-					"with a single field 'comps' must be in, intersects or pmatch, "
-					"not '%.64s'",
-					cn->str);
+			return rl_error(
+			    c, SK_LOAD_ERR_VALIDATE, cn->pos,
+			    "with a single field 'comps' must be in, intersects or pmatch, "
+			    "not '%.64s'",
+			    cn->str);
 		e->comps = calloc(1, sizeof(*e->comps));
 		if (!e->comps || !(e->comps[0] = strdup(cn->str)))
 			return rl_oom(c, cn->pos);
@@ -153,9 +154,10 @@ static int read_values(struct sk_rload *c, const struct sk_ynode *vn, bool have_
 		e->nvalues = r + 1;
 		if (!e->tuple) {
 			if (row->kind != SK_YNODE_SCALAR)
-				return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, row->pos,
-						"'values' entries must be scalars when 'fields' is a "
-						"single field");
+				return rl_error(
+				    c, SK_LOAD_ERR_YAML_VALIDATE, row->pos,
+				    "'values' entries must be scalars when 'fields' is a "
+				    "single field");
 			rc = read_cell(c, row, &e->cells[r]);
 			if (rc)
 				return rc;
@@ -183,9 +185,10 @@ static int read_one(struct sk_rload *c, const struct sk_ynode *m, bool append,
 {
 	e->pos = m->pos;
 	if (m->kind != SK_YNODE_MAP)
-		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, m->pos,
-				"exception must be a map with name, fields, comps and values, not a %s",
-				sk_ynode_kind_name(m));
+		return rl_error(
+		    c, SK_LOAD_ERR_YAML_VALIDATE, m->pos,
+		    "exception must be a map with name, fields, comps and values, not a %s",
+		    sk_ynode_kind_name(m));
 	int rc = rl_string(c, m, "name", true, &e->name);
 	if (rc)
 		return rc;
@@ -232,7 +235,8 @@ int rl_exceptions_read(struct sk_rload *c, const struct sk_ynode *seq, bool appe
 	*n = 0;
 	if (seq->kind != SK_YNODE_SEQ)
 		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, seq->pos,
-				"'exceptions' must be a sequence, not a %s", sk_ynode_kind_name(seq));
+				"'exceptions' must be a sequence, not a %s",
+				sk_ynode_kind_name(seq));
 	if (seq->n > SK_RULES_MAX_EXCEPTIONS)
 		return rl_error(c, SK_LOAD_ERR_VALIDATE, seq->pos, "more than %u exceptions",
 				SK_RULES_MAX_EXCEPTIONS);
@@ -258,9 +262,10 @@ static int append_values(struct sk_rload *c, struct sk_rules_exception *base,
 			 struct sk_rules_exception *a)
 {
 	if (a->fields)
-		return rl_error(c, SK_LOAD_ERR_VALIDATE, a->pos,
-				"exception '%.64s' already exists: only 'values' can be appended to it",
-				a->name);
+		return rl_error(
+		    c, SK_LOAD_ERR_VALIDATE, a->pos,
+		    "exception '%.64s' already exists: only 'values' can be appended to it",
+		    a->name);
 	if (!a->nvalues) {
 		rl_warn(c, SK_LOAD_APPEND_NO_VALUES, a->pos, "exception '%.64s' appends no values",
 			a->name);
@@ -288,7 +293,7 @@ int rl_exceptions_merge(struct sk_rload *c, struct sk_rules_rule *rule,
 {
 	int rc = 0;
 	struct sk_rules_exception *v =
-		realloc(rule->exceptions, (rule->nexceptions + nadd + 1) * sizeof(*v));
+	    realloc(rule->exceptions, (rule->nexceptions + nadd + 1) * sizeof(*v));
 	if (!v) {
 		rl_exceptions_free(add, nadd);
 		return rl_oom(c, rule->pos);

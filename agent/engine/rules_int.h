@@ -14,15 +14,15 @@ struct sk_rload {
 	struct sk_rules *r;
 	struct sk_diags *d;
 	const char *file; /* owned by r->files */
-	char item[160];   /* "rule 'foo'" for diagnostics, "" before the name is known */
-	unsigned order;   /* next rule order */
+	char item[160];	  /* "rule 'foo'" for diagnostics, "" before the name is known */
+	unsigned order;	  /* next rule order */
 };
 
 /* Add an error / warning about the current item; rl_error returns -EINVAL. */
 int rl_error(struct sk_rload *c, enum sk_diag_code code, struct sk_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void rl_warn(struct sk_rload *c, enum sk_diag_code code, struct sk_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 int rl_oom(struct sk_rload *c, struct sk_pos pos);
 
 /*

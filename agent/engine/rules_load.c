@@ -23,7 +23,7 @@
 /* ---- priorities ---- */
 
 static const char *const prio_names[SK_PRIO_COUNT] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
+    "Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
 };
 
 int sk_priority_parse(const char *s, enum sk_priority *out)
@@ -204,7 +204,7 @@ int rl_src_add_scalar(struct sk_src_text *t, const struct sk_ynode *n)
 	for (uint32_t i = k + 1; i < n->nbrk; i++)
 		if (n->brk[i].off > b && n->brk[i].off < e)
 			t->frags[t->nfrags++] = (struct sk_src_frag){
-				.offset = base + n->brk[i].off - b, .pos = n->brk[i].pos };
+			    .offset = base + n->brk[i].off - b, .pos = n->brk[i].pos};
 	return 0;
 }
 
@@ -257,7 +257,7 @@ static int version_cmp(const unsigned long a[3], const unsigned long b[3])
 
 static int engine_version_item(struct sk_rload *c, const struct sk_ynode *map)
 {
-	static const char *const known[] = { "required_engine_version", NULL };
+	static const char *const known[] = {"required_engine_version", NULL};
 	const struct sk_ynode *v;
 	unsigned long want[3], have[3];
 	int rc = rl_scalar(c, map, "required_engine_version", true, &v);
@@ -265,7 +265,8 @@ static int engine_version_item(struct sk_rload *c, const struct sk_ynode *map)
 		return rc;
 	if (parse_version(v->str, want))
 		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, v->pos,
-				"required_engine_version must be a number or x.y.z, not '%.64s'", v->str);
+				"required_engine_version must be a number or x.y.z, not '%.64s'",
+				v->str);
 	rl_check_keys(c, map, known);
 	struct sk_rules *r = c->r;
 	if (r->required_engine_version && !parse_version(r->required_engine_version, have) &&
@@ -293,8 +294,8 @@ static void plugin_req_fini(struct sk_rules_plugin_req *p)
 static int plugin_req_read(struct sk_rload *c, const struct sk_ynode *m, bool allow_alt,
 			   struct sk_rules_plugin_req *p)
 {
-	static const char *const known[] = { "name", "version", "alternatives", NULL };
-	static const char *const known_alt[] = { "name", "version", NULL };
+	static const char *const known[] = {"name", "version", "alternatives", NULL};
+	static const char *const known_alt[] = {"name", "version", NULL};
 	memset(p, 0, sizeof(*p));
 	p->pos = m->pos;
 	if (m->kind != SK_YNODE_MAP)
@@ -312,7 +313,8 @@ static int plugin_req_read(struct sk_rload *c, const struct sk_ynode *m, bool al
 		return 0;
 	if (alt->kind != SK_YNODE_SEQ)
 		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, alt->pos,
-				"'alternatives' must be a sequence, not a %s", sk_ynode_kind_name(alt));
+				"'alternatives' must be a sequence, not a %s",
+				sk_ynode_kind_name(alt));
 	p->alternatives = calloc(alt->n ? alt->n : 1, sizeof(*p->alternatives));
 	if (!p->alternatives)
 		return rl_oom(c, alt->pos);
@@ -327,7 +329,7 @@ static int plugin_req_read(struct sk_rload *c, const struct sk_ynode *m, bool al
 
 static int plugin_versions_item(struct sk_rload *c, const struct sk_ynode *map)
 {
-	static const char *const known[] = { "required_plugin_versions", NULL };
+	static const char *const known[] = {"required_plugin_versions", NULL};
 	const struct sk_ynode *seq = sk_ynode_get(map, "required_plugin_versions");
 	struct sk_rules *r = c->r;
 	if (seq->kind != SK_YNODE_SEQ)
@@ -336,7 +338,7 @@ static int plugin_versions_item(struct sk_rload *c, const struct sk_ynode *map)
 				sk_ynode_kind_name(seq));
 	rl_check_keys(c, map, known);
 	struct sk_rules_plugin_req *v =
-		realloc(r->plugin_reqs, (r->nplugin_reqs + seq->n + 1) * sizeof(*v));
+	    realloc(r->plugin_reqs, (r->nplugin_reqs + seq->n + 1) * sizeof(*v));
 	if (!v)
 		return rl_oom(c, seq->pos);
 	r->plugin_reqs = v;
@@ -362,8 +364,8 @@ static int load_item(struct sk_rload *c, const struct sk_ynode *item)
 				"expected a map (rule, macro, list...), not a %s",
 				sk_ynode_kind_name(item));
 	if (c->r->nlists + c->r->nmacros + c->r->nrules >= SK_RULES_MAX_ITEMS)
-		return rl_error(c, SK_LOAD_ERR_VALIDATE, item->pos, "more than %u rules, macros and lists",
-				SK_RULES_MAX_ITEMS);
+		return rl_error(c, SK_LOAD_ERR_VALIDATE, item->pos,
+				"more than %u rules, macros and lists", SK_RULES_MAX_ITEMS);
 	if (sk_ynode_get(item, "required_engine_version"))
 		return engine_version_item(c, item);
 	if (sk_ynode_get(item, "required_plugin_versions"))
@@ -411,14 +413,14 @@ static const char *remember_file(struct sk_rules *r, const char *name)
 int sk_rules_load_buf(struct sk_rules *r, const char *name, const char *buf, size_t len,
 		      struct sk_diags *diags)
 {
-	struct sk_rload c = { .r = r, .d = diags, .order = 0 };
+	struct sk_rload c = {.r = r, .d = diags, .order = 0};
 	struct sk_ydoc doc;
 	struct sk_pos epos;
 	char err[256];
 	unsigned errors = diags->nerrors;
 	c.file = remember_file(r, name ? name : "<buffer>");
 	if (!c.file) {
-		sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ, (struct sk_pos){ 0 }, NULL,
+		sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ, (struct sk_pos){0}, NULL,
 			     "out of memory");
 		return -ENOMEM;
 	}
@@ -429,8 +431,8 @@ int sk_rules_load_buf(struct sk_rules *r, const char *name, const char *buf, siz
 	int rc = sk_ydoc_parse(&doc, c.file, buf, len, err, sizeof(err), &epos);
 	if (rc) {
 		sk_diags_add(diags, SK_DIAG_ERROR,
-			     rc == -E2BIG ? SK_LOAD_ERR_FILE_READ : SK_LOAD_ERR_YAML_PARSE, epos, NULL,
-			     "%s", rc == -ENOMEM ? "out of memory" : err);
+			     rc == -E2BIG ? SK_LOAD_ERR_FILE_READ : SK_LOAD_ERR_YAML_PARSE, epos,
+			     NULL, "%s", rc == -ENOMEM ? "out of memory" : err);
 		sk_ydoc_fini(&doc);
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
@@ -476,7 +478,8 @@ static int read_file(const char *path, char **buf, size_t *len, char *err, size_
 			continue;
 		if (n <= 0) {
 			rc = n < 0 ? -errno : -EIO;
-			snprintf(err, errlen, "read failed: %s", n < 0 ? strerror(errno) : "short read");
+			snprintf(err, errlen, "read failed: %s",
+				 n < 0 ? strerror(errno) : "short read");
 			free(*buf);
 			*buf = NULL;
 			goto out_close;
@@ -497,7 +500,7 @@ static int load_file(struct sk_rules *r, const char *path, struct sk_diags *diag
 	if (rc) {
 		const char *file = remember_file(r, path);
 		sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ,
-			     (struct sk_pos){ .file = file }, NULL, "%s", err);
+			     (struct sk_pos){.file = file}, NULL, "%s", err);
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
 	rc = sk_rules_load_buf(r, path, buf, len, diags);
@@ -527,7 +530,7 @@ static int load_dir(struct sk_rules *r, const char *path, struct sk_diags *diags
 	if (!dir) {
 		const char *file = remember_file(r, path);
 		sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ,
-			     (struct sk_pos){ .file = file }, NULL, "cannot open directory: %s",
+			     (struct sk_pos){.file = file}, NULL, "cannot open directory: %s",
 			     strerror(errno));
 		return -EINVAL;
 	}
@@ -541,7 +544,7 @@ static int load_dir(struct sk_rules *r, const char *path, struct sk_diags *diags
 			continue;
 		if (n == SK_RULES_DIR_MAX) {
 			sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ,
-				     (struct sk_pos){ .file = remember_file(r, path) }, NULL,
+				     (struct sk_pos){.file = remember_file(r, path)}, NULL,
 				     "more than %u rules files in directory", SK_RULES_DIR_MAX);
 			rc = -EINVAL;
 			goto out;

@@ -26,32 +26,55 @@ struct update {
 	enum upd_mode mode[MAX_SPEC];
 };
 
-static const char *const list_keys[] = { "list", "items", "append", "override", NULL };
-static const char *const macro_keys[] = { "macro", "condition", "append", "override", NULL };
+static const char *const list_keys[] = {"list", "items", "append", "override", NULL};
+static const char *const macro_keys[] = {"macro", "condition", "append", "override", NULL};
 static const char *const rule_keys[] = {
-	"rule", "desc", "condition", "output", "priority", "source", "enabled", "tags",
-	"exceptions", "warn_evttypes", "skip-if-unknown-filter", "append", "override",
-	"capture", "capture_duration", NULL,
+    "rule",
+    "desc",
+    "condition",
+    "output",
+    "priority",
+    "source",
+    "enabled",
+    "tags",
+    "exceptions",
+    "warn_evttypes",
+    "skip-if-unknown-filter",
+    "append",
+    "override",
+    "capture",
+    "capture_duration",
+    NULL,
 };
 
-static const struct keyspec list_spec[] = { { "items", true, true } };
-static const struct keyspec macro_spec[] = { { "condition", true, true } };
+static const struct keyspec list_spec[] = {{"items", true, true}};
+static const struct keyspec macro_spec[] = {{"condition", true, true}};
 enum {
-	R_CONDITION, R_OUTPUT, R_DESC, R_TAGS, R_EXCEPTIONS, R_PRIORITY, R_ENABLED,
-	R_WARN_EVTTYPES, R_SKIP_UNKNOWN, R_CAPTURE, R_CAPTURE_DURATION, R_NSPEC
+	R_CONDITION,
+	R_OUTPUT,
+	R_DESC,
+	R_TAGS,
+	R_EXCEPTIONS,
+	R_PRIORITY,
+	R_ENABLED,
+	R_WARN_EVTTYPES,
+	R_SKIP_UNKNOWN,
+	R_CAPTURE,
+	R_CAPTURE_DURATION,
+	R_NSPEC
 };
 static const struct keyspec rule_spec[R_NSPEC] = {
-	[R_CONDITION] = { "condition", true, true },
-	[R_OUTPUT] = { "output", true, true },
-	[R_DESC] = { "desc", true, true },
-	[R_TAGS] = { "tags", true, true },
-	[R_EXCEPTIONS] = { "exceptions", true, true },
-	[R_PRIORITY] = { "priority", false, true },
-	[R_ENABLED] = { "enabled", false, true },
-	[R_WARN_EVTTYPES] = { "warn_evttypes", false, true },
-	[R_SKIP_UNKNOWN] = { "skip-if-unknown-filter", false, true },
-	[R_CAPTURE] = { "capture", false, true },
-	[R_CAPTURE_DURATION] = { "capture_duration", false, true },
+    [R_CONDITION] = {"condition", true, true},
+    [R_OUTPUT] = {"output", true, true},
+    [R_DESC] = {"desc", true, true},
+    [R_TAGS] = {"tags", true, true},
+    [R_EXCEPTIONS] = {"exceptions", true, true},
+    [R_PRIORITY] = {"priority", false, true},
+    [R_ENABLED] = {"enabled", false, true},
+    [R_WARN_EVTTYPES] = {"warn_evttypes", false, true},
+    [R_SKIP_UNKNOWN] = {"skip-if-unknown-filter", false, true},
+    [R_CAPTURE] = {"capture", false, true},
+    [R_CAPTURE_DURATION] = {"capture_duration", false, true},
 };
 
 static int spec_find(const struct keyspec *spec, unsigned n, const char *key)
@@ -108,23 +131,25 @@ static int read_override(struct sk_rload *c, const struct sk_ynode *map, const s
 		const char *kn = k->kind == SK_YNODE_SCALAR ? k->str : "?";
 		int s = spec_find(spec, nspec, kn);
 		if (s < 0)
-			return rl_error(c, SK_LOAD_ERR_VALIDATE, k->pos, "'%.64s' cannot be overridden",
-					kn);
+			return rl_error(c, SK_LOAD_ERR_VALIDATE, k->pos,
+					"'%.64s' cannot be overridden", kn);
 		if (v->kind != SK_YNODE_SCALAR ||
 		    (strcmp(v->str, "append") && strcmp(v->str, "replace")))
 			return rl_error(c, SK_LOAD_ERR_VALIDATE, v->pos,
-					"override of '%s' must be 'append' or 'replace'", spec[s].key);
+					"override of '%s' must be 'append' or 'replace'",
+					spec[s].key);
 		bool app = !strcmp(v->str, "append");
 		if (app && !spec[s].appendable)
 			return rl_error(c, SK_LOAD_ERR_VALIDATE, v->pos,
-					"'%s' cannot be appended to, use 'replace' instead", spec[s].key);
+					"'%s' cannot be appended to, use 'replace' instead",
+					spec[s].key);
 		if (!app && !spec[s].replaceable)
 			return rl_error(c, SK_LOAD_ERR_VALIDATE, v->pos, "'%s' cannot be replaced",
 					spec[s].key);
 		if (!sk_ynode_get(map, spec[s].key))
 			return rl_error(c, SK_LOAD_ERR_VALIDATE, k->pos,
-					"override for '%s' but the item has no '%s' key", spec[s].key,
-					spec[s].key);
+					"override for '%s' but the item has no '%s' key",
+					spec[s].key, spec[s].key);
 		u->mode[s] = app ? UPD_APPEND : UPD_REPLACE;
 	}
 	for (uint32_t i = 0; i < map->n; i++) {
@@ -225,8 +250,8 @@ static bool valid_macro_name(const char *s)
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
 		return false;
 	for (s++; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
 			return false;
 	return true;
 }
@@ -264,7 +289,8 @@ int rl_list_item(struct sk_rload *c, const struct sk_ynode *map)
 	rc = read_update(c, map, "list", list_spec, 1, &u);
 	const struct sk_ynode *in = sk_ynode_get(map, "items");
 	if (!rc && !in)
-		rc = rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, map->pos, "missing required key 'items'");
+		rc = rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, map->pos,
+			      "missing required key 'items'");
 	if (!rc)
 		rc = rl_strings(c, in, "items", &items, &pos, &n);
 	if (rc)
@@ -334,7 +360,8 @@ static int read_src(struct sk_rload *c, const struct sk_ynode *map, const char *
 	if (rl_src_add_scalar(t, v))
 		return rl_oom(c, v->pos);
 	if (t->len == 0)
-		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, v->pos, "'%s' must not be empty", key);
+		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, v->pos, "'%s' must not be empty",
+				key);
 	return 0;
 }
 
@@ -347,7 +374,7 @@ static int src_update(struct sk_src_text *dst, struct sk_src_text *add, enum upd
 		sk_src_text_init(add);
 		return 0;
 	}
-	struct sk_pos pos = add->nfrags ? add->frags[0].pos : (struct sk_pos){ 0 };
+	struct sk_pos pos = add->nfrags ? add->frags[0].pos : (struct sk_pos){0};
 	int rc = sk_src_text_append(dst, " ", 1, pos);
 	if (!rc)
 		rc = sk_src_text_append_src(dst, add);
@@ -416,8 +443,8 @@ void rl_rule_free(struct sk_rules_rule *rule)
 	memset(rule, 0, sizeof(*rule));
 }
 
-static int read_bool_key(struct sk_rload *c, const struct sk_ynode *map, const char *key,
-			 bool *out, unsigned *present, unsigned bit)
+static int read_bool_key(struct sk_rload *c, const struct sk_ynode *map, const char *key, bool *out,
+			 unsigned *present, unsigned bit)
 {
 	int rc = rl_bool(c, map, key, out);
 	if (rc == -ENOENT)
@@ -453,10 +480,11 @@ static int read_rule_keys(struct sk_rload *c, const struct sk_ynode *map, bool a
 		*present |= 1u << R_PRIORITY;
 		rc = rl_scalar(c, map, "priority", true, &v);
 		if (!rc && sk_priority_parse(v->str, &t->priority))
-			rc = rl_error(c, SK_LOAD_ERR_VALIDATE, v->pos,
-				      "invalid priority '%.64s' (emergency, alert, critical, error, "
-				      "warning, notice, informational, debug)",
-				      v->str);
+			rc =
+			    rl_error(c, SK_LOAD_ERR_VALIDATE, v->pos,
+				     "invalid priority '%.64s' (emergency, alert, critical, error, "
+				     "warning, notice, informational, debug)",
+				     v->str);
 	}
 	if (!rc && sk_ynode_get(map, "source")) {
 		rc = rl_string(c, map, "source", true, &t->source);
@@ -467,10 +495,11 @@ static int read_rule_keys(struct sk_rload *c, const struct sk_ynode *map, bool a
 	if (!rc)
 		rc = read_bool_key(c, map, "enabled", &t->enabled, present, R_ENABLED);
 	if (!rc)
-		rc = read_bool_key(c, map, "warn_evttypes", &t->warn_evttypes, present, R_WARN_EVTTYPES);
+		rc = read_bool_key(c, map, "warn_evttypes", &t->warn_evttypes, present,
+				   R_WARN_EVTTYPES);
 	if (!rc)
-		rc = read_bool_key(c, map, "skip-if-unknown-filter", &t->skip_if_unknown_filter, present,
-				   R_SKIP_UNKNOWN);
+		rc = read_bool_key(c, map, "skip-if-unknown-filter", &t->skip_if_unknown_filter,
+				   present, R_SKIP_UNKNOWN);
 	bool capture;
 	if (!rc)
 		rc = read_bool_key(c, map, "capture", &capture, present, R_CAPTURE);
@@ -495,8 +524,10 @@ static int rule_define(struct sk_rload *c, const struct sk_ynode *map, struct sk
 	static const struct {
 		const char *key;
 		unsigned bit;
-	} required[] = { { "condition", R_CONDITION }, { "output", R_OUTPUT },
-			 { "desc", R_DESC }, { "priority", R_PRIORITY } };
+	} required[] = {{"condition", R_CONDITION},
+			{"output", R_OUTPUT},
+			{"desc", R_DESC},
+			{"priority", R_PRIORITY}};
 	struct sk_rules *r = c->r;
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!(present & (1u << required[i].bit)))
@@ -515,7 +546,8 @@ static int rule_define(struct sk_rload *c, const struct sk_ynode *map, struct sk
 		rl_rule_free(old);
 		*old = *t;
 	} else {
-		struct sk_rules_rule *slot = grow((void **)&r->rules, &r->nrules, &r->caprules, sizeof(*slot));
+		struct sk_rules_rule *slot =
+		    grow((void **)&r->rules, &r->nrules, &r->caprules, sizeof(*slot));
 		if (!slot)
 			return rl_oom(c, map->pos);
 		t->order = c->order++;
@@ -582,9 +614,10 @@ static int rule_update(struct sk_rload *c, const struct sk_ynode *map, struct sk
 	if (!b)
 		return no_base(c, map, "rule", t->name);
 	if (t->source && strcmp(t->source, b->source))
-		return rl_error(c, SK_LOAD_ERR_VALIDATE, sk_ynode_get(map, "source")->pos,
-				"source '%.64s' differs from the source '%.64s' of the rule it updates",
-				t->source, b->source);
+		return rl_error(
+		    c, SK_LOAD_ERR_VALIDATE, sk_ynode_get(map, "source")->pos,
+		    "source '%.64s' differs from the source '%.64s' of the rule it updates",
+		    t->source, b->source);
 	if (u->mode[R_CONDITION])
 		rc = src_update(&b->cond, &t->cond, u->mode[R_CONDITION]);
 	if (!rc && u->mode[R_OUTPUT])
@@ -627,9 +660,10 @@ static int rule_enable(struct sk_rload *c, const struct sk_ynode *map, struct sk
 				"disable an existing rule)");
 	struct sk_rules_rule *b = sk_rules_find_rule(c->r, t->name);
 	if (!b)
-		return rl_error(c, SK_LOAD_ERR_VALIDATE, map->pos,
-				"rule has only 'enabled' but no rule named '%.140s' is defined before it",
-				t->name);
+		return rl_error(
+		    c, SK_LOAD_ERR_VALIDATE, map->pos,
+		    "rule has only 'enabled' but no rule named '%.140s' is defined before it",
+		    t->name);
 	b->enabled = t->enabled;
 	return 0;
 }
@@ -646,11 +680,12 @@ int rl_rule_item(struct sk_rload *c, const struct sk_ynode *map)
 	rl_check_keys(c, map, rule_keys);
 	rc = read_update(c, map, "rule", rule_spec, R_NSPEC, &u);
 	if (!rc)
-		rc = read_rule_keys(c, map, u.active && u.mode[R_EXCEPTIONS] == UPD_APPEND, &t, &present);
+		rc = read_rule_keys(c, map, u.active && u.mode[R_EXCEPTIONS] == UPD_APPEND, &t,
+				    &present);
 	if (rc)
 		goto out;
-	const unsigned defining = (1u << R_CONDITION) | (1u << R_OUTPUT) | (1u << R_DESC) |
-				  (1u << R_PRIORITY);
+	const unsigned defining =
+	    (1u << R_CONDITION) | (1u << R_OUTPUT) | (1u << R_DESC) | (1u << R_PRIORITY);
 	if (u.active)
 		rc = rule_update(c, map, &t, &u);
 	else if (!(present & defining))

@@ -23,7 +23,7 @@ void sk_src_text_fini(struct sk_src_text *t)
 
 struct sk_pos sk_src_text_pos(const struct sk_src_text *src, size_t off)
 {
-	struct sk_pos pos = { .file = NULL, .line = 1, .col = 1 };
+	struct sk_pos pos = {.file = NULL, .line = 1, .col = 1};
 	size_t from = 0;
 	if (!src)
 		return pos;
@@ -76,7 +76,7 @@ int sk_src_text_append(struct sk_src_text *t, const char *s, size_t len, struct 
 	int rc = reserve(t, len, 1);
 	if (rc)
 		return rc;
-	t->frags[t->nfrags++] = (struct sk_src_frag){ .offset = t->len, .pos = pos };
+	t->frags[t->nfrags++] = (struct sk_src_frag){.offset = t->len, .pos = pos};
 	if (len)
 		memcpy(t->text + t->len, s, len);
 	t->len += len;

@@ -22,7 +22,8 @@ struct ybuild {
 	struct sk_ynode *stack[SK_RULES_YAML_DEPTH + 1];
 	unsigned depth;
 	struct sk_ynode *root;
-	bool have_key[SK_RULES_YAML_DEPTH + 1]; /* map on the stack holds a key awaiting its value */
+	bool
+	    have_key[SK_RULES_YAML_DEPTH + 1]; /* map on the stack holds a key awaiting its value */
 	char *err;
 	size_t errlen;
 	struct sk_pos *errpos;
@@ -60,8 +61,8 @@ static size_t mark_offset(const struct ybuild *b, const yaml_mark_t *m)
 
 static struct sk_pos mark_pos(const struct ybuild *b, const yaml_mark_t *m)
 {
-	return (struct sk_pos){ .file = b->file, .line = (uint32_t)m->line + 1,
-				.col = (uint32_t)m->column + 1 };
+	return (struct sk_pos){
+	    .file = b->file, .line = (uint32_t)m->line + 1, .col = (uint32_t)m->column + 1};
 }
 
 static int fail(struct ybuild *b, struct sk_pos pos, const char *msg)
@@ -86,7 +87,8 @@ static int scalar_breaks(struct ybuild *b, struct sk_ynode *n, const yaml_event_
 {
 	size_t s = mark_offset(b, &ev->start_mark), e = mark_offset(b, &ev->end_mark);
 	yaml_scalar_style_t st = ev->data.scalar.style;
-	uint32_t line = (uint32_t)ev->start_mark.line + 1, col = (uint32_t)ev->start_mark.column + 1;
+	uint32_t line = (uint32_t)ev->start_mark.line + 1,
+		 col = (uint32_t)ev->start_mark.column + 1;
 	if (st == YAML_LITERAL_SCALAR_STYLE || st == YAML_FOLDED_SCALAR_STYLE) {
 		while (s < e && b->buf[s] != '\n')
 			s++;
@@ -116,15 +118,16 @@ static int scalar_breaks(struct ybuild *b, struct sk_ynode *n, const yaml_event_
 			break;
 		if (!matched || s - last_src != i - last_val) {
 			if (nb == cap) {
-				struct sk_ybreak *nbrk = sk_ast_arena_alloc(b->d->arena, 2 * cap * sizeof(*brk));
+				struct sk_ybreak *nbrk =
+				    sk_ast_arena_alloc(b->d->arena, 2 * cap * sizeof(*brk));
 				if (!nbrk)
 					return -ENOMEM;
 				memcpy(nbrk, brk, cap * sizeof(*brk));
 				brk = nbrk;
 				cap *= 2;
 			}
-			brk[nb++] = (struct sk_ybreak){ .off = i,
-							.pos = { .file = b->file, .line = line, .col = col } };
+			brk[nb++] = (struct sk_ybreak){
+			    .off = i, .pos = {.file = b->file, .line = line, .col = col}};
 		}
 		matched = true;
 		last_src = s;
@@ -223,7 +226,8 @@ static int on_start(struct ybuild *b, const yaml_event_t *ev, enum sk_ynode_kind
 {
 	if (b->depth >= SK_RULES_YAML_DEPTH) {
 		char msg[96];
-		snprintf(msg, sizeof(msg), "YAML nesting deeper than %u levels", SK_RULES_YAML_DEPTH);
+		snprintf(msg, sizeof(msg), "YAML nesting deeper than %u levels",
+			 SK_RULES_YAML_DEPTH);
 		return fail(b, mark_pos(b, &ev->start_mark), msg);
 	}
 	struct sk_ynode *n = node_new(b, kind, ev);
@@ -289,15 +293,20 @@ static int handle_event(struct ybuild *b, const yaml_event_t *ev)
 	}
 }
 
-int sk_ydoc_parse(struct sk_ydoc *d, const char *file, const char *buf, size_t len,
-		  char *err, size_t errlen, struct sk_pos *errpos)
+int sk_ydoc_parse(struct sk_ydoc *d, const char *file, const char *buf, size_t len, char *err,
+		  size_t errlen, struct sk_pos *errpos)
 {
-	struct ybuild b = { .d = d, .file = file, .buf = buf, .len = len,
-			    .err = err, .errlen = errlen, .errpos = errpos };
+	struct ybuild b = {.d = d,
+			   .file = file,
+			   .buf = buf,
+			   .len = len,
+			   .err = err,
+			   .errlen = errlen,
+			   .errpos = errpos};
 	yaml_parser_t p;
 	int rc;
 	memset(d, 0, sizeof(*d));
-	*errpos = (struct sk_pos){ .file = file };
+	*errpos = (struct sk_pos){.file = file};
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > SK_RULES_FILE_MAX) {
@@ -357,8 +366,10 @@ bool sk_ynode_is_null(const struct sk_ynode *n)
 
 int sk_ynode_bool(const struct sk_ynode *n, bool *out)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y" };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N" };
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES",
+					  "on",	  "On",	  "ON",	  "y",	 "Y"};
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO",
+					 "off",	  "Off",   "OFF",   "n",  "N"};
 	if (!n || n->kind != SK_YNODE_SCALAR || !n->plain)
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
@@ -377,9 +388,12 @@ int sk_ynode_bool(const struct sk_ynode *n, bool *out)
 const char *sk_ynode_kind_name(const struct sk_ynode *n)
 {
 	switch (n->kind) {
-	case SK_YNODE_SCALAR: return "scalar";
-	case SK_YNODE_SEQ: return "sequence";
-	case SK_YNODE_MAP: return "map";
+	case SK_YNODE_SCALAR:
+		return "scalar";
+	case SK_YNODE_SEQ:
+		return "sequence";
+	case SK_YNODE_MAP:
+		return "map";
 	}
 	return "?";
 }

@@ -29,7 +29,7 @@ struct sk_ynode {
 	/* SCALAR */
 	const char *str; /* NUL-terminated value */
 	uint32_t len;
-	bool plain;      /* unquoted: may be null/bool/number */
+	bool plain; /* unquoted: may be null/bool/number */
 	struct sk_ybreak *brk;
 	uint32_t nbrk;
 	/* SEQ: items[0..n); MAP: keys[i] -> items[i] for i < n */
@@ -40,7 +40,7 @@ struct sk_ynode {
 
 struct sk_ydoc {
 	struct sk_ast_arena *arena; /* owns every node and string */
-	struct sk_ynode **docs;     /* one root per YAML document; NULL root = empty document */
+	struct sk_ynode **docs;	    /* one root per YAML document; NULL root = empty document */
 	unsigned ndocs;
 };
 
@@ -51,8 +51,8 @@ struct sk_ydoc {
  * and its position to *errpos. The caller frees d with sk_ydoc_fini() in
  * every case.
  */
-int sk_ydoc_parse(struct sk_ydoc *d, const char *file, const char *buf, size_t len,
-		  char *err, size_t errlen, struct sk_pos *errpos);
+int sk_ydoc_parse(struct sk_ydoc *d, const char *file, const char *buf, size_t len, char *err,
+		  size_t errlen, struct sk_pos *errpos);
 void sk_ydoc_fini(struct sk_ydoc *d);
 
 /* Value of key in a MAP (first match), or NULL. Borrowed from the tree. */

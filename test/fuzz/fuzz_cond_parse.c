@@ -19,8 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sk_ast_arena *a;
 	struct sk_ast_node *n, *m;
-	struct sk_src_frag frag = { .offset = 0, .pos = { "fuzz.yaml", 1, 1 } };
-	struct sk_src_text src = { .text = (char *)data, .len = size, .frags = &frag, .nfrags = 1 };
+	struct sk_src_frag frag = {.offset = 0, .pos = {"fuzz.yaml", 1, 1}};
+	struct sk_src_text src = {.text = (char *)data, .len = size, .frags = &frag, .nfrags = 1};
 	char err[512];
 	char *first = NULL, *second = NULL;
 	if (sk_ast_arena_new(&a))
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = sk_ast_print(n, first, PRINT_MAX);
 	if (len >= PRINT_MAX)
 		goto out;
-	struct sk_src_text p = { .text = first, .len = len };
+	struct sk_src_text p = {.text = first, .len = len};
 	if (sk_cond_parse(a, &p, &m, err, sizeof(err)))
 		abort(); /* the printer wrote something the parser rejects */
 	if (sk_ast_print(m, second, PRINT_MAX) != len || memcmp(first, second, len))

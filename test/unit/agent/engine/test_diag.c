@@ -12,7 +12,7 @@
 
 #include "../../../../agent/engine/diag.h"
 
-static const struct sk_pos at = { "x.yaml", 12, 18 };
+static const struct sk_pos at = {"x.yaml", 12, 18};
 
 static void test_format_error_with_item(void **state)
 {
@@ -55,11 +55,11 @@ static void test_format_whole_file_and_no_file(void **state)
 	char out[256];
 	(void)state;
 	sk_diags_init(&d);
-	sk_diags_add(&d, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ, (struct sk_pos){ "r.yaml", 0, 0 },
+	sk_diags_add(&d, SK_DIAG_ERROR, SK_LOAD_ERR_FILE_READ, (struct sk_pos){"r.yaml", 0, 0},
 		     NULL, "cannot open");
-	sk_diags_add(&d, SK_DIAG_ERROR, SK_LOAD_ERR_VALIDATE, (struct sk_pos){ "r.yaml", 7, 0 },
+	sk_diags_add(&d, SK_DIAG_ERROR, SK_LOAD_ERR_VALIDATE, (struct sk_pos){"r.yaml", 7, 0},
 		     "macro 'm'", "bad");
-	sk_diags_add(&d, SK_DIAG_ERROR, SK_LOAD_ERR_VALIDATE, (struct sk_pos){ NULL, 0, 0 }, NULL,
+	sk_diags_add(&d, SK_DIAG_ERROR, SK_LOAD_ERR_VALIDATE, (struct sk_pos){NULL, 0, 0}, NULL,
 		     "nowhere");
 	sk_diag_format(&d.v[0], out, sizeof(out));
 	assert_string_equal(out, "r.yaml: error: cannot open");
@@ -147,14 +147,14 @@ static void test_print(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_error_with_item),
-		cmocka_unit_test(test_format_warning_without_item),
-		cmocka_unit_test(test_format_whole_file_and_no_file),
-		cmocka_unit_test(test_format_truncates_and_reports_length),
-		cmocka_unit_test(test_cap_drops_but_counts),
-		cmocka_unit_test(test_long_message_is_capped),
-		cmocka_unit_test(test_code_names),
-		cmocka_unit_test(test_print),
+	    cmocka_unit_test(test_format_error_with_item),
+	    cmocka_unit_test(test_format_warning_without_item),
+	    cmocka_unit_test(test_format_whole_file_and_no_file),
+	    cmocka_unit_test(test_format_truncates_and_reports_length),
+	    cmocka_unit_test(test_cap_drops_but_counts),
+	    cmocka_unit_test(test_long_message_is_capped),
+	    cmocka_unit_test(test_code_names),
+	    cmocka_unit_test(test_print),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

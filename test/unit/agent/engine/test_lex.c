@@ -35,9 +35,9 @@ static int teardown(void **state)
 /* Scan text that starts at r.yaml:3:14. */
 static struct sk_lex *lex(const char *text)
 {
-	frag = (struct sk_src_frag){ .offset = 0, .pos = { "r.yaml", 3, 14 } };
-	src = (struct sk_src_text){ .text = (char *)text, .len = strlen(text), .frags = &frag,
-				    .nfrags = 1 };
+	frag = (struct sk_src_frag){.offset = 0, .pos = {"r.yaml", 3, 14}};
+	src = (struct sk_src_text){
+	    .text = (char *)text, .len = strlen(text), .frags = &frag, .nfrags = 1};
 	sk_lex_init(&lx, &src, arena, err, sizeof(err));
 	return &lx;
 }
@@ -214,15 +214,15 @@ static void test_error_positions_across_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blanks_and_chars),
-		cmocka_unit_test(test_keyword_boundaries),
-		cmocka_unit_test(test_ident_and_field_len),
-		cmocka_unit_test(test_operators),
-		cmocka_unit_test(test_quoted_escapes),
-		cmocka_unit_test(test_bare_values),
-		cmocka_unit_test(test_value_errors),
-		cmocka_unit_test(test_field_args),
-		cmocka_unit_test(test_error_positions_across_lines),
+	    cmocka_unit_test(test_blanks_and_chars),
+	    cmocka_unit_test(test_keyword_boundaries),
+	    cmocka_unit_test(test_ident_and_field_len),
+	    cmocka_unit_test(test_operators),
+	    cmocka_unit_test(test_quoted_escapes),
+	    cmocka_unit_test(test_bare_values),
+	    cmocka_unit_test(test_value_errors),
+	    cmocka_unit_test(test_field_args),
+	    cmocka_unit_test(test_error_positions_across_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -38,9 +38,9 @@ static int teardown(void **state)
 /* Parse text that starts at c.yaml:5:14. */
 static int parse(const char *text, struct sk_ast_node **out)
 {
-	struct sk_src_frag frag = { .offset = 0, .pos = { "c.yaml", 5, 14 } };
-	struct sk_src_text src = { .text = (char *)text, .len = strlen(text), .frags = &frag,
-				   .nfrags = 1 };
+	struct sk_src_frag frag = {.offset = 0, .pos = {"c.yaml", 5, 14}};
+	struct sk_src_text src = {
+	    .text = (char *)text, .len = strlen(text), .frags = &frag, .nfrags = 1};
 	return sk_cond_parse(arena, &src, out, err, sizeof(err));
 }
 
@@ -248,9 +248,11 @@ static void test_errors(void **state)
 	(void)state;
 	expect_error("", "c.yaml:5:14: empty condition near '<eof>'");
 	expect_error("   ", "c.yaml:5:17: empty condition near '<eof>'");
-	expect_error("a b", "c.yaml:5:16: expected 'and', 'or' or the end of the condition near 'b'");
+	expect_error("a b",
+		     "c.yaml:5:16: expected 'and', 'or' or the end of the condition near 'b'");
 	expect_error("(a", "c.yaml:5:16: expected ')' closing the '(' at 5:14 near '<eof>'");
-	expect_error("a)", "c.yaml:5:15: expected 'and', 'or' or the end of the condition near ')'");
+	expect_error("a)",
+		     "c.yaml:5:15: expected 'and', 'or' or the end of the condition near ')'");
 	expect_error("a and", "c.yaml:5:19: expected a field, a macro name or '(' near '<eof>'");
 	expect_error("a or)", "c.yaml:5:18: expected a field, a macro name or '(' near ')'");
 	expect_error("and a", "c.yaml:5:14: expected a field, a macro name or '(' near 'and'");
@@ -266,13 +268,17 @@ static void test_errors(void **state)
 	expect_error("proc.name in (a, )", "c.yaml:5:31: expected a value near ')'");
 	expect_error("proc.name in (a b)", "c.yaml:5:30: expected ',' or ')' in list near 'b'");
 	expect_error("proc.name in \"a\"", "c.yaml:5:27: expected '(' or a list name near '\"a\"'");
-	expect_error("proc.aname[2 = x", "c.yaml:5:24: expected ']' closing the field argument near '[2'");
+	expect_error("proc.aname[2 = x",
+		     "c.yaml:5:24: expected ']' closing the field argument near '[2'");
 	expect_error("proc.aname[] = x", "c.yaml:5:25: expected a field argument near ']'");
-	expect_error("tolower(proc.name = x", "c.yaml:5:32: expected ')' closing tolower( near '='");
+	expect_error("tolower(proc.name = x",
+		     "c.yaml:5:32: expected ')' closing tolower( near '='");
 	expect_error("tolower(a) = x", "c.yaml:5:22: expected a field name near 'a'");
 	expect_error("fd.name = val(x)", "c.yaml:5:28: expected a field name near 'x'");
-	expect_error("fd.name = val(proc.name", "c.yaml:5:37: expected ')' closing val( near '<eof>'");
-	expect_error("a and\n  (b or\n   c d)", "c.yaml:7:6: expected ')' closing the '(' at 6:3 near 'd'");
+	expect_error("fd.name = val(proc.name",
+		     "c.yaml:5:37: expected ')' closing val( near '<eof>'");
+	expect_error("a and\n  (b or\n   c d)",
+		     "c.yaml:7:6: expected ')' closing the '(' at 6:3 near 'd'");
 }
 
 /* A condition assembled from two files maps errors into the second one. */
@@ -282,9 +288,12 @@ static void test_error_in_appended_fragment(void **state)
 	struct sk_src_text t;
 	(void)state;
 	sk_src_text_init(&t);
-	assert_int_equal(sk_src_text_append(&t, "proc.name = a", 13, (struct sk_pos){ "base.yaml", 10, 14 }), 0);
-	assert_int_equal(sk_src_text_append(&t, " ", 1, (struct sk_pos){ "local.yaml", 3, 14 }), 0);
-	assert_int_equal(sk_src_text_append(&t, "or\n  proc.name ~ b", 18, (struct sk_pos){ "local.yaml", 3, 14 }), 0);
+	assert_int_equal(
+	    sk_src_text_append(&t, "proc.name = a", 13, (struct sk_pos){"base.yaml", 10, 14}), 0);
+	assert_int_equal(sk_src_text_append(&t, " ", 1, (struct sk_pos){"local.yaml", 3, 14}), 0);
+	assert_int_equal(
+	    sk_src_text_append(&t, "or\n  proc.name ~ b", 18, (struct sk_pos){"local.yaml", 3, 14}),
+	    0);
 	assert_int_equal(sk_cond_parse(arena, &t, &n, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "local.yaml:4:13: expected an operator near '~'");
 	sk_src_text_fini(&t);
@@ -345,7 +354,7 @@ static void test_size_cap(void **state)
 	memset(text, ' ', len);
 	text[len] = '\0';
 	memcpy(text, "a", 1);
-	struct sk_src_text src = { .text = text, .len = len };
+	struct sk_src_text src = {.text = text, .len = len};
 	assert_int_equal(sk_cond_parse(arena, &src, &n, err, sizeof(err)), -E2BIG);
 	assert_string_equal(err, "<condition>:1:1: condition longer than 262144 bytes near 'a'");
 	free(text);
@@ -364,7 +373,7 @@ static void test_list_cap(void **state)
 		text[k++] = i == SK_COND_MAX_LIST ? ')' : ',';
 	}
 	text[k] = '\0';
-	struct sk_src_text src = { .text = text, .len = k };
+	struct sk_src_text src = {.text = text, .len = k};
 	assert_int_equal(sk_cond_parse(arena, &src, &n, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "<condition>:1:131085: list has more than 65536 values near 'x'");
 	text[k - 3] = ')';
@@ -377,7 +386,7 @@ static void test_list_cap(void **state)
 static void test_nul_byte(void **state)
 {
 	struct sk_ast_node *n;
-	struct sk_src_text src = { .text = (char *)"a and\0b", .len = 7 };
+	struct sk_src_text src = {.text = (char *)"a and\0b", .len = 7};
 	(void)state;
 	assert_int_equal(sk_cond_parse(arena, &src, &n, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "<condition>:1:6: NUL byte in condition near ' '");
@@ -397,7 +406,7 @@ static void round_trip(const struct sk_src_text *t, const char *what, unsigned *
 	if (sk_cond_parse(arena, t, &n, err, sizeof(err)))
 		fail_msg("%s: %s", what, err);
 	assert_true(sk_ast_print(n, first, sizeof(first)) < sizeof(first));
-	struct sk_src_text p = { .text = first, .len = strlen(first) };
+	struct sk_src_text p = {.text = first, .len = strlen(first)};
 	if (sk_cond_parse(arena, &p, &m, err, sizeof(err)))
 		fail_msg("%s: printed form does not parse: %s\n%s", what, err, first);
 	sk_ast_print(m, second, sizeof(second));
@@ -409,10 +418,15 @@ static void round_trip(const struct sk_src_text *t, const char *what, unsigned *
 static void test_corpus_conditions(void **state)
 {
 	static const char *const files[] = {
-		"falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml",
-		"k8s_audit_rules.yaml", "aws_cloudtrail_rules.yaml", "falco_rules-0.31.0.yaml",
-		"k8s_audit_rules-0.31.0.yaml", "aws_cloudtrail_rules-0.31.0.yaml",
-		"application_rules-0.31.0.yaml",
+	    "falco_rules.yaml",
+	    "falco-incubating_rules.yaml",
+	    "falco-sandbox_rules.yaml",
+	    "k8s_audit_rules.yaml",
+	    "aws_cloudtrail_rules.yaml",
+	    "falco_rules-0.31.0.yaml",
+	    "k8s_audit_rules-0.31.0.yaml",
+	    "aws_cloudtrail_rules-0.31.0.yaml",
+	    "application_rules-0.31.0.yaml",
 	};
 	unsigned total = 0;
 	(void)state;
@@ -440,25 +454,25 @@ static void test_corpus_conditions(void **state)
 		sk_rules_fini(&r);
 	}
 	/* macros + rules of e.2, summed over the nine files */
-	assert_int_equal(total, 87 + 25 + 82 + 31 + 183 + 37 + 45 + 48 + 0 + 22 + 295 + 68 + 39 + 39 +
-					0 + 22 + 21 + 0);
+	assert_int_equal(total, 87 + 25 + 82 + 31 + 183 + 37 + 45 + 48 + 0 + 22 + 295 + 68 + 39 +
+				    39 + 0 + 22 + 21 + 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_precedence_and_flattening),
-		cmocka_unit_test(test_check_shapes),
-		cmocka_unit_test(test_every_operator),
-		cmocka_unit_test(test_printing),
-		cmocka_unit_test(test_print_truncation),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_error_in_appended_fragment),
-		cmocka_unit_test(test_depth_cap),
-		cmocka_unit_test(test_size_cap),
-		cmocka_unit_test(test_list_cap),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_corpus_conditions),
+	    cmocka_unit_test(test_precedence_and_flattening),
+	    cmocka_unit_test(test_check_shapes),
+	    cmocka_unit_test(test_every_operator),
+	    cmocka_unit_test(test_printing),
+	    cmocka_unit_test(test_print_truncation),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_error_in_appended_fragment),
+	    cmocka_unit_test(test_depth_cap),
+	    cmocka_unit_test(test_size_cap),
+	    cmocka_unit_test(test_list_cap),
+	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_corpus_conditions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

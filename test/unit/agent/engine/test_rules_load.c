@@ -194,11 +194,15 @@ static void test_priorities(void **state)
 		const char *text;
 		enum sk_priority p;
 	} cases[] = {
-		{ "emergency", SK_PRIO_EMERGENCY }, { "ALERT", SK_PRIO_ALERT },
-		{ "Critical", SK_PRIO_CRITICAL },   { "error", SK_PRIO_ERROR },
-		{ "Warning", SK_PRIO_WARNING },     { "NOTICE", SK_PRIO_NOTICE },
-		{ "informational", SK_PRIO_INFORMATIONAL }, { "INFO", SK_PRIO_INFORMATIONAL },
-		{ "Debug", SK_PRIO_DEBUG },
+	    {"emergency", SK_PRIO_EMERGENCY},
+	    {"ALERT", SK_PRIO_ALERT},
+	    {"Critical", SK_PRIO_CRITICAL},
+	    {"error", SK_PRIO_ERROR},
+	    {"Warning", SK_PRIO_WARNING},
+	    {"NOTICE", SK_PRIO_NOTICE},
+	    {"informational", SK_PRIO_INFORMATIONAL},
+	    {"INFO", SK_PRIO_INFORMATIONAL},
+	    {"Debug", SK_PRIO_DEBUG},
 	};
 	enum sk_priority p;
 	(void)state;
@@ -247,7 +251,8 @@ static void test_redefinition_replaces_in_place(void **state)
 static void test_enabled_only_toggles(void **state)
 {
 	struct fx *f = *state;
-	load_ok(f, "a.yaml", "- rule: r\n  desc: d\n  condition: a\n  output: o\n  priority: debug\n");
+	load_ok(f, "a.yaml",
+		"- rule: r\n  desc: d\n  condition: a\n  output: o\n  priority: debug\n");
 	load_ok(f, "b.yaml", "- rule: r\n  enabled: false\n");
 	assert_false(sk_rules_find_rule(&f->r, "r")->enabled);
 	assert_string_equal(sk_rules_find_rule(&f->r, "r")->cond.text, "a");
@@ -414,62 +419,80 @@ static void test_update_errors(void **state)
 	(void)state;
 	char text[2048];
 #define WITH_BASE(s) (snprintf(text, sizeof(text), "%s%s", base_rule, s), text)
-	expect_error(WITH_BASE("- rule: r\n  condition: x\n  append: true\n  override:\n    condition: append\n"),
-		     "t.yaml:11:5: error: rule 'r': 'override' and 'append: true' cannot be used together",
-		     SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    WITH_BASE(
+		"- rule: r\n  condition: x\n  append: true\n  override:\n    condition: append\n"),
+	    "t.yaml:11:5: error: rule 'r': 'override' and 'append: true' cannot be used together",
+	    SK_LOAD_ERR_VALIDATE);
 	expect_error(WITH_BASE("- rule: r\n  priority: debug\n  override:\n    priority: append\n"),
-		     "t.yaml:10:15: error: rule 'r': 'priority' cannot be appended to, use 'replace' instead",
+		     "t.yaml:10:15: error: rule 'r': 'priority' cannot be appended to, use "
+		     "'replace' instead",
 		     SK_LOAD_ERR_VALIDATE);
-	expect_error(WITH_BASE("- rule: r\n  condition: x\n  override:\n    condition: merge\n"),
-		     "t.yaml:10:16: error: rule 'r': override of 'condition' must be 'append' or 'replace'",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error(WITH_BASE("- rule: r\n  condition: x\n  override:\n    output: append\n"),
-		     "t.yaml:10:5: error: rule 'r': override for 'output' but the item has no 'output' key",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error(WITH_BASE("- rule: r\n  condition: x\n  desc: y\n  override:\n    condition: append\n"),
-		     "t.yaml:9:3: error: rule 'r': 'desc' has no entry under 'override' (append or replace)",
-		     SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    WITH_BASE("- rule: r\n  condition: x\n  override:\n    condition: merge\n"),
+	    "t.yaml:10:16: error: rule 'r': override of 'condition' must be 'append' or 'replace'",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    WITH_BASE("- rule: r\n  condition: x\n  override:\n    output: append\n"),
+	    "t.yaml:10:5: error: rule 'r': override for 'output' but the item has no 'output' key",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    WITH_BASE("- rule: r\n  condition: x\n  desc: y\n  override:\n    condition: append\n"),
+	    "t.yaml:9:3: error: rule 'r': 'desc' has no entry under 'override' (append or replace)",
+	    SK_LOAD_ERR_VALIDATE);
 	expect_error(WITH_BASE("- rule: r\n  source: syscall\n  override:\n    source: replace\n"),
-		     "t.yaml:10:5: error: rule 'r': 'source' cannot be overridden", SK_LOAD_ERR_VALIDATE);
+		     "t.yaml:10:5: error: rule 'r': 'source' cannot be overridden",
+		     SK_LOAD_ERR_VALIDATE);
 	expect_error(WITH_BASE("- rule: r\n  condition: x\n  override: [condition]\n"),
-		     "t.yaml:9:13: error: rule 'r': 'override' must be a map of key: append|replace, not a sequence",
+		     "t.yaml:9:13: error: rule 'r': 'override' must be a map of key: "
+		     "append|replace, not a sequence",
 		     SK_LOAD_ERR_YAML_VALIDATE);
 	expect_error(WITH_BASE("- rule: r\n  append: true\n  priority: debug\n"),
-		     "t.yaml:9:3: error: rule 'r': 'priority' cannot be appended to, use 'override' with 'replace'",
+		     "t.yaml:9:3: error: rule 'r': 'priority' cannot be appended to, use "
+		     "'override' with 'replace'",
 		     SK_LOAD_ERR_VALIDATE);
-	expect_error(WITH_BASE("- rule: r\n  append: true\n"),
-		     "t.yaml:7:3: error: rule 'r': 'append: true' needs at least one of 'condition', "
-		     "'output', 'desc', 'tags', 'exceptions'",
-		     SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    WITH_BASE("- rule: r\n  append: true\n"),
+	    "t.yaml:7:3: error: rule 'r': 'append: true' needs at least one of 'condition', "
+	    "'output', 'desc', 'tags', 'exceptions'",
+	    SK_LOAD_ERR_VALIDATE);
 	expect_error(WITH_BASE("- rule: r\n  append: maybe\n  condition: x\n"),
 		     "t.yaml:8:11: error: rule 'r': 'append' must be true or false, not 'maybe'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error(WITH_BASE("- rule: r\n  source: k8s_audit\n  condition: x\n  append: true\n"),
-		     "t.yaml:8:11: error: rule 'r': source 'k8s_audit' differs from the source 'syscall' "
-		     "of the rule it updates",
+	expect_error(
+	    WITH_BASE("- rule: r\n  source: k8s_audit\n  condition: x\n  append: true\n"),
+	    "t.yaml:8:11: error: rule 'r': source 'k8s_audit' differs from the source 'syscall' "
+	    "of the rule it updates",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    "- rule: nope\n  condition: x\n  append: true\n",
+	    "t.yaml:1:3: error: rule 'nope': rule has 'append' but no rule named 'nope' is "
+	    "defined before it",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    "- rule: nope\n  condition: x\n  override:\n    condition: replace\n",
+	    "t.yaml:1:3: error: rule 'nope': rule has 'override' but no rule named 'nope' is "
+	    "defined before it",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    "- list: nope\n  items: [x]\n  append: true\n",
+	    "t.yaml:1:3: error: list 'nope': list has 'append' but no list named 'nope' is "
+	    "defined before it",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    "- macro: nope\n  condition: x\n  override:\n    condition: append\n",
+	    "t.yaml:1:3: error: macro 'nope': macro has 'override' but no macro named 'nope' is "
+	    "defined before it",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error("- list: l\n  items: [x]\n- list: l\n  items: [y]\n  override:\n    "
+		     "condition: append\n",
+		     "t.yaml:6:5: error: list 'l': 'condition' cannot be overridden",
 		     SK_LOAD_ERR_VALIDATE);
-	expect_error("- rule: nope\n  condition: x\n  append: true\n",
-		     "t.yaml:1:3: error: rule 'nope': rule has 'append' but no rule named 'nope' is "
-		     "defined before it",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error("- rule: nope\n  condition: x\n  override:\n    condition: replace\n",
-		     "t.yaml:1:3: error: rule 'nope': rule has 'override' but no rule named 'nope' is "
-		     "defined before it",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error("- list: nope\n  items: [x]\n  append: true\n",
-		     "t.yaml:1:3: error: list 'nope': list has 'append' but no list named 'nope' is "
-		     "defined before it",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error("- macro: nope\n  condition: x\n  override:\n    condition: append\n",
-		     "t.yaml:1:3: error: macro 'nope': macro has 'override' but no macro named 'nope' is "
-		     "defined before it",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error("- list: l\n  items: [x]\n- list: l\n  items: [y]\n  override:\n    condition: append\n",
-		     "t.yaml:6:5: error: list 'l': 'condition' cannot be overridden", SK_LOAD_ERR_VALIDATE);
-	expect_error("- rule: nope\n  enabled: false\n",
-		     "t.yaml:1:3: error: rule 'nope': rule has only 'enabled' but no rule named 'nope' "
-		     "is defined before it",
-		     SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    "- rule: nope\n  enabled: false\n",
+	    "t.yaml:1:3: error: rule 'nope': rule has only 'enabled' but no rule named 'nope' "
+	    "is defined before it",
+	    SK_LOAD_ERR_VALIDATE);
 #undef WITH_BASE
 }
 
@@ -484,7 +507,9 @@ static void test_structure_errors(void **state)
 	expect_error("- just a string\n",
 		     "t.yaml:1:3: error: expected a map (rule, macro, list...), not a scalar",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: x\n  desc: [\n", "t.yaml:3:1: error: invalid YAML: did not find expected node content while parsing a flow node",
+	expect_error("- rule: x\n  desc: [\n",
+		     "t.yaml:3:1: error: invalid YAML: did not find expected node content while "
+		     "parsing a flow node",
 		     SK_LOAD_ERR_YAML_PARSE);
 	expect_error("- list: a\n  items: &x [a]\n- list: b\n  items: *x\n",
 		     "t.yaml:4:10: error: YAML aliases are not supported in rules files",
@@ -501,10 +526,11 @@ static void test_structure_errors(void **state)
 	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n",
 		     "t.yaml:1:3: error: rule 'r': missing required key 'priority'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: r\n",
-		     "t.yaml:1:3: error: rule 'r': missing required key 'condition' (or only 'enabled' "
-		     "to enable or disable an existing rule)",
-		     SK_LOAD_ERR_YAML_VALIDATE);
+	expect_error(
+	    "- rule: r\n",
+	    "t.yaml:1:3: error: rule 'r': missing required key 'condition' (or only 'enabled' "
+	    "to enable or disable an existing rule)",
+	    SK_LOAD_ERR_YAML_VALIDATE);
 	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: loud\n",
 		     "t.yaml:5:13: error: rule 'r': invalid priority 'loud' (emergency, alert, "
 		     "critical, error, warning, notice, informational, debug)",
@@ -515,20 +541,25 @@ static void test_structure_errors(void **state)
 	expect_error("- rule: r\n  desc: d\n  condition: \"  \"\n  output: o\n  priority: debug\n",
 		     "t.yaml:3:14: error: rule 'r': 'condition' must not be empty",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  tags: x\n",
-		     "t.yaml:6:9: error: rule 'r': 'tags' must be a sequence, not a scalar",
-		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  tags: [a, [b]]\n",
+	expect_error(
+	    "- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  tags: x\n",
+	    "t.yaml:6:9: error: rule 'r': 'tags' must be a sequence, not a scalar",
+	    SK_LOAD_ERR_YAML_VALIDATE);
+	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  "
+		     "tags: [a, [b]]\n",
 		     "t.yaml:6:13: error: rule 'r': 'tags' entries must be scalars, not a sequence",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  enabled: nope\n",
+	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  "
+		     "enabled: nope\n",
 		     "t.yaml:6:12: error: rule 'r': 'enabled' must be true or false, not 'nope'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  enabled: \"false\"\n",
+	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  "
+		     "enabled: \"false\"\n",
 		     "t.yaml:6:12: error: rule 'r': 'enabled' must be true or false, not 'false'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  source: ''\n",
-		     "t.yaml:6:11: error: rule 'r': rule source must not be empty", SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    "- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  source: ''\n",
+	    "t.yaml:6:11: error: rule 'r': rule source must not be empty", SK_LOAD_ERR_VALIDATE);
 	expect_error("- rule: ''\n", "t.yaml:1:9: error: rule name must not be empty",
 		     SK_LOAD_ERR_YAML_VALIDATE);
 	expect_error("- rule: [a]\n", "t.yaml:1:9: error: 'rule' must be a scalar, not a sequence",
@@ -541,16 +572,20 @@ static void test_structure_errors(void **state)
 	expect_error("- list: l\n  items: [a, {b: c}]\n",
 		     "t.yaml:2:14: error: list 'l': 'items' entries must be scalars, not a map",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- macro: m\n", "t.yaml:1:3: error: macro 'm': missing required key 'condition'",
+	expect_error("- macro: m\n",
+		     "t.yaml:1:3: error: macro 'm': missing required key 'condition'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- required_engine_version: soon\n",
-		     "t.yaml:1:28: error: required_engine_version must be a number or x.y.z, not 'soon'",
-		     SK_LOAD_ERR_YAML_VALIDATE);
+	expect_error(
+	    "- required_engine_version: soon\n",
+	    "t.yaml:1:28: error: required_engine_version must be a number or x.y.z, not 'soon'",
+	    SK_LOAD_ERR_YAML_VALIDATE);
 	expect_error("- required_plugin_versions:\n  - name: json\n",
-		     "t.yaml:2:5: error: missing required key 'version'", SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error("- required_plugin_versions: json\n",
-		     "t.yaml:1:29: error: required_plugin_versions must be a sequence, not a scalar",
+		     "t.yaml:2:5: error: missing required key 'version'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
+	expect_error(
+	    "- required_plugin_versions: json\n",
+	    "t.yaml:1:29: error: required_plugin_versions must be a sequence, not a scalar",
+	    SK_LOAD_ERR_YAML_VALIDATE);
 }
 
 static void test_warnings(void **state)
@@ -564,12 +599,14 @@ static void test_warnings(void **state)
 		       "t.yaml:1:3: warning: macro '9lives': macro name is not an identifier "
 		       "([a-zA-Z][a-zA-Z0-9_]*)",
 		       SK_LOAD_INVALID_MACRO_NAME);
-	expect_warning("- list: my list\n  items: []\n",
-		       "t.yaml:1:3: warning: list 'my list': list name contains blanks, parentheses, "
-		       "commas, '=' or quotes",
-		       SK_LOAD_INVALID_LIST_NAME);
-	expect_warning("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  colour: red\n",
-		       "t.yaml:6:3: warning: rule 'r': unknown key 'colour'", SK_LOAD_UNKNOWN_KEY);
+	expect_warning(
+	    "- list: my list\n  items: []\n",
+	    "t.yaml:1:3: warning: list 'my list': list name contains blanks, parentheses, "
+	    "commas, '=' or quotes",
+	    SK_LOAD_INVALID_LIST_NAME);
+	expect_warning(
+	    "- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  colour: red\n",
+	    "t.yaml:6:3: warning: rule 'r': unknown key 'colour'", SK_LOAD_UNKNOWN_KEY);
 }
 
 /* Loading stops at the first error of a file; what loaded before stays. */
@@ -593,9 +630,11 @@ static void test_stop_at_first_error(void **state)
 static void test_file_errors(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(sk_rules_load_path(&f->r, "/nonexistent/saker/rules.yaml", &f->d), -EINVAL);
-	assert_string_equal(diag(f, 0), "/nonexistent/saker/rules.yaml: error: cannot open: No such "
-					"file or directory");
+	assert_int_equal(sk_rules_load_path(&f->r, "/nonexistent/saker/rules.yaml", &f->d),
+			 -EINVAL);
+	assert_string_equal(diag(f, 0),
+			    "/nonexistent/saker/rules.yaml: error: cannot open: No such "
+			    "file or directory");
 	assert_int_equal(f->d.v[0].code, SK_LOAD_ERR_FILE_READ);
 	assert_int_equal(sk_rules_load_buf(&f->r, "big.yaml", "", SK_RULES_FILE_MAX + 1ul, &f->d),
 			 -EINVAL);
@@ -635,7 +674,7 @@ static void test_directory_in_name_order(void **state)
 	assert_non_null(strstr(f->r.files[0], "/a.yaml"));
 	assert_non_null(strstr(f->r.files[2], "/c.yml"));
 	assert_non_null(strstr(l->item_pos[1].file, "/b.yaml"));
-	const char *names[] = { "a.yaml", "b.yaml", "c.yml", "d.txt", ".hidden.yaml" };
+	const char *names[] = {"a.yaml", "b.yaml", "c.yml", "d.txt", ".hidden.yaml"};
 	for (size_t i = 0; i < 5; i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -716,8 +755,10 @@ static void test_exception_condition_text(void **state)
 			    " and not (proc.exepath pmatch (/usr/bin))");
 	/* the condition part maps to the rule's condition, values to their cells */
 	assert_pos(sk_src_text_pos(&t, 1), "t.yaml", 3, 14);
-	assert_pos(sk_src_text_pos(&t, (size_t)(strstr(t.text, "\"/b c\"") - t.text)), "t.yaml", 11, 21);
-	assert_pos(sk_src_text_pos(&t, (size_t)(strstr(t.text, "sshd") - t.text)), "t.yaml", 15, 16);
+	assert_pos(sk_src_text_pos(&t, (size_t)(strstr(t.text, "\"/b c\"") - t.text)), "t.yaml", 11,
+		   21);
+	assert_pos(sk_src_text_pos(&t, (size_t)(strstr(t.text, "sshd") - t.text)), "t.yaml", 15,
+		   16);
 	/* it is a valid condition */
 	struct sk_ast_arena *a;
 	struct sk_ast_node *n;
@@ -745,15 +786,19 @@ static void test_exception_condition_edge_cases(void **state)
 		"      values:\n        - ['\"already quoted\"', 'a=b', '(x, y)']\n"
 		"        - ['x\"y z', '', 'l']\n");
 	sk_src_text_init(&t);
-	assert_int_equal(sk_rules_exception_cond(sk_rules_find_rule(&f->r, "plain"), &t, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sk_rules_exception_cond(sk_rules_find_rule(&f->r, "plain"), &t, err, sizeof(err)), 0);
 	assert_string_equal(t.text, "a or b");
-	assert_int_equal(sk_rules_exception_cond(sk_rules_find_rule(&f->r, "empty"), &t, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sk_rules_exception_cond(sk_rules_find_rule(&f->r, "empty"), &t, err, sizeof(err)), 0);
 	assert_string_equal(t.text, "(a or b)");
-	assert_int_equal(sk_rules_exception_cond(sk_rules_find_rule(&f->r, "quoting"), &t, err, sizeof(err)), 0);
-	assert_string_equal(t.text, "(c) and not ((proc.name startswith \"already quoted\" and "
-				    "proc.args contains \"a=b\" and fd.name intersects (x, y)) or "
-				    "(proc.name startswith \"x\\\"y z\" and proc.args contains \"\" and "
-				    "fd.name intersects (l)))");
+	assert_int_equal(
+	    sk_rules_exception_cond(sk_rules_find_rule(&f->r, "quoting"), &t, err, sizeof(err)), 0);
+	assert_string_equal(t.text,
+			    "(c) and not ((proc.name startswith \"already quoted\" and "
+			    "proc.args contains \"a=b\" and fd.name intersects (x, y)) or "
+			    "(proc.name startswith \"x\\\"y z\" and proc.args contains \"\" and "
+			    "fd.name intersects (l)))");
 	sk_src_text_fini(&t);
 }
 
@@ -761,12 +806,14 @@ static void test_exception_errors(void **state)
 {
 	(void)state;
 	char text[2048];
-	const char *head = "- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  exceptions:\n";
+	const char *head =
+	    "- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  exceptions:\n";
 #define EXC(s) (snprintf(text, sizeof(text), "%s%s", head, s), text)
 	expect_error(EXC("    - name: e\n"),
 		     "t.yaml:7:7: error: rule 'r': exception 'e': missing required key 'fields'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error(EXC("    - fields: [a.b]\n"), "t.yaml:7:7: error: rule 'r': missing required key 'name'",
+	expect_error(EXC("    - fields: [a.b]\n"),
+		     "t.yaml:7:7: error: rule 'r': missing required key 'name'",
 		     SK_LOAD_ERR_YAML_VALIDATE);
 	expect_error(EXC("    - name: e\n      fields: [a.b, c.d]\n      comps: [=]\n"),
 		     "t.yaml:9:14: error: rule 'r': 'comps' has 1 entries but 'fields' has 2",
@@ -774,20 +821,23 @@ static void test_exception_errors(void **state)
 	expect_error(EXC("    - name: e\n      fields: [a.b]\n      comps: [like]\n"),
 		     "t.yaml:9:15: error: rule 'r': invalid comparison operator 'like'",
 		     SK_LOAD_ERR_VALIDATE);
-	expect_error(EXC("    - name: e\n      fields: a.b\n      comps: startswith\n"),
-		     "t.yaml:9:14: error: rule 'r': with a single field 'comps' must be in, intersects "
-		     "or pmatch, not 'startswith'",
-		     SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    EXC("    - name: e\n      fields: a.b\n      comps: startswith\n"),
+	    "t.yaml:9:14: error: rule 'r': with a single field 'comps' must be in, intersects "
+	    "or pmatch, not 'startswith'",
+	    SK_LOAD_ERR_VALIDATE);
 	expect_error(EXC("    - name: e\n      fields: [a.b, c.d]\n      values:\n        - [x]\n"),
 		     "t.yaml:10:11: error: rule 'r': values row has 1 entries but 'fields' has 2",
 		     SK_LOAD_ERR_VALIDATE);
-	expect_error(EXC("    - name: e\n      fields: [a.b]\n      values: [x]\n"),
-		     "t.yaml:9:16: error: rule 'r': each entry of 'values' must be a sequence of 1 values",
-		     SK_LOAD_ERR_YAML_VALIDATE);
-	expect_error(EXC("    - name: e\n      fields: a.b\n      values: [[x]]\n"),
-		     "t.yaml:9:16: error: rule 'r': 'values' entries must be scalars when 'fields' is a "
-		     "single field",
-		     SK_LOAD_ERR_YAML_VALIDATE);
+	expect_error(
+	    EXC("    - name: e\n      fields: [a.b]\n      values: [x]\n"),
+	    "t.yaml:9:16: error: rule 'r': each entry of 'values' must be a sequence of 1 values",
+	    SK_LOAD_ERR_YAML_VALIDATE);
+	expect_error(
+	    EXC("    - name: e\n      fields: a.b\n      values: [[x]]\n"),
+	    "t.yaml:9:16: error: rule 'r': 'values' entries must be scalars when 'fields' is a "
+	    "single field",
+	    SK_LOAD_ERR_YAML_VALIDATE);
 	expect_error(EXC("    - name: e\n      fields: a.b\n      values: x\n"),
 		     "t.yaml:9:15: error: rule 'r': 'values' must be a sequence, not a scalar",
 		     SK_LOAD_ERR_YAML_VALIDATE);
@@ -795,10 +845,11 @@ static void test_exception_errors(void **state)
 		     "t.yaml:7:5: error: rule 'r': 'exceptions' must be a sequence, not a map",
 		     SK_LOAD_ERR_YAML_VALIDATE);
 #undef EXC
-	expect_warning("- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  exceptions:\n"
-		       "    - name: e\n      fields: [a.b]\n    - name: e\n      fields: [c.d]\n",
-		       "t.yaml:9:7: warning: rule 'r': more than one exception named 'e'",
-		       SK_LOAD_EXCEPTION_NAME_NOT_UNIQUE);
+	expect_warning(
+	    "- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: debug\n  exceptions:\n"
+	    "    - name: e\n      fields: [a.b]\n    - name: e\n      fields: [c.d]\n",
+	    "t.yaml:9:7: warning: rule 'r': more than one exception named 'e'",
+	    SK_LOAD_EXCEPTION_NAME_NOT_UNIQUE);
 }
 
 static void test_exceptions_append(void **state)
@@ -839,12 +890,14 @@ static void test_exceptions_append(void **state)
 	/* legacy append of exceptions, and an empty append warns */
 	load_ok(f, "c.yaml", "- rule: r\n  append: true\n  exceptions:\n    - name: names\n");
 	assert_int_equal(f->d.nwarnings, 2);
-	assert_string_equal(diag(f, 1), "c.yaml:4:7: warning: rule 'r': exception 'names' appends no values");
+	assert_string_equal(diag(f, 1),
+			    "c.yaml:4:7: warning: rule 'r': exception 'names' appends no values");
 	assert_int_equal(f->d.v[1].code, SK_LOAD_APPEND_NO_VALUES);
 
 	/* replace swaps the whole set */
 	load_ok(f, "d.yaml",
-		"- rule: r\n  exceptions:\n    - name: only\n      fields: proc.name\n      values: [x]\n"
+		"- rule: r\n  exceptions:\n    - name: only\n      fields: proc.name\n      "
+		"values: [x]\n"
 		"  override:\n    exceptions: replace\n");
 	assert_int_equal(r->nexceptions, 1);
 	assert_string_equal(r->exceptions[0].name, "only");
@@ -854,21 +907,28 @@ static void test_exceptions_append_errors(void **state)
 {
 	(void)state;
 	char text[4096];
-#define APP(s) (snprintf(text, sizeof(text), "%s- rule: r\n  override:\n    exceptions: append\n  exceptions:\n%s", exc_rule, s), text)
-	expect_error(APP("    - name: names\n      fields: proc.name\n      values: [x]\n"),
-		     "t.yaml:26:7: error: rule 'r': exception 'names' already exists: only 'values' "
-		     "can be appended to it",
-		     SK_LOAD_ERR_VALIDATE);
+#define APP(s)                                                                                     \
+	(snprintf(text, sizeof(text),                                                              \
+		  "%s- rule: r\n  override:\n    exceptions: append\n  exceptions:\n%s", exc_rule, \
+		  s),                                                                              \
+	 text)
+	expect_error(
+	    APP("    - name: names\n      fields: proc.name\n      values: [x]\n"),
+	    "t.yaml:26:7: error: rule 'r': exception 'names' already exists: only 'values' "
+	    "can be appended to it",
+	    SK_LOAD_ERR_VALIDATE);
 	expect_error(APP("    - name: brand_new\n      values: [x]\n"),
 		     "t.yaml:26:7: error: rule 'r': new exception 'brand_new' must have 'fields'",
 		     SK_LOAD_ERR_VALIDATE);
-	expect_error(APP("    - name: names\n      values: [[x, y]]\n"),
-		     "t.yaml:26:7: error: rule 'r': values appended to exception 'names' must be scalars",
-		     SK_LOAD_ERR_VALIDATE);
-	expect_error(APP("    - name: procs_files\n      values: [x]\n"),
-		     "t.yaml:26:7: error: rule 'r': values appended to exception 'procs_files' must be "
-		     "rows with one entry per field",
-		     SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    APP("    - name: names\n      values: [[x, y]]\n"),
+	    "t.yaml:26:7: error: rule 'r': values appended to exception 'names' must be scalars",
+	    SK_LOAD_ERR_VALIDATE);
+	expect_error(
+	    APP("    - name: procs_files\n      values: [x]\n"),
+	    "t.yaml:26:7: error: rule 'r': values appended to exception 'procs_files' must be "
+	    "rows with one entry per field",
+	    SK_LOAD_ERR_VALIDATE);
 #undef APP
 }
 
@@ -890,16 +950,101 @@ struct expect_counts {
 
 /* falco-reference.md e.2 (priorities indexed by enum sk_priority) */
 static const struct expect_counts corpus_counts[] = {
-	{ "falco_rules.yaml", 25, 0, 87, 49, "syscall", true, { [SK_PRIO_WARNING] = 14, [SK_PRIO_NOTICE] = 7, [SK_PRIO_CRITICAL] = 3, [SK_PRIO_INFORMATIONAL] = 1 } },
-	{ "falco-incubating_rules.yaml", 31, 0, 82, 54, "syscall", true, { [SK_PRIO_NOTICE] = 19, [SK_PRIO_WARNING] = 7, [SK_PRIO_ERROR] = 3, [SK_PRIO_INFORMATIONAL] = 2 } },
-	{ "falco-sandbox_rules.yaml", 37, 12, 183, 60, "syscall", true, { [SK_PRIO_CRITICAL] = 10, [SK_PRIO_ERROR] = 9, [SK_PRIO_WARNING] = 8, [SK_PRIO_NOTICE] = 7, [SK_PRIO_INFORMATIONAL] = 3 } },
-	{ "k8s_audit_rules.yaml", 48, 0, 45, 18, "k8s_audit", true, { [SK_PRIO_WARNING] = 21, [SK_PRIO_INFORMATIONAL] = 20, [SK_PRIO_NOTICE] = 4, [SK_PRIO_ERROR] = 2, [SK_PRIO_DEBUG] = 1 } },
-	{ "aws_cloudtrail_rules.yaml", 22, 2, 0, 1, "aws_cloudtrail", true, { [SK_PRIO_WARNING] = 15, [SK_PRIO_CRITICAL] = 5, [SK_PRIO_DEBUG] = 1, [SK_PRIO_INFORMATIONAL] = 1 } },
-	{ "falco_rules-0.31.0.yaml", 68, 4, 295, 108, "syscall", true, { [SK_PRIO_NOTICE] = 26, [SK_PRIO_WARNING] = 21, [SK_PRIO_ERROR] = 12, [SK_PRIO_INFORMATIONAL] = 4, [SK_PRIO_CRITICAL] = 4, [SK_PRIO_DEBUG] = 1 } },
-	{ "k8s_audit_rules-0.31.0.yaml", 39, 0, 39, 13, "k8s_audit", true, { [SK_PRIO_WARNING] = 18, [SK_PRIO_INFORMATIONAL] = 16, [SK_PRIO_NOTICE] = 3, [SK_PRIO_DEBUG] = 1, [SK_PRIO_ERROR] = 1 } },
-	{ "aws_cloudtrail_rules-0.31.0.yaml", 22, 2, 0, 1, "aws_cloudtrail", true, { [SK_PRIO_WARNING] = 15, [SK_PRIO_CRITICAL] = 5, [SK_PRIO_DEBUG] = 1, [SK_PRIO_INFORMATIONAL] = 1 } },
-	{ "application_rules-0.31.0.yaml", 0, 0, 21, 0, NULL, true, { 0 } },
-	{ "falco_rules.local-0.31.0.yaml", 0, 0, 0, 0, NULL, false, { 0 } },
+    {"falco_rules.yaml",
+     25,
+     0,
+     87,
+     49,
+     "syscall",
+     true,
+     {[SK_PRIO_WARNING] = 14,
+      [SK_PRIO_NOTICE] = 7,
+      [SK_PRIO_CRITICAL] = 3,
+      [SK_PRIO_INFORMATIONAL] = 1}},
+    {"falco-incubating_rules.yaml",
+     31,
+     0,
+     82,
+     54,
+     "syscall",
+     true,
+     {[SK_PRIO_NOTICE] = 19,
+      [SK_PRIO_WARNING] = 7,
+      [SK_PRIO_ERROR] = 3,
+      [SK_PRIO_INFORMATIONAL] = 2}},
+    {"falco-sandbox_rules.yaml",
+     37,
+     12,
+     183,
+     60,
+     "syscall",
+     true,
+     {[SK_PRIO_CRITICAL] = 10,
+      [SK_PRIO_ERROR] = 9,
+      [SK_PRIO_WARNING] = 8,
+      [SK_PRIO_NOTICE] = 7,
+      [SK_PRIO_INFORMATIONAL] = 3}},
+    {"k8s_audit_rules.yaml",
+     48,
+     0,
+     45,
+     18,
+     "k8s_audit",
+     true,
+     {[SK_PRIO_WARNING] = 21,
+      [SK_PRIO_INFORMATIONAL] = 20,
+      [SK_PRIO_NOTICE] = 4,
+      [SK_PRIO_ERROR] = 2,
+      [SK_PRIO_DEBUG] = 1}},
+    {"aws_cloudtrail_rules.yaml",
+     22,
+     2,
+     0,
+     1,
+     "aws_cloudtrail",
+     true,
+     {[SK_PRIO_WARNING] = 15,
+      [SK_PRIO_CRITICAL] = 5,
+      [SK_PRIO_DEBUG] = 1,
+      [SK_PRIO_INFORMATIONAL] = 1}},
+    {"falco_rules-0.31.0.yaml",
+     68,
+     4,
+     295,
+     108,
+     "syscall",
+     true,
+     {[SK_PRIO_NOTICE] = 26,
+      [SK_PRIO_WARNING] = 21,
+      [SK_PRIO_ERROR] = 12,
+      [SK_PRIO_INFORMATIONAL] = 4,
+      [SK_PRIO_CRITICAL] = 4,
+      [SK_PRIO_DEBUG] = 1}},
+    {"k8s_audit_rules-0.31.0.yaml",
+     39,
+     0,
+     39,
+     13,
+     "k8s_audit",
+     true,
+     {[SK_PRIO_WARNING] = 18,
+      [SK_PRIO_INFORMATIONAL] = 16,
+      [SK_PRIO_NOTICE] = 3,
+      [SK_PRIO_DEBUG] = 1,
+      [SK_PRIO_ERROR] = 1}},
+    {"aws_cloudtrail_rules-0.31.0.yaml",
+     22,
+     2,
+     0,
+     1,
+     "aws_cloudtrail",
+     true,
+     {[SK_PRIO_WARNING] = 15,
+      [SK_PRIO_CRITICAL] = 5,
+      [SK_PRIO_DEBUG] = 1,
+      [SK_PRIO_INFORMATIONAL] = 1}},
+    {"application_rules-0.31.0.yaml", 0, 0, 21, 0, NULL, true, {0}},
+    {"falco_rules.local-0.31.0.yaml", 0, 0, 0, 0, NULL, false, {0}},
 };
 
 static void test_corpus_files(void **state)
@@ -909,7 +1054,7 @@ static void test_corpus_files(void **state)
 		const struct expect_counts *e = &corpus_counts[i];
 		struct fx *f = NULL;
 		char path[1024];
-		unsigned prio[SK_PRIO_COUNT] = { 0 }, disabled = 0;
+		unsigned prio[SK_PRIO_COUNT] = {0}, disabled = 0;
 		assert_int_equal(setup((void **)&f), 0);
 		snprintf(path, sizeof(path), "%s/falco-rules/%s", corpus_dir(), e->file);
 		int rc = sk_rules_load_path(&f->r, path, &f->d);
@@ -919,7 +1064,8 @@ static void test_corpus_files(void **state)
 		}
 		if (f->r.nrules != e->rules || f->r.nmacros != e->macros || f->r.nlists != e->lists)
 			fail_msg("%s: %u rules, %u macros, %u lists; want %u, %u, %u", e->file,
-				 f->r.nrules, f->r.nmacros, f->r.nlists, e->rules, e->macros, e->lists);
+				 f->r.nrules, f->r.nmacros, f->r.nlists, e->rules, e->macros,
+				 e->lists);
 		for (unsigned k = 0; k < f->r.nrules; k++) {
 			prio[f->r.rules[k].priority]++;
 			disabled += !f->r.rules[k].enabled;
@@ -980,7 +1126,8 @@ static void test_many_items(void **state)
 		k += (size_t)snprintf(text + k, cap - k, "- list: l%u\n  items: [a%u]\n", i, i);
 	for (unsigned i = 0; i < 1000; i += 3)
 		k += (size_t)snprintf(text + k, cap - k,
-				      "- list: l%u\n  items: [b]\n  override:\n    items: append\n", i);
+				      "- list: l%u\n  items: [b]\n  override:\n    items: append\n",
+				      i);
 	load_ok(f, "t.yaml", text);
 	assert_int_equal(f->r.nlists, 1000);
 	for (unsigned i = 0; i < 1000; i++) {
@@ -1003,8 +1150,9 @@ static void test_exception_cap(void **state)
 	char *text = malloc(cap);
 	(void)state;
 	assert_non_null(text);
-	k += (size_t)snprintf(text, cap, "- rule: r\n  desc: d\n  condition: c\n  output: o\n"
-					"  priority: debug\n  exceptions:\n");
+	k += (size_t)snprintf(text, cap,
+			      "- rule: r\n  desc: d\n  condition: c\n  output: o\n"
+			      "  priority: debug\n  exceptions:\n");
 	for (unsigned i = 0; i <= SK_RULES_MAX_EXCEPTIONS; i++)
 		k += (size_t)snprintf(text + k, cap - k, "    - {name: e%u, fields: a.b}\n", i);
 	expect_error(text, "t.yaml:7:5: error: rule 'r': more than 4096 exceptions",
@@ -1015,33 +1163,33 @@ static void test_exception_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_list_macro_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rule_options, setup, teardown),
-		cmocka_unit_test(test_priorities),
-		cmocka_unit_test_setup_teardown(test_redefinition_replaces_in_place, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enabled_only_toggles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_engine_and_plugin_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multiple_documents_and_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_condition_positions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_legacy_append, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_override, setup, teardown),
-		cmocka_unit_test(test_update_errors),
-		cmocka_unit_test(test_structure_errors),
-		cmocka_unit_test(test_warnings),
-		cmocka_unit_test_setup_teardown(test_stop_at_first_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directory_in_name_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exceptions_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exception_condition_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exception_condition_edge_cases, setup, teardown),
-		cmocka_unit_test(test_exception_errors),
-		cmocka_unit_test_setup_teardown(test_exceptions_append, setup, teardown),
-		cmocka_unit_test(test_exceptions_append_errors),
-		cmocka_unit_test(test_corpus_files),
-		cmocka_unit_test_setup_teardown(test_corpus_plugin_requirements, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corpus_directory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_items, setup, teardown),
-		cmocka_unit_test(test_exception_cap),
+	    cmocka_unit_test_setup_teardown(test_list_macro_rule, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rule_options, setup, teardown),
+	    cmocka_unit_test(test_priorities),
+	    cmocka_unit_test_setup_teardown(test_redefinition_replaces_in_place, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_enabled_only_toggles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_engine_and_plugin_versions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_multiple_documents_and_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_condition_positions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_legacy_append, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_override, setup, teardown),
+	    cmocka_unit_test(test_update_errors),
+	    cmocka_unit_test(test_structure_errors),
+	    cmocka_unit_test(test_warnings),
+	    cmocka_unit_test_setup_teardown(test_stop_at_first_error, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_directory_in_name_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exceptions_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exception_condition_text, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exception_condition_edge_cases, setup, teardown),
+	    cmocka_unit_test(test_exception_errors),
+	    cmocka_unit_test_setup_teardown(test_exceptions_append, setup, teardown),
+	    cmocka_unit_test(test_exceptions_append_errors),
+	    cmocka_unit_test(test_corpus_files),
+	    cmocka_unit_test_setup_teardown(test_corpus_plugin_requirements, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_corpus_directory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_items, setup, teardown),
+	    cmocka_unit_test(test_exception_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,8 @@ static void test_null_and_bool(void **state)
 	struct sk_ydoc d;
 	bool b = false;
 	(void)state;
-	assert_int_equal(parse(&d, "a:\nb: ~\nc: null\nd: 'null'\ne: true\nf: Off\ng: 'true'\nh: 1\n"), 0);
+	assert_int_equal(
+	    parse(&d, "a:\nb: ~\nc: null\nd: 'null'\ne: true\nf: Off\ng: 'true'\nh: 1\n"), 0);
 	const struct sk_ynode *m = d.docs[0];
 	assert_true(sk_ynode_is_null(sk_ynode_get(m, "a")));
 	assert_true(sk_ynode_is_null(sk_ynode_get(m, "b")));
@@ -100,11 +101,11 @@ static void test_null_and_bool(void **state)
 static struct sk_pos value_pos(const struct sk_ynode *n, uint32_t off)
 {
 	struct sk_src_frag frags[64];
-	struct sk_src_text t = { .text = (char *)n->str, .len = n->len, .frags = frags,
-				 .nfrags = n->nbrk };
+	struct sk_src_text t = {
+	    .text = (char *)n->str, .len = n->len, .frags = frags, .nfrags = n->nbrk};
 	assert_true(n->nbrk > 0 && n->nbrk <= 64);
 	for (uint32_t i = 0; i < n->nbrk; i++)
-		frags[i] = (struct sk_src_frag){ .offset = n->brk[i].off, .pos = n->brk[i].pos };
+		frags[i] = (struct sk_src_frag){.offset = n->brk[i].off, .pos = n->brk[i].pos};
 	return sk_src_text_pos(&t, off);
 }
 
@@ -122,7 +123,7 @@ static void test_break_points_folded(void **state)
 	assert_pos(c->pos, 2, 14);
 	assert_pos(value_pos(c, 0), 3, 5);
 	const char *and = strstr(c->str, "and");
-	assert_pos(value_pos(c, (uint32_t)(and - c->str)), 4, 7);
+	assert_pos(value_pos(c, (uint32_t)(and-c->str)), 4, 7);
 	const char *fd = strstr(c->str, "fd.name");
 	assert_pos(value_pos(c, (uint32_t)(fd - c->str)), 4, 13);
 	sk_ydoc_fini(&d);
@@ -206,9 +207,9 @@ static void test_size_cap(void **state)
 {
 	struct sk_ydoc d;
 	(void)state;
-	assert_int_equal(sk_ydoc_parse(&d, "t.yaml", "", SK_RULES_FILE_MAX + 1ul, err, sizeof(err),
-				       &epos),
-			 -E2BIG);
+	assert_int_equal(
+	    sk_ydoc_parse(&d, "t.yaml", "", SK_RULES_FILE_MAX + 1ul, err, sizeof(err), &epos),
+	    -E2BIG);
 	assert_string_equal(err, "file is larger than 16777216 bytes");
 	sk_ydoc_fini(&d);
 }
@@ -218,8 +219,8 @@ static void test_syntax_error_position(void **state)
 	struct sk_ydoc d;
 	(void)state;
 	assert_int_equal(parse(&d, "- rule: a\n  desc: [x\n- rule: b\n"), -EINVAL);
-	assert_string_equal(err,
-			    "invalid YAML: did not find expected ',' or ']' while parsing a flow sequence");
+	assert_string_equal(
+	    err, "invalid YAML: did not find expected ',' or ']' while parsing a flow sequence");
 	assert_pos(epos, 3, 7);
 	sk_ydoc_fini(&d);
 
@@ -232,17 +233,17 @@ static void test_syntax_error_position(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tree_and_positions),
-		cmocka_unit_test(test_multiple_documents),
-		cmocka_unit_test(test_null_and_bool),
-		cmocka_unit_test(test_break_points_folded),
-		cmocka_unit_test(test_break_points_plain_and_quoted),
-		cmocka_unit_test(test_utf8_columns),
-		cmocka_unit_test(test_alias_refused),
-		cmocka_unit_test(test_anchor_alone_is_fine),
-		cmocka_unit_test(test_depth_cap),
-		cmocka_unit_test(test_size_cap),
-		cmocka_unit_test(test_syntax_error_position),
+	    cmocka_unit_test(test_tree_and_positions),
+	    cmocka_unit_test(test_multiple_documents),
+	    cmocka_unit_test(test_null_and_bool),
+	    cmocka_unit_test(test_break_points_folded),
+	    cmocka_unit_test(test_break_points_plain_and_quoted),
+	    cmocka_unit_test(test_utf8_columns),
+	    cmocka_unit_test(test_alias_refused),
+	    cmocka_unit_test(test_anchor_alone_is_fine),
+	    cmocka_unit_test(test_depth_cap),
+	    cmocka_unit_test(test_size_cap),
+	    cmocka_unit_test(test_syntax_error_position),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
