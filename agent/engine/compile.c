@@ -550,9 +550,15 @@ static void prepare_evttype(struct sk_node *n)
 static bool check_op_types(struct cctx *c, const struct sk_ast_node *a, struct sk_node *n)
 {
 	enum sk_tclass tc = sk_type_class(n->lhs.type);
-	if (n->lhs.list &&
-	    (n->op == SK_CMP_IN || n->op == SK_CMP_INTERSECTS || n->op == SK_CMP_EXISTS))
-		return true;
+	if (n->lhs.list) { /* libsinsp: list fields take only these */
+		if (n->op == SK_CMP_IN || n->op == SK_CMP_INTERSECTS || n->op == SK_CMP_EXISTS)
+			return true;
+		fail(c, a->pos,
+		     "operator '%s' is not supported for list field '%s' (use in, intersects or "
+		     "exists)",
+		     sk_cmp_op_name(n->op), n->lhs.text);
+		return false;
+	}
 	if (!sk_op_supported(n->op, tc)) {
 		fail(c, a->pos, "operator '%s' is not supported for field '%s'",
 		     sk_cmp_op_name(n->op), n->lhs.text);

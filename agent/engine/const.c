@@ -325,6 +325,23 @@ bool sk_op_supported(enum sk_cmp_op op, enum sk_tclass tc)
 	case SK_TC_NET:
 		return op == SK_CMP_EQ || op == SK_CMP_EQ2 || op == SK_CMP_NE || op == SK_CMP_IN ||
 		       op == SK_CMP_INTERSECTS || op == SK_CMP_EXISTS;
+	case SK_TC_BYTES: /* libsinsp's buffer operators */
+		switch (op) {
+		case SK_CMP_EQ:
+		case SK_CMP_EQ2:
+		case SK_CMP_NE:
+		case SK_CMP_CONTAINS:
+		case SK_CMP_IN:
+		case SK_CMP_EXISTS:
+		case SK_CMP_STARTSWITH:
+		case SK_CMP_ENDSWITH:
+		case SK_CMP_INTERSECTS:
+		case SK_CMP_BCONTAINS:
+		case SK_CMP_BSTARTSWITH:
+			return true;
+		default:
+			return false;
+		}
 	default:
 		return true;
 	}

@@ -207,6 +207,11 @@ static void test_bytes(void **state)
 	assert_false(ev("test.bytes bcontains 0000"));
 	assert_non_null(strstr(compile_err("test.bytes bcontains 7f4"), "invalid hex"));
 	assert_non_null(strstr(compile_err("test.bytes bcontains zz"), "invalid hex"));
+	/* buffers take libsinsp's buffer operators only */
+	assert_true(ev("test.bytes contains ELF"));
+	assert_true(ev("test.bytes startswith \"\x7f\""));
+	assert_non_null(strstr(compile_err("test.bytes glob '*'"), "not supported"));
+	assert_non_null(strstr(compile_err("test.bytes icontains elf"), "not supported"));
 }
 
 static void test_in_pmatch(void **state)
@@ -241,6 +246,10 @@ static void test_list_fields(void **state)
 	assert_true(ev("test.list intersects (nginx, redis)"));
 	assert_false(ev("test.list intersects (alpine, redis)"));
 	assert_true(ev("test.list exists"));
+	/* other operators are refused for list fields, as libsinsp does */
+	assert_non_null(strstr(compile_err("test.list = nginx"), "not supported for list field"));
+	assert_non_null(
+	    strstr(compile_err("test.list contains x"), "not supported for list field"));
 	/* no values: the field does not exist, so every comparison is false */
 	tv.nlist = 0;
 	assert_false(ev("test.list in (nginx)"));
