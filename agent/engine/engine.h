@@ -74,6 +74,12 @@ struct sk_rule {
 	uint64_t matches; /* updated atomically by sk_ruleset_eval */
 };
 
+struct sk_rule_selector {
+	bool enable;
+	const char *rule; /* glob over the rule name, or NULL */
+	const char *tag;  /* tag, or NULL */
+};
+
 struct sk_ruleset_opts {
 	enum sk_priority min_priority; /* load rules at least this severe (SK_PRIO_DEBUG = all) */
 	bool match_all;		       /* rule_matching: all (default first) */
@@ -89,6 +95,13 @@ struct sk_ruleset_opts {
 	/* -t: enable only rules with one of these tags (also re-enables enabled: false, as 0.31) */
 	const char *const *tags_include;
 	unsigned ntags_include;
+	/*
+	 * Falco's `rules:` config (0.39+): applied in order after the above,
+	 * each enables or disables the rules whose name matches rule (a glob,
+	 * '*' any run) or that carry tag; takes precedence over enabled: false.
+	 */
+	const struct sk_rule_selector *selectors;
+	unsigned nselectors;
 	/* sources whose rules are loaded; NULL = "syscall" plus every source of the registry */
 	const char *const *sources;
 	unsigned nsources;

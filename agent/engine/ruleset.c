@@ -7,6 +7,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
+#include <fnmatch.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,10 +73,8 @@ static bool name_matches_regex(const char *name, const char *pattern)
 }
 
 /* Falco 0.31's order: file's enabled, then -D, then -T; -t decides alone. */
-static bool rule_selected(const struct sk_rules_rule *r, const struct sk_ruleset_opts *o)
+static bool rule_enabled_031(const struct sk_rules_rule *r, const struct sk_ruleset_opts *o)
 {
-	if (r->priority > o->min_priority)
-		return false;
 	if (o->ntags_include)
 		return has_tag(r, o->tags_include, o->ntags_include);
 	if (!r->enabled)
@@ -89,6 +88,20 @@ static bool rule_selected(const struct sk_rules_rule *r, const struct sk_ruleset
 	if (has_tag(r, o->tags_exclude, o->ntags_exclude))
 		return false;
 	return true;
+}
+
+static bool rule_selected(const struct sk_rules_rule *r, const struct sk_ruleset_opts *o)
+{
+	if (r->priority > o->min_priority)
+		return false;
+	bool on = rule_enabled_031(r, o);
+	for (unsigned i = 0; i < o->nselectors; i++) {
+		const struct sk_rule_selector *s = &o->selectors[i];
+		const char *tag = s->tag;
+		if ((s->rule && fnmatch(s->rule, r->name, 0) == 0) || (tag && has_tag(r, &tag, 1)))
+			on = s->enable;
+	}
+	return on;
 }
 
 static bool source_known(const struct sk_field_registry *reg, const struct sk_ruleset_opts *o,

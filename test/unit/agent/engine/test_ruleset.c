@@ -181,6 +181,30 @@ static void test_disable_by_name_and_tags(void **state)
 	sk_ruleset_unref(rs);
 }
 
+/* Falco's rules: config, applied in order after the files' enabled flags. */
+static void test_rule_selectors(void **state)
+{
+	(void)state;
+	const char *y =
+	    RULE("Write below etc", "WARNING", "evt.type = open", "  tags: [filesystem]\n")
+		RULE("Read sensitive file", "WARNING", "evt.type = open", "  tags: [filesystem]\n")
+		    RULE("Shell in container", "NOTICE", "evt.type = execve",
+			 "  tags: [shell]\n  enabled: false\n");
+	const struct sk_rule_selector sel[] = {
+	    {.enable = false, .rule = "*"},
+	    {.enable = true, .tag = "shell"},
+	    {.enable = true, .rule = "Read *"},
+	};
+	opts.selectors = sel;
+	opts.nselectors = 3;
+	struct sk_ruleset *rs = build(y);
+	assert_int_equal(sk_ruleset_nrules(rs), 2);
+	assert_true(has_rule(rs, "Shell in container"));
+	assert_true(has_rule(rs, "Read sensitive file"));
+	assert_false(has_rule(rs, "Write below etc"));
+	sk_ruleset_unref(rs);
+}
+
 static void test_tags_sorted_unique(void **state)
 {
 	(void)state;
@@ -402,6 +426,7 @@ int main(void)
 	    T(test_first_vs_all),
 	    T(test_priority_filter),
 	    T(test_disable_by_name_and_tags),
+	    T(test_rule_selectors),
 	    T(test_tags_sorted_unique),
 	    T(test_index_and_counters),
 	    T(test_no_evttype_warning),
