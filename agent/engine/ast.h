@@ -150,6 +150,14 @@ int sk_cond_parse(struct sk_ast_arena *a, const struct sk_src_text *src, struct 
 		  char *err, size_t errlen);
 
 /*
+ * Same as sk_cond_parse, but on error err holds only "message near 'token'"
+ * and *errpos its position (file borrowed from src's fragments), ready for
+ * a diagnostic. With errpos NULL it is sk_cond_parse.
+ */
+int sk_cond_parse_pos(struct sk_ast_arena *a, const struct sk_src_text *src,
+		      struct sk_ast_node **out, struct sk_pos *errpos, char *err, size_t errlen);
+
+/*
  * Print an AST back as canonical condition text that parses to the same
  * tree (tests, debugging): every value is written bare or quoted as parsed,
  * nested and/or keep their parentheses. Returns the length the whole text

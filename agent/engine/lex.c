@@ -273,6 +273,8 @@ int sk_lex_error(struct sk_lex *l, size_t off, const char *fmt, ...)
 {
 	char msg[256], near[NEAR_MAX + 4];
 	va_list ap;
+	struct sk_pos p = sk_lex_pos(l, off);
+	l->errpos = p;
 	if (!l->errlen)
 		return -EINVAL;
 	va_start(ap, fmt);
@@ -289,8 +291,11 @@ int sk_lex_error(struct sk_lex *l, size_t off, const char *fmt, ...)
 		}
 		strcpy(near + k, n > NEAR_MAX ? "..." : "");
 	}
-	struct sk_pos p = sk_lex_pos(l, off);
-	snprintf(l->err, l->errlen, "%s:%u:%u: %s near '%s'", p.file ? p.file : "<condition>",
-		 (unsigned)p.line, (unsigned)p.col, msg, near);
+	if (l->err_no_pos)
+		snprintf(l->err, l->errlen, "%s near '%s'", msg, near);
+	else
+		snprintf(l->err, l->errlen, "%s:%u:%u: %s near '%s'",
+			 p.file ? p.file : "<condition>", (unsigned)p.line, (unsigned)p.col, msg,
+			 near);
 	return -EINVAL;
 }

@@ -22,7 +22,9 @@ struct sk_lex {
 	struct sk_ast_arena *a;
 	char *err;
 	size_t errlen;
-	unsigned depth; /* nesting of parentheses / not / transformers */
+	unsigned depth;	      /* nesting of parentheses / not / transformers */
+	struct sk_pos errpos; /* where the last error was reported */
+	bool err_no_pos;      /* write errors without the "file:line:col: " prefix */
 };
 
 void sk_lex_init(struct sk_lex *l, const struct sk_src_text *src, struct sk_ast_arena *a, char *err,

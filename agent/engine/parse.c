@@ -359,31 +359,49 @@ static int parse_or(struct sk_lex *l, struct sk_ast_node **out)
 }
 
 /* condition_text ::= or_expr <eof> */
-int sk_cond_parse(struct sk_ast_arena *a, const struct sk_src_text *src, struct sk_ast_node **out,
-		  char *err, size_t errlen)
+static int parse_text(struct sk_lex *l, struct sk_ast_node **out)
+{
+	if (l->len > SK_COND_MAX_LEN) {
+		sk_lex_error(l, 0, "condition longer than %u bytes", SK_COND_MAX_LEN);
+		return -E2BIG;
+	}
+	const char *nul = memchr(l->s, '\0', l->len);
+	if (nul)
+		return sk_lex_error(l, (size_t)(nul - l->s), "NUL byte in condition");
+	if (sk_lex_at_end(l))
+		return sk_lex_error(l, l->off, "empty condition");
+	struct sk_ast_node *n;
+	int rc = parse_or(l, &n);
+	if (rc)
+		return rc;
+	if (!sk_lex_at_end(l))
+		return sk_lex_error(l, l->off, "expected 'and', 'or' or the end of the condition");
+	*out = n;
+	return 0;
+}
+
+int sk_cond_parse_pos(struct sk_ast_arena *a, const struct sk_src_text *src,
+		      struct sk_ast_node **out, struct sk_pos *errpos, char *err, size_t errlen)
 {
 	struct sk_lex l;
 	sk_lex_init(&l, src, a, err, errlen);
+	l.err_no_pos = errpos != NULL;
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	if (l.len > SK_COND_MAX_LEN) {
-		sk_lex_error(&l, 0, "condition longer than %u bytes", SK_COND_MAX_LEN);
-		return -E2BIG;
+	int rc = parse_text(&l, out);
+	if (rc == -ENOMEM) {
+		l.errpos = sk_lex_pos(&l, 0);
+		if (errlen)
+			snprintf(err, errlen, "out of memory parsing condition");
 	}
-	if (memchr(l.s, '\0', l.len))
-		return sk_lex_error(&l, (size_t)((const char *)memchr(l.s, '\0', l.len) - l.s),
-				    "NUL byte in condition");
-	if (sk_lex_at_end(&l))
-		return sk_lex_error(&l, l.off, "empty condition");
-	struct sk_ast_node *n;
-	int rc = parse_or(&l, &n);
-	if (rc == -ENOMEM && errlen)
-		snprintf(err, errlen, "out of memory parsing condition");
-	if (rc)
-		return rc;
-	if (!sk_lex_at_end(&l))
-		return sk_lex_error(&l, l.off, "expected 'and', 'or' or the end of the condition");
-	*out = n;
-	return 0;
+	if (rc && errpos)
+		*errpos = l.errpos;
+	return rc;
+}
+
+int sk_cond_parse(struct sk_ast_arena *a, const struct sk_src_text *src, struct sk_ast_node **out,
+		  char *err, size_t errlen)
+{
+	return sk_cond_parse_pos(a, src, out, NULL, err, errlen);
 }

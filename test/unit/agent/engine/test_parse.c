@@ -296,6 +296,16 @@ static void test_error_in_appended_fragment(void **state)
 	    0);
 	assert_int_equal(sk_cond_parse(arena, &t, &n, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "local.yaml:4:13: expected an operator near '~'");
+	/* the same with the position apart, ready for a diagnostic */
+	struct sk_pos ep = {0};
+	assert_int_equal(sk_cond_parse_pos(arena, &t, &n, &ep, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "expected an operator near '~'");
+	assert_string_equal(ep.file, "local.yaml");
+	assert_int_equal(ep.line, 4);
+	assert_int_equal(ep.col, 13);
+	assert_null(n);
+	assert_int_equal(sk_cond_parse_pos(arena, &t, &n, NULL, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "local.yaml:4:13: expected an operator near '~'");
 	sk_src_text_fini(&t);
 }
 
