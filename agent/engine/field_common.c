@@ -20,7 +20,7 @@ int sk_val_scratch(struct sk_eval_ctx *ctx, struct sk_value *v, const char *s, s
 	return sk_val_strn(v, p, len);
 }
 
-bool sk_state_thread(struct sk_eval_ctx *ctx, struct sk_thread_view *t)
+bool sk_field_event_thread(struct sk_eval_ctx *ctx, struct sk_thread_view *t)
 {
 	if (!ctx->evt || !SK_STATE_HAS(ctx, thread))
 		return false;

@@ -92,6 +92,6 @@ int sk_field_prepare_common(struct sk_field_ref *ref, char *err, size_t errlen);
 #define SK_STATE_HAS(ctx, op) ((ctx)->state && (ctx)->state_ops && (ctx)->state_ops->op)
 
 /* The event's thread (by the header tid); false when unknown or no state. */
-bool sk_state_thread(struct sk_eval_ctx *ctx, struct sk_thread_view *t);
+bool sk_field_event_thread(struct sk_eval_ctx *ctx, struct sk_thread_view *t);
 
 #endif

@@ -164,7 +164,7 @@ static bool container_id_of(struct sk_eval_ctx *ctx, const char **id)
 {
 	struct sk_thread_view t;
 
-	if (!sk_state_thread(ctx, &t))
+	if (!sk_field_event_thread(ctx, &t))
 		return false;
 	*id = t.container_id ? t.container_id : "";
 	return true;

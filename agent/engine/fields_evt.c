@@ -466,7 +466,7 @@ static uint64_t evt_latency(struct sk_eval_ctx *ctx)
 {
 	struct sk_thread_view t;
 
-	if (sk_event_is_enter(ctx->evt->hdr->type) || !sk_state_thread(ctx, &t) || !t.enter_ts ||
+	if (sk_event_is_enter(ctx->evt->hdr->type) || !sk_field_event_thread(ctx, &t) || !t.enter_ts ||
 	    t.enter_ts > ctx->evt->hdr->ts)
 		return 0;
 	return ctx->evt->hdr->ts - t.enter_ts;

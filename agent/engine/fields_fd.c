@@ -277,7 +277,7 @@ static int fd_directory(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, boo
 		len = slash ? (slash == n ? 1 : (size_t)(slash - n)) : 0;
 	if (!with_container)
 		return sk_val_strn(v, n, len);
-	if (!sk_state_thread(ctx, &t))
+	if (!sk_field_event_thread(ctx, &t))
 		return 0;
 	w = snprintf(buf, sizeof(buf), "%s:%.*s", t.container_id ? t.container_id : "", (int)len,
 		     n);
@@ -301,7 +301,7 @@ static int fd_text(struct sk_eval_ctx *ctx, unsigned id, const struct sk_fd_view
 	struct sk_thread_view t;
 	int w;
 
-	if (!sk_state_thread(ctx, &t))
+	if (!sk_field_event_thread(ctx, &t))
 		return 0;
 	if (id == F_UID)
 		w = snprintf(buf, sizeof(buf), "%" PRId64 "%" PRId64, t.tid, f->fd);
@@ -547,7 +547,7 @@ static bool base_dir(struct sk_eval_ctx *ctx, const char *dirfd_param, char *out
 
 	if (idx >= 0)
 		sk_evt_get_s64(e, (unsigned)idx, &dirfd);
-	if (!sk_state_thread(ctx, &t))
+	if (!sk_field_event_thread(ctx, &t))
 		return false;
 	if (dirfd == SK_AT_FDCWD) {
 		dir = t.cwd;

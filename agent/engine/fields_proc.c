@@ -569,7 +569,7 @@ static int extract_proc(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	struct sk_thread_view t;
 	unsigned id = ref->field->id;
 
-	if (cap == 0 || !sk_state_thread(ctx, &t))
+	if (cap == 0 || !sk_field_event_thread(ctx, &t))
 		return 0;
 	switch (id) {
 	case P_ENV:
@@ -629,7 +629,7 @@ static int extract_thread(const struct sk_field_ref *ref, struct sk_eval_ctx *ct
 		return 0;
 	if (id == T_TID)
 		return sk_val_i(vals, PT_INT64, (int64_t)ctx->evt->hdr->tid);
-	if (!sk_state_thread(ctx, &t))
+	if (!sk_field_event_thread(ctx, &t))
 		return 0;
 	switch (id) {
 	case T_PFMAJOR:

@@ -43,7 +43,7 @@ static int extract_user(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	struct sk_thread_view t;
 	struct sk_user_view u;
 
-	if (cap == 0 || !sk_state_thread(ctx, &t))
+	if (cap == 0 || !sk_field_event_thread(ctx, &t))
 		return 0;
 	switch (ref->field->id) {
 	case U_UID:
@@ -75,7 +75,7 @@ static int extract_group(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx
 	struct sk_thread_view t;
 	struct sk_group_view g;
 
-	if (cap == 0 || !sk_state_thread(ctx, &t))
+	if (cap == 0 || !sk_field_event_thread(ctx, &t))
 		return 0;
 	if (ref->field->id == G_GID)
 		return sk_val_u(vals, PT_UINT64, t.gid);
