@@ -39,6 +39,7 @@ struct cctx {
 	/* warnings */
 	struct sk_diags *diags;
 	const char *item;
+	unsigned nodes, nest;			    /* program size and current depth (caps) */
 	const struct sk_field *deprecated_seen[16]; /* warned once per rule */
 	unsigned ndeprecated_seen;
 };
@@ -716,10 +717,31 @@ static struct sk_node *compile_bool(struct cctx *c, const struct sk_ast_node *a)
 	return n;
 }
 
+static struct sk_node *compile_ast_node(struct cctx *c, const struct sk_ast_node *a);
+
+/* compile_ast_node with the size and depth caps of a program. */
 static struct sk_node *compile_ast(struct cctx *c, const struct sk_ast_node *a)
 {
 	if (c->failed)
 		return NULL;
+	if (++c->nodes > SK_FILTER_MAX_NODES) {
+		fail(c, a->pos, "condition too large: more than %u nodes with macros inlined",
+		     SK_FILTER_MAX_NODES);
+		return NULL;
+	}
+	if (c->nest >= SK_FILTER_MAX_NEST) {
+		fail(c, a->pos, "condition nested deeper than %u with macros inlined",
+		     SK_FILTER_MAX_NEST);
+		return NULL;
+	}
+	c->nest++;
+	struct sk_node *n = compile_ast_node(c, a);
+	c->nest--;
+	return n;
+}
+
+static struct sk_node *compile_ast_node(struct cctx *c, const struct sk_ast_node *a)
+{
 	switch (a->kind) {
 	case SK_AST_AND:
 	case SK_AST_OR:

@@ -27,6 +27,8 @@
 #define SK_FILTER_MAX_MACRO_DEPTH 64u /* macros inside macros */
 #define SK_FILTER_MAX_LIST_DEPTH 32u  /* lists inside lists */
 #define SK_FILTER_MAX_SET 65536u      /* values of one in/intersects/pmatch set */
+#define SK_FILTER_MAX_NODES 262144u   /* nodes of one rule's program, macros inlined */
+#define SK_FILTER_MAX_NEST 1000u      /* nesting of one rule's program, macros inlined */
 #define SK_FILTER_XFORM_BUF 65536u    /* per-thread bytes for transformer output per check */
 #define SK_FILTER_GLOB_MAX 65536u     /* longest subject glob sees (longer is cut) */
 

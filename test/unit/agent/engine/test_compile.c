@@ -275,6 +275,24 @@ static void test_constant_errors_point_at_value(void **state)
 	assert_non_null(strstr(t, "t.yaml:3:33: error: rule 'r': 'x3' is not a valid number"));
 }
 
+/* Macros that double at each level would inline to 2^40 nodes: refused by the size cap. */
+static void test_macro_blowup_capped(void **state)
+{
+	(void)state;
+	char yaml[8192];
+	size_t n = (size_t)snprintf(yaml, sizeof(yaml), "- macro: m0\n  condition: test.int = 1\n");
+	for (int i = 1; i <= 40; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n,
+				      "- macro: m%d\n  condition: m%d or m%d\n", i, i - 1, i - 1);
+	snprintf(yaml + n, sizeof(yaml) - n, RULE("r", "m40"));
+	load(yaml);
+	struct sk_filter *f;
+	assert_int_equal(compile_rule("r", &f), -EINVAL);
+	const char *t = diag_text(SK_LOAD_ERR_COMPILE_CONDITION);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "condition too large"));
+}
+
 static void test_parse_error_in_macro(void **state)
 {
 	(void)state;
@@ -358,6 +376,7 @@ int main(void)
 	    T(test_na_warning),
 	    T(test_deprecated_field_warning),
 	    T(test_constant_errors_point_at_value),
+	    T(test_macro_blowup_capped),
 	    T(test_parse_error_in_macro),
 	    T(test_evttypes_of_rules),
 	    T(test_upstream_rules_compile),
