@@ -296,6 +296,10 @@ static int handle_event(struct ybuild *b, const yaml_event_t *ev)
 int sk_ydoc_parse(struct sk_ydoc *d, const char *file, const char *buf, size_t len, char *err,
 		  size_t errlen, struct sk_pos *errpos)
 {
+	if (!buf) {
+		buf = "";
+		len = 0;
+	}
 	struct ybuild b = {.d = d,
 			   .file = file,
 			   .buf = buf,

@@ -298,6 +298,7 @@ static void test_multiple_documents_and_empty(void **state)
 	assert_pos(f->r.lists[1].pos, "t.yaml", 4, 3);
 	load_ok(f, "e.yaml", "");
 	load_ok(f, "c.yaml", "# nothing\n");
+	assert_int_equal(sk_rules_load_buf(&f->r, "n.yaml", NULL, 0, &f->d), 0);
 	assert_int_equal(f->d.n, 0);
 }
 
