@@ -72,6 +72,29 @@ static bool name_matches_regex(const char *name, const char *pattern)
 	return hit;
 }
 
+/* Every disable_regex pattern must compile; errors name the pattern. */
+static bool patterns_valid(const struct sk_ruleset_opts *o, struct sk_diags *diags)
+{
+	bool ok = true;
+	for (unsigned i = 0; i < o->ndisable_regex; i++) {
+		int ec;
+		PCRE2_SIZE eo;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)o->disable_regex[i],
+					       PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+		if (re) {
+			pcre2_code_free(re);
+			continue;
+		}
+		PCRE2_UCHAR msg[128];
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_VALIDATE, (struct sk_pos){0}, NULL,
+			     "invalid rule name pattern '%s': %s at offset %zu",
+			     o->disable_regex[i], (const char *)msg, (size_t)eo);
+		ok = false;
+	}
+	return ok;
+}
+
 /* Falco 0.31's order: file's enabled, then -D, then -T; -t decides alone. */
 static bool rule_enabled_031(const struct sk_rules_rule *r, const struct sk_ruleset_opts *o)
 {
@@ -350,6 +373,8 @@ int sk_ruleset_compile(struct sk_rules *rules, const struct sk_field_registry *r
 		sk_ruleset_opts_init(&defaults);
 		opts = &defaults;
 	}
+	if (!patterns_valid(opts, diags))
+		return -EINVAL;
 	struct sk_ruleset *rs = calloc(1, sizeof(*rs));
 	bool *sel = calloc(rules->nrules + 1u, sizeof(*sel));
 	if (!rs || !sel) {

@@ -160,6 +160,11 @@ static void test_disable_by_name_and_tags(void **state)
 	assert_true(has_rule(rs, "Write below etc"));
 	sk_ruleset_unref(rs);
 
+	const char *bad[] = {"(unclosed"};
+	opts.disable_regex = bad;
+	assert_int_equal(sk_ruleset_compile(&rules, reg, &opts, &diags, &rs), -EINVAL);
+	assert_non_null(strstr(diags.v[diags.n - 1].msg, "invalid rule name pattern '(unclosed'"));
+
 	sk_ruleset_opts_init(&opts);
 	const char *ex[] = {"mitre", "shell"};
 	opts.tags_exclude = ex;
