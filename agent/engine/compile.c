@@ -90,38 +90,6 @@ static char *pstrndup(struct cctx *c, const char *s, size_t len)
 	return p;
 }
 
-/*
- * "file:line:col: message" from the parser → position + message, so the
- * diagnostic can carry the rule as its item.
- */
-static void take_parse_error(struct cctx *c, const char *perr, struct sk_pos fallback)
-{
-	struct sk_pos pos = fallback;
-	const char *msg = perr;
-	const char *p = strstr(perr, ": ");
-	while (p) {
-		/* back up over ":line:col" before ": " */
-		const char *q = p;
-		unsigned colon = 0;
-		while (q > perr && (q[-1] == ':' || (q[-1] >= '0' && q[-1] <= '9'))) {
-			if (q[-1] == ':')
-				colon++;
-			q--;
-		}
-		if (colon == 2 && q > perr) {
-			unsigned line = 0, col = 0;
-			if (sscanf(q, ":%u:%u", &line, &col) == 2) {
-				pos.line = line;
-				pos.col = col;
-				msg = p + 2;
-			}
-			break;
-		}
-		p = strstr(p + 2, ": ");
-	}
-	fail(c, pos, "%s", msg);
-}
-
 /* ---- macros ------------------------------------------------------------ */
 
 static struct sk_node *compile_ast(struct cctx *c, const struct sk_ast_node *a);
@@ -185,11 +153,10 @@ static struct sk_node *compile_macro_ref(struct cctx *c, const struct sk_ast_nod
 	}
 	if (c->macro_state[mi] == 0) {
 		char perr[SK_COMPILE_ERR_MAX];
+		struct sk_pos epos = m->pos;
 		struct sk_ast_node *root = NULL;
-		if (sk_cond_parse(c->arena, &m->cond, &root, perr, sizeof(perr)) != 0) {
-			size_t l = strlen(perr);
-			snprintf(perr + l, sizeof(perr) - l, " (in macro '%s')", m->name);
-			take_parse_error(c, perr, m->pos);
+		if (sk_cond_parse_pos(c->arena, &m->cond, &root, &epos, perr, sizeof(perr)) != 0) {
+			fail(c, epos, "%s (in macro '%s')", perr, m->name);
 			return NULL;
 		}
 		c->macro_ast[mi] = root;
@@ -823,12 +790,12 @@ static int compile_src(struct cctx *c, const struct sk_src_text *src)
 {
 	char perr[SK_COMPILE_ERR_MAX];
 	struct sk_ast_node *root = NULL;
-	struct sk_pos start = sk_src_text_pos(src, 0);
-	int rc = sk_cond_parse(c->arena, src, &root, perr, sizeof(perr));
+	struct sk_pos epos = sk_src_text_pos(src, 0);
+	int rc = sk_cond_parse_pos(c->arena, src, &root, &epos, perr, sizeof(perr));
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc) {
-		take_parse_error(c, perr, start);
+		fail(c, epos, "%s", perr);
 		return -EINVAL;
 	}
 	c->f->root = compile_ast(c, root);
