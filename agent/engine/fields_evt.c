@@ -466,8 +466,8 @@ static uint64_t evt_latency(struct sk_eval_ctx *ctx)
 {
 	struct sk_thread_view t;
 
-	if (sk_event_is_enter(ctx->evt->hdr->type) || !sk_field_event_thread(ctx, &t) || !t.enter_ts ||
-	    t.enter_ts > ctx->evt->hdr->ts)
+	if (sk_event_is_enter(ctx->evt->hdr->type) || !sk_field_event_thread(ctx, &t) ||
+	    !t.enter_ts || t.enter_ts > ctx->evt->hdr->ts)
 		return 0;
 	return ctx->evt->hdr->ts - t.enter_ts;
 }
@@ -506,6 +506,19 @@ static int arg_param_index(const struct sk_field_ref *ref, const struct sk_evt *
 	return ref->arg ? sk_evt_param_index(e, ref->arg) : -1;
 }
 
+/* A syscall id parameter shows as the syscall's name (evt.arg.ID = madvise), as sysdig. */
+static bool syscall_id_name(const struct sk_evt *e, unsigned idx, struct sk_value *v)
+{
+	uint16_t id;
+	const char *name;
+
+	if (e->param_len[idx] != 2)
+		return false;
+	memcpy(&id, e->param[idx], 2);
+	name = sk_ppm_sc_name(id);
+	return name && sk_val_str(v, name);
+}
+
 static int extract_arg(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx, struct sk_value *v)
 {
 	int idx = arg_param_index(ref, ctx->evt);
@@ -521,6 +534,8 @@ static int extract_arg(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx, 
 	if (need >= EVT_ARG_TEXT_MAX)
 		need = EVT_ARG_TEXT_MAX - 1;
 	arg_visible_part(buf, need, &off, &n);
+	if (ctx->evt->info->params[idx].type == PT_SYSCALLID && off == 0)
+		return syscall_id_name(ctx->evt, (unsigned)idx, v) ? 1 : sk_val_strn(v, buf, n);
 	return sk_val_strn(v, buf + off, n);
 }
 
@@ -637,18 +652,7 @@ static int extract_is_open(const struct sk_field_ref *ref, const struct sk_evt *
 /* The event's name; generic "syscall" events are named by their ID parameter. */
 static int extract_type(struct sk_eval_ctx *ctx, struct sk_value *v)
 {
-	const struct sk_evt *e = ctx->evt;
-	char buf[128];
-	size_t need, off, n;
-
-	if ((e->hdr->type != SK_EVT_SYSCALL_E && e->hdr->type != SK_EVT_SYSCALL_X) ||
-	    e->nparams == 0)
-		return sk_val_str(v, e->info->name);
-	need = sk_param_render(e, 0, NULL, buf, sizeof(buf));
-	if (need >= sizeof(buf))
-		need = sizeof(buf) - 1;
-	arg_visible_part(buf, need, &off, &n);
-	return sk_val_scratch(ctx, v, buf + off, n);
+	return sk_val_str(v, sk_evt_type_name(ctx->evt));
 }
 
 static bool evt_failed(const struct sk_evt *e)
