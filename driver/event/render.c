@@ -422,7 +422,8 @@ static void render_path(struct sk_wr *w, const struct render_ctx *c,
 		return;
 	}
 	render_sanitized(w, v, len);
-	if (pi->type == PT_CHARBUF || v[0] == '/' || v[0] == '\0')
+	if (pi->type == PT_CHARBUF || v[0] == '/' || v[0] == '\0' ||
+	    (len >= 4 && memcmp(v, "<NA>", 4) == 0))
 		return;
 	wr_init(&rw, rel, sizeof(rel));
 	render_sanitized(&rw, v, len);

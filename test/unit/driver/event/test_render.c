@@ -469,6 +469,11 @@ static void test_paths(void **state)
 	assert_string_equal(param(e, 1, &R), "../../../..(/)");
 	b_init(SK_EVT_STAT_X);
 	b_u64(0);
+	b_str("<NA>"); /* a driver's placeholder is not a relative path */
+	e = b_done();
+	assert_string_equal(param(e, 1, &R), "<NA>");
+	b_init(SK_EVT_STAT_X);
+	b_u64(0);
 	b_str("/etc/passwd");
 	e = b_done();
 	assert_string_equal(param(e, 1, &R), "/etc/passwd");
