@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Maps and load-time settings of the probe. User space (driver/probe/)
+ * writes the rodata before load and the interest table at run time.
+ */
+#ifndef SAKER_BPF_MAPS_H
+#define SAKER_BPF_MAPS_H
+
+#include "probe_abi.h"
+
+/* Set before load. */
+const volatile __u32 sk_own_tgid = 0;        /* never report this process */
+const volatile __u32 sk_snaplen = SK_PROBE_SNAPLEN_DEFAULT;
+const volatile __u64 sk_boot_epoch_ns = 0;   /* add to boot-clock ns for epoch ns */
+const volatile __u16 sk_ppm_sc[SK_PROBE_SYSCALL_MAX]; /* native nr -> ppm_sc */
+
+/* Written by user space at any time: 1 = report this syscall number. */
+__u8 sk_interesting[SK_PROBE_SYSCALL_MAX];
+/* Written by user space: report procexit (sched_process_exit). */
+__u8 sk_procexit_on = 1;
+
+/* Per-syscall fillers, indexed by native syscall number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SK_PROBE_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} sk_fillers SEC(".maps");
+
+/* Continuations of fillers too large for one program (enum sk_tail). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SK_TAIL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} sk_tails SEC(".maps");
+
+/* The scratch area where events are built, one per CPU (resized at load). */
+struct sk_aux {
+	__u8 data[SK_PROBE_AUX_LEN];
+	__u8 tmp[SK_PROBE_TMP_LEN];
+	__u32 pos;     /* next payload byte */
+	__u32 idx;     /* next parameter */
+	__u32 lsize;   /* 2 or 4 (LARGE_PAYLOAD) */
+	__u16 type;
+	__u8 pad[2];
+	__s64 ret;     /* syscall return value, for continuations */
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_aux);
+} sk_aux SEC(".maps");
+
+/* One ring buffer per CPU (the inner maps are created by user space). */
+struct sk_ringbuf {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct sk_ringbuf);
+} sk_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_probe_counters);
+} sk_counters SEC(".maps");
+
+/* execve filename (bprm->filename) from sched_process_exec, per tid. */
+struct sk_exec_name {
+	char name[SK_PROBE_PATH_CAP];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct sk_exec_name);
+} sk_exec_names SEC(".maps");
+
+#endif

@@ -1,0 +1,1331 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Saker's live probe: raw tracepoints on sys_exit and the sched process
+ * tracepoints, writing events in the scap layout (events.def) to one BPF
+ * ring buffer per CPU.
+ *
+ * sys_exit dispatcher: syscall number -> interest table (user space) ->
+ * own-process check -> tail call of the syscall's filler, or the generic
+ * event when the syscall has no filler. Every filler has the same shape:
+ * begin, one sk_put_* per parameter in table order, submit. Arguments are
+ * taken at exit from the saved registers (one hook per syscall).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include "task.h"
+#include "ppm_flags.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* x86-64 numbers the exec hook needs to know. */
+#define SK_NR_EXECVE 59
+#define SK_NR_EXECVEAT 322
+
+#define SK_FILLER(name) SEC("raw_tp") int sk_x_##name(struct bpf_raw_tracepoint_args *ctx)
+#define SK_PROLOGUE                                                                        \
+	struct sk_aux *a = sk_aux_get();                                                   \
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];                             \
+	__s64 ret = (__s64)ctx->args[1];                                                   \
+	(void)regs;                                                                        \
+	if (!a)                                                                            \
+		return 0;                                                                  \
+	a->ret = ret;
+#define ARG(i) sk_arg(regs, (i))
+#define UPTR(i) ((const void *)ARG(i))
+#define SFD(i) ((__s64)(__s32)ARG(i))
+
+SEC("raw_tp/sys_exit")
+int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u64 id = BPF_CORE_READ(regs, orig_ax);
+	struct task_struct *t;
+	struct sk_aux *a;
+
+	if (id >= SK_PROBE_SYSCALL_MAX || !sk_interesting[id])
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == sk_own_tgid)
+		return 0;
+	t = sk_task();
+	if (BPF_CORE_READ(t, thread_info.status) & SK_TS_COMPAT)
+		return 0; /* ia32 numbers differ; not covered */
+	bpf_tail_call(ctx, &sk_fillers, (__u32)id);
+	/* No filler: the generic event. */
+	a = sk_aux_get();
+	if (!a)
+		return 0;
+	SK_BEGIN(a, SYSCALL_X);
+	sk_put_u16(a, sk_ppm_sc[id & (SK_PROBE_SYSCALL_MAX - 1)]);
+	sk_put_u16(a, (__u16)id);
+	return sk_submit(a);
+}
+
+/* procexit for every exiting thread (tid = the exiting thread). */
+SEC("raw_tp/sched_process_exit")
+int sk_sched_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *t = (struct task_struct *)ctx->args[0];
+	struct sk_aux *a;
+	__s64 reaper = 0;
+	__s32 code;
+
+	if (!sk_procexit_on || (bpf_get_current_pid_tgid() >> 32) == sk_own_tgid)
+		return 0;
+	a = sk_aux_get();
+	if (!a)
+		return 0;
+	code = BPF_CORE_READ(t, exit_code);
+	if (BPF_CORE_READ(t, children.next) != &t->children) {
+		/* Children go to a live thread of the group, else the namespace's reaper. */
+		if (BPF_CORE_READ(t, signal, live.counter) > 0)
+			reaper = BPF_CORE_READ(t, group_leader, pid);
+		else
+			reaper = BPF_CORE_READ(t, thread_pid, numbers[0].ns, child_reaper, pid);
+		if (reaper == BPF_CORE_READ(t, pid))
+			reaper = 0;
+	}
+	SK_BEGIN(a, PROCEXIT_E);
+	sk_put_s64(a, code);
+	sk_put_s64(a, (code >> 8) & 0xff);
+	sk_put_u8(a, code & 0x7f);
+	sk_put_u8(a, (code & 0x80) ? 1 : 0);
+	sk_put_s64(a, reaper);
+	return sk_submit(a);
+}
+
+/* Keep bprm->filename for the execve exit (the old memory is gone by then). */
+SEC("raw_tp/sched_process_exec")
+int sk_sched_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sk_aux *a;
+
+	if (!sk_interesting[SK_NR_EXECVE] && !sk_interesting[SK_NR_EXECVEAT])
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == sk_own_tgid)
+		return 0;
+	a = sk_aux_get();
+	if (!a)
+		return 0;
+	/* stage in tmp: map values cannot be the destination of a helper directly */
+	if (bpf_probe_read_kernel_str(a->tmp, SK_PROBE_PATH_CAP, BPF_CORE_READ(bprm, filename)) <= 0)
+		return 0;
+	bpf_map_update_elem(&sk_exec_names, &tid, a->tmp, BPF_ANY);
+	return 0;
+}
+
+/* ---- files ---- */
+
+SK_INLINE void sk_put_new_fd_file(struct sk_aux *a, __s64 fd, __u32 *created)
+{
+	struct file *f = sk_fd_file(fd);
+	__u32 dev;
+	__u64 ino;
+
+	*created = 0;
+	if (f && (BPF_CORE_READ(f, f_mode) & SK_K_FMODE_CREATED))
+		*created = SK_PPM_O_F_CREATED;
+	sk_file_dev_ino(f, &dev, &ino);
+	sk_put_u32(a, dev);
+	sk_put_u64(a, ino);
+}
+
+SK_INLINE __u32 sk_created(__s64 fd)
+{
+	struct file *f = sk_fd_file(fd);
+
+	return (f && (BPF_CORE_READ(f, f_mode) & SK_K_FMODE_CREATED)) ? SK_PPM_O_F_CREATED : 0;
+}
+
+SK_FILLER(open)
+{
+	SK_PROLOGUE
+	__u32 flags = ARG(1), created;
+
+	SK_BEGIN(a, OPEN_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	created = sk_created(ret);
+	sk_put_u32(a, sk_ppm_open_flags(flags) | created);
+	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(2)));
+	sk_put_new_fd_file(a, ret, &created);
+	return sk_submit(a);
+}
+
+SK_FILLER(creat)
+{
+	SK_PROLOGUE
+	__u32 created;
+
+	SK_BEGIN(a, CREAT_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1) & 07777);
+	sk_put_new_fd_file(a, ret, &created);
+	sk_put_u16(a, 0);
+	return sk_submit(a);
+}
+
+SK_FILLER(openat)
+{
+	SK_PROLOGUE
+	__u32 flags = ARG(2), created;
+
+	SK_BEGIN(a, OPENAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, sk_ppm_open_flags(flags) | sk_created(ret));
+	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(3)));
+	sk_put_new_fd_file(a, ret, &created);
+	return sk_submit(a);
+}
+
+SK_FILLER(openat2)
+{
+	SK_PROLOGUE
+	struct { __u64 flags, mode, resolve; } how = {};
+	__u32 created;
+
+	bpf_probe_read_user(&how, sizeof(how), UPTR(2));
+	SK_BEGIN(a, OPENAT2_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, sk_ppm_open_flags(how.flags) | sk_created(ret));
+	sk_put_u32(a, sk_ppm_open_mode(how.flags, how.mode));
+	sk_put_u32(a, sk_ppm_resolve_flags(how.resolve));
+	sk_put_new_fd_file(a, ret, &created);
+	return sk_submit(a);
+}
+
+SK_FILLER(close)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, CLOSE_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	return sk_submit(a);
+}
+
+/* read/write family data: the first snaplen bytes actually transferred. */
+SK_INLINE void sk_put_io_data(struct sk_aux *a, const void *buf, __s64 ret, __u64 size)
+{
+	__u64 n = ret > 0 ? (__u64)ret : 0;
+
+	if (n > size)
+		n = size;
+	if (n > sk_snaplen)
+		n = sk_snaplen;
+	sk_put_user_buf(a, buf, n, SK_PROBE_SNAPLEN_MAX);
+}
+
+SK_FILLER(read)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, READ_X);
+	sk_put_s64(a, ret);
+	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(write)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, WRITE_X);
+	sk_put_s64(a, ret);
+	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+/* ---- sockets ---- */
+
+SK_FILLER(socket)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SOCKET_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	sk_put_u32(a, sk_ppm_fd_flags(ARG(1)));
+	return sk_submit(a);
+}
+
+SK_FILLER(bind)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, BIND_X);
+	sk_put_s64(a, ret);
+	sk_put_user_sockaddr(a, UPTR(1), ARG(2));
+	sk_put_s64(a, SFD(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(connect)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, CONNECT_X);
+	sk_put_s64(a, ret);
+	if (ret == 0 || ret == -115 /* EINPROGRESS */)
+		sk_put_tuple(a, sk_fd_sock(SFD(0)), true, NULL);
+	else
+		sk_put_empty(a);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_sockaddr(a, UPTR(1), ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(listen)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, LISTEN_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_s32(a, ARG(1));
+	return sk_submit(a);
+}
+
+SK_INLINE void sk_put_accept_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret)
+{
+	struct sock *lsk = sk_fd_sock(SFD(0));
+	__u32 qlen = 0, qmax = 0;
+
+	sk_put_s64(a, ret);
+	if (ret >= 0)
+		sk_put_tuple(a, sk_fd_sock(ret), false, NULL);
+	else
+		sk_put_empty(a);
+	if (lsk) {
+		qlen = BPF_CORE_READ(lsk, sk_ack_backlog);
+		qmax = BPF_CORE_READ(lsk, sk_max_ack_backlog);
+	}
+	sk_put_u8(a, qmax ? (__u8)(qlen * 100 / qmax) : 0);
+	sk_put_u32(a, qlen);
+	sk_put_u32(a, qmax);
+}
+
+SK_FILLER(accept)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, ACCEPT_X_247);
+	sk_put_accept_common(a, regs, ret);
+	return sk_submit(a);
+}
+
+SK_FILLER(accept4)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, ACCEPT4_X);
+	sk_put_accept_common(a, regs, ret);
+	sk_put_s32(a, ARG(3));
+	return sk_submit(a);
+}
+
+SK_FILLER(sendto)
+{
+	SK_PROLOGUE
+	struct sk_endpoint ep = {};
+	bool has_ep = sk_user_endpoint(UPTR(4), ARG(5), &ep) == 0;
+
+	SK_BEGIN(a, SENDTO_X);
+	sk_put_s64(a, ret);
+	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(2));
+	sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
+	return sk_submit(a);
+}
+
+SK_FILLER(recvfrom)
+{
+	SK_PROLOGUE
+	struct sk_endpoint ep = {};
+	__u32 alen = 0;
+	bool has_ep = false;
+
+	if (ARG(5) && !bpf_probe_read_user(&alen, 4, UPTR(5)))
+		has_ep = sk_user_endpoint(UPTR(4), alen, &ep) == 0;
+	SK_BEGIN(a, RECVFROM_X);
+	sk_put_s64(a, ret);
+	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_tuple(a, sk_fd_sock(SFD(0)), false, has_ep ? &ep : NULL);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+struct sk_umsghdr {
+	__u64 name;
+	__u32 namelen;
+	__u32 pad;
+	__u64 iov;
+	__u64 iovlen;
+	__u64 control;
+	__u64 controllen;
+	__u32 flags;
+};
+
+/* First iovec's buffer and the total size of up to 8 iovecs. */
+SK_INLINE __u64 sk_msg_iov(struct sk_umsghdr *m, __u64 *buf0, __u64 *len0)
+{
+	__u64 total = 0;
+
+	*buf0 = 0;
+	*len0 = 0;
+	for (int i = 0; i < 8; i++) {
+		__u64 iov[2];
+
+		if (i >= m->iovlen)
+			break;
+		if (bpf_probe_read_user(iov, sizeof(iov), (void *)(m->iov + i * 16)))
+			break;
+		if (i == 0) {
+			*buf0 = iov[0];
+			*len0 = iov[1];
+		}
+		total += iov[1];
+	}
+	return total;
+}
+
+SK_FILLER(sendmsg)
+{
+	SK_PROLOGUE
+	struct sk_umsghdr m = {};
+	struct sk_endpoint ep = {};
+	__u64 buf0, len0, size;
+	bool has_ep;
+
+	bpf_probe_read_user(&m, sizeof(m), UPTR(1));
+	size = sk_msg_iov(&m, &buf0, &len0);
+	has_ep = sk_user_endpoint((void *)m.name, m.namelen, &ep) == 0;
+	SK_BEGIN(a, SENDMSG_X);
+	sk_put_s64(a, ret);
+	sk_put_io_data(a, (void *)buf0, ret, len0);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, size);
+	sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
+	return sk_submit(a);
+}
+
+SK_FILLER(recvmsg)
+{
+	SK_PROLOGUE
+	struct sk_umsghdr m = {};
+	struct sk_endpoint ep = {};
+	__u64 buf0, len0, size;
+	bool has_ep;
+
+	bpf_probe_read_user(&m, sizeof(m), UPTR(1));
+	size = sk_msg_iov(&m, &buf0, &len0);
+	has_ep = ret >= 0 && sk_user_endpoint((void *)m.name, m.namelen, &ep) == 0;
+	SK_BEGIN(a, RECVMSG_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, size);
+	sk_put_io_data(a, (void *)buf0, ret, len0);
+	sk_put_tuple(a, sk_fd_sock(SFD(0)), false, has_ep ? &ep : NULL);
+	if (ret >= 0)
+		sk_put_user_buf(a, (void *)m.control, m.controllen, SK_PROBE_PATH_CAP);
+	else
+		sk_put_empty(a);
+	sk_put_s64(a, SFD(0));
+	return sk_submit(a);
+}
+
+/* ---- pipes, eventfd, dup, fcntl ---- */
+
+SK_INLINE void sk_put_pipe_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret)
+{
+	__s32 fds[2] = { -1, -1 };
+	__u32 dev;
+	__u64 ino = 0;
+
+	if (ret == 0)
+		bpf_probe_read_user(fds, sizeof(fds), UPTR(0));
+	sk_put_s64(a, ret);
+	sk_put_s64(a, fds[0]);
+	sk_put_s64(a, fds[1]);
+	if (ret == 0)
+		sk_file_dev_ino(sk_fd_file(fds[0]), &dev, &ino);
+	sk_put_u64(a, ino);
+}
+
+SK_FILLER(pipe)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PIPE_X);
+	sk_put_pipe_common(a, regs, ret);
+	return sk_submit(a);
+}
+
+SK_FILLER(pipe2)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PIPE2_X);
+	sk_put_pipe_common(a, regs, ret);
+	sk_put_u32(a, sk_ppm_fd_flags(ARG(1)));
+	return sk_submit(a);
+}
+
+SK_FILLER(eventfd)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, EVENTFD_X);
+	sk_put_s64(a, ret);
+	sk_put_u64(a, ARG(0));
+	sk_put_u32(a, 0);
+	return sk_submit(a);
+}
+
+SK_FILLER(eventfd2)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, EVENTFD2_X);
+	sk_put_s64(a, ret);
+	sk_put_u16(a, sk_ppm_fd_flags(ARG(1)));
+	sk_put_u64(a, ARG(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(dup)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, DUP_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(dup2)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, DUP2_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_s64(a, SFD(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(dup3)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, DUP3_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_s64(a, SFD(1));
+	sk_put_u32(a, sk_ppm_fd_flags(ARG(2)));
+	return sk_submit(a);
+}
+
+SK_FILLER(fcntl)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FCNTL_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u8(a, sk_ppm_fcntl_cmd(ARG(1)));
+	sk_put_u64(a, ARG(2));
+	return sk_submit(a);
+}
+
+/* ---- processes ---- */
+
+/* clone family: res, then the process block; the rest in sk_clone_2. */
+SK_INLINE int sk_clone_common(struct bpf_raw_tracepoint_args *ctx, struct sk_aux *a, __u16 type,
+			      __u32 nparams, __u64 kflags)
+{
+	struct task_struct *t = sk_task();
+
+	sk_begin(a, type, nparams, 2);
+	sk_put_s64(a, a->ret);
+	sk_put_proc_block(a, t);
+	/* stash the flags for the continuation in the ret slot's neighbour */
+	*(__u64 *)&a->tmp[SK_PROBE_TMP_LEN - 8] = kflags;
+	bpf_tail_call(ctx, &sk_tails, SK_TAIL_CLONE_2);
+	sk_count_error();
+	return 0;
+}
+
+SEC("raw_tp")
+int sk_clone_2(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sk_aux *a = sk_aux_get();
+	struct task_struct *t = sk_task();
+	struct pid *tp;
+	__u32 flags;
+
+	if (!a)
+		return 0;
+	flags = sk_ppm_clone_flags(*(__u64 *)&a->tmp[SK_PROBE_TMP_LEN - 8]);
+	if (sk_in_child_pidns(t))
+		flags |= SK_PPM_CL_CHILD_IN_PIDNS;
+	sk_put_cgroups(a, t);
+	sk_put_u32(a, flags);
+	sk_put_u32(a, BPF_CORE_READ(t, cred, euid.val));
+	sk_put_u32(a, BPF_CORE_READ(t, cred, egid.val));
+	tp = BPF_CORE_READ(t, thread_pid);
+	sk_put_s64(a, sk_pid_vnr(tp));
+	sk_put_s64(a, sk_pid_vnr(BPF_CORE_READ(t, group_leader, thread_pid)));
+	{
+		unsigned int level = BPF_CORE_READ(tp, level);
+		struct pid_namespace *ns = BPF_CORE_READ(tp, numbers[level & 31].ns);
+		__u64 st = BPF_CORE_READ(ns, child_reaper, start_boottime);
+
+		sk_put_u64(a, st ? st + sk_boot_epoch_ns : 0);
+	}
+	return sk_submit(a);
+}
+
+SK_FILLER(clone)
+{
+	SK_PROLOGUE
+	return sk_clone_common(ctx, a, SK_EVT_CLONE_X, SK_NPARAMS_CLONE_X, ARG(0));
+}
+
+SK_FILLER(clone3)
+{
+	SK_PROLOGUE
+	__u64 flags = 0;
+
+	bpf_probe_read_user(&flags, sizeof(flags), UPTR(0));
+	return sk_clone_common(ctx, a, SK_EVT_CLONE3_X, SK_NPARAMS_CLONE3_X, flags);
+}
+
+SK_FILLER(fork)
+{
+	SK_PROLOGUE
+	return sk_clone_common(ctx, a, SK_EVT_FORK_X, SK_NPARAMS_FORK_X, 0);
+}
+
+SK_FILLER(vfork)
+{
+	SK_PROLOGUE
+	return sk_clone_common(ctx, a, SK_EVT_VFORK_X, SK_NPARAMS_VFORK_X,
+			       0x00004000 | 0x00000100 /* CLONE_VFORK | CLONE_VM */);
+}
+
+/* execve family: res, the process block, cgroups; the rest in sk_exec_2. */
+SK_INLINE int sk_exec_common(struct bpf_raw_tracepoint_args *ctx, struct sk_aux *a, __u16 type,
+			     __u32 nparams, const void *ufilename)
+{
+	struct task_struct *t = sk_task();
+
+	sk_begin(a, type, nparams, 2);
+	sk_put_s64(a, a->ret);
+	sk_put_proc_block(a, t);
+	*(__u64 *)&a->tmp[SK_PROBE_TMP_LEN - 8] = (__u64)ufilename;
+	bpf_tail_call(ctx, &sk_tails, SK_TAIL_EXEC_2);
+	sk_count_error();
+	return 0;
+}
+
+/* Is the executable writable by the task (owner/group/other bits, DAC override)? */
+SK_INLINE bool sk_exe_writable(struct task_struct *t, struct inode *ino)
+{
+	__u32 mode = BPF_CORE_READ(ino, i_mode);
+	__u32 fsuid = BPF_CORE_READ(t, cred, fsuid.val);
+	__u32 fsgid = BPF_CORE_READ(t, cred, fsgid.val);
+	__u64 eff = BPF_CORE_READ(t, cred, cap_effective.val);
+
+	if (eff & (1ull << SK_CAP_DAC_OVERRIDE))
+		return true;
+	if (BPF_CORE_READ(ino, i_uid.val) == fsuid)
+		return mode & 0200;
+	if (BPF_CORE_READ(ino, i_gid.val) == fsgid)
+		return mode & 0020;
+	return mode & 0002;
+}
+
+SK_INLINE __u64 sk_inode_ns(struct inode *ino, bool ctime)
+{
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		if (ctime)
+			return BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull +
+			       BPF_CORE_READ(ino, i_ctime_nsec);
+		return BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec);
+	}
+	{
+		struct inode___old *o = (void *)ino;
+		struct timespec64 ts = ctime ? BPF_CORE_READ(o, i_ctime) : BPF_CORE_READ(o, i_mtime);
+
+		return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	}
+}
+
+SEC("raw_tp")
+int sk_exec_2(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sk_aux *a = sk_aux_get();
+	struct task_struct *t = sk_task();
+	struct mm_struct *mm;
+	struct file *exe;
+	struct inode *ino;
+	struct tty_struct *tty;
+	__u32 ttydev = 0, flags = 0;
+	struct pid *pg;
+	const void *ufilename;
+
+	if (!a)
+		return 0;
+	ufilename = (const void *)*(__u64 *)&a->tmp[SK_PROBE_TMP_LEN - 8];
+	mm = BPF_CORE_READ(t, mm);
+	exe = BPF_CORE_READ(mm, exe_file);
+	ino = BPF_CORE_READ(exe, f_inode);
+	sk_put_cgroups(a, t);
+	if (mm)
+		sk_put_user_buf(a, (void *)BPF_CORE_READ(mm, env_start),
+				BPF_CORE_READ(mm, env_end) - BPF_CORE_READ(mm, env_start), SK_PROBE_ARGS_CAP);
+	else
+		sk_put_empty(a);
+	tty = BPF_CORE_READ(t, signal, tty);
+	if (tty) {
+		__u32 major = BPF_CORE_READ(tty, driver, major);
+		__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+
+		ttydev = sk_encode_dev((major << 20) | minor);
+	}
+	sk_put_u32(a, ttydev);
+	pg = BPF_CORE_READ(t, signal, pids[PIDTYPE_PGID]);
+	sk_put_s64(a, sk_pid_vnr(pg));
+	sk_put_u32(a, BPF_CORE_READ(t, loginuid.val));
+	if (ino && sk_exe_writable(t, ino))
+		flags |= 0x1; /* EXE_WRITABLE */
+	if (exe) {
+		char pfx[6] = {};
+
+		bpf_probe_read_kernel(pfx, sizeof(pfx), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+		if (pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' && pfx[4] == 'd' &&
+		    pfx[5] == ':')
+			flags |= 0x4; /* EXE_FROM_MEMFD */
+	}
+	sk_put_u32(a, flags);
+	sk_put_u64(a, BPF_CORE_READ(t, cred, cap_inheritable.val));
+	sk_put_u64(a, BPF_CORE_READ(t, cred, cap_permitted.val));
+	sk_put_u64(a, BPF_CORE_READ(t, cred, cap_effective.val));
+	sk_put_u64(a, ino ? BPF_CORE_READ(ino, i_ino) : 0);
+	sk_put_u64(a, ino ? sk_inode_ns(ino, true) : 0);
+	sk_put_u64(a, ino ? sk_inode_ns(ino, false) : 0);
+	sk_put_u32(a, BPF_CORE_READ(t, cred, euid.val));
+	if (exe)
+		sk_put_kpath(a, &exe->f_path);
+	else
+		sk_put_empty(a);
+	sk_put_s64(a, sk_pid_host(pg));
+	sk_put_u32(a, BPF_CORE_READ(t, cred, egid.val));
+	if (a->type == SK_EVT_EXECVE_X) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+		struct sk_exec_name *n = bpf_map_lookup_elem(&sk_exec_names, &tid);
+
+		if (a->ret == 0 && n) {
+			sk_put_kernel_str(a, n->name, SK_PROBE_PATH_CAP);
+			bpf_map_delete_elem(&sk_exec_names, &tid);
+		} else if (a->ret != 0) {
+			sk_put_user_str(a, ufilename, SK_PROBE_PATH_CAP);
+		} else {
+			sk_put_empty(a);
+		}
+	}
+	return sk_submit(a);
+}
+
+SK_FILLER(execve)
+{
+	SK_PROLOGUE
+	return sk_exec_common(ctx, a, SK_EVT_EXECVE_X, SK_NPARAMS_EXECVE_X, UPTR(0));
+}
+
+SK_FILLER(execveat)
+{
+	SK_PROLOGUE
+	return sk_exec_common(ctx, a, SK_EVT_EXECVEAT_X, SK_NPARAMS_EXECVEAT_X, UPTR(1));
+}
+
+/* ---- paths ---- */
+
+SK_FILLER(chdir)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, CHDIR_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(fchdir)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FCHDIR_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(chroot)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, CHROOT_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(mkdir)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MKDIR_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(mkdirat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MKDIRAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(rmdir)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, RMDIR_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(unlink)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, UNLINK_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(unlinkat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, UNLINKAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(2) & 0x200); /* AT_REMOVEDIR */
+	return sk_submit(a);
+}
+
+SK_FILLER(rename)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, RENAME_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(renameat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, RENAMEAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_s64(a, SFD(2));
+	sk_put_user_str(a, UPTR(3), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(renameat2)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, RENAMEAT2_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_s64(a, SFD(2));
+	sk_put_user_str(a, UPTR(3), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(4) & 0x7);
+	return sk_submit(a);
+}
+
+SK_FILLER(link)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, LINK_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(linkat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, LINKAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_s64(a, SFD(2));
+	sk_put_user_str(a, UPTR(3), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(4) & 0x1400);
+	return sk_submit(a);
+}
+
+SK_FILLER(symlink)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SYMLINK_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(symlinkat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SYMLINKAT_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_s64(a, SFD(1));
+	sk_put_user_str(a, UPTR(2), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(chmod)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, CHMOD_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1) & 07777);
+	return sk_submit(a);
+}
+
+SK_FILLER(fchmod)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FCHMOD_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(1) & 07777);
+	return sk_submit(a);
+}
+
+SK_FILLER(fchmodat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FCHMODAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(2) & 07777);
+	return sk_submit(a);
+}
+
+SK_FILLER(chown)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, CHOWN_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(lchown)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, LCHOWN_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(fchown)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FCHOWN_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(fchownat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FCHOWNAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(2));
+	sk_put_u32(a, ARG(3));
+	sk_put_u32(a, sk_ppm_fchownat_flags(ARG(4)));
+	return sk_submit(a);
+}
+
+/* ---- credentials, sessions ---- */
+
+SK_FILLER(setuid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETUID_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(setgid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETGID_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(setresuid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETRESUID_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(setresgid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETRESGID_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(setreuid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETREUID_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, ARG(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(setregid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETREGID_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, ARG(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(capset)
+{
+	SK_PROLOGUE
+	struct task_struct *t = sk_task();
+
+	SK_BEGIN(a, CAPSET_X);
+	sk_put_s64(a, ret);
+	sk_put_u64(a, BPF_CORE_READ(t, cred, cap_inheritable.val));
+	sk_put_u64(a, BPF_CORE_READ(t, cred, cap_permitted.val));
+	sk_put_u64(a, BPF_CORE_READ(t, cred, cap_effective.val));
+	return sk_submit(a);
+}
+
+SK_FILLER(setsid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETSID_X);
+	sk_put_s64(a, ret);
+	return sk_submit(a);
+}
+
+SK_FILLER(setpgid)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETPGID_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, (__s32)ARG(0));
+	sk_put_s64(a, (__s32)ARG(1));
+	return sk_submit(a);
+}
+
+/* PT_DYN with selector 0 (UINT64). */
+SK_INLINE void sk_put_dyn_u64(struct sk_aux *a, __u64 v)
+{
+	__u8 out[9];
+
+	if (sk_room(a, 9) < 9) {
+		sk_put_empty(a);
+		return;
+	}
+	out[0] = 0;
+	__builtin_memcpy(&out[1], &v, 8);
+	__builtin_memcpy(sk_at(a), out, 9);
+	sk_param_done(a, 9);
+}
+
+SK_FILLER(ptrace)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PTRACE_X);
+	sk_put_s64(a, ret);
+	sk_put_dyn_u64(a, ARG(2));
+	sk_put_dyn_u64(a, ARG(3));
+	sk_put_u16(a, sk_ppm_ptrace_req(ARG(0)));
+	sk_put_s64(a, (__s32)ARG(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(prctl)
+{
+	SK_PROLOGUE
+	__u32 opt = ARG(0);
+
+	SK_BEGIN(a, PRCTL_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, opt);
+	if (opt == 15 /* PR_SET_NAME */ || opt == 16 /* PR_GET_NAME */) {
+		sk_put_user_str(a, UPTR(1), 16);
+		sk_put_s64(a, 0);
+	} else {
+		sk_put_empty(a);
+		sk_put_s64(a, ARG(1));
+	}
+	return sk_submit(a);
+}
+
+SK_FILLER(setns)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SETNS_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, sk_ppm_clone_flags(ARG(1)));
+	return sk_submit(a);
+}
+
+SK_FILLER(unshare)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, UNSHARE_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, sk_ppm_clone_flags(ARG(0)));
+	return sk_submit(a);
+}
+
+SK_FILLER(mount)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MOUNT_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_user_str(a, UPTR(2), 256);
+	sk_put_u32(a, sk_ppm_mount_flags(ARG(3)));
+	return sk_submit(a);
+}
+
+SK_FILLER(umount2)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, UMOUNT2_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1) & 0xf);
+	return sk_submit(a);
+}
+
+/* ---- kernel modules, bpf ---- */
+
+SK_FILLER(init_module)
+{
+	SK_PROLOGUE
+	__u64 len = ARG(1);
+
+	SK_BEGIN(a, INIT_MODULE_X);
+	sk_put_s64(a, ret);
+	sk_put_user_buf(a, UPTR(0), len < sk_snaplen ? len : sk_snaplen, SK_PROBE_SNAPLEN_MAX);
+	sk_put_u64(a, len);
+	sk_put_user_str(a, UPTR(2), SK_PROBE_PATH_CAP);
+	return sk_submit(a);
+}
+
+SK_FILLER(finit_module)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, FINIT_MODULE_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(2) & 0x7);
+	return sk_submit(a);
+}
+
+SK_FILLER(delete_module)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, DELETE_MODULE_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), 64);
+	sk_put_u32(a, sk_ppm_delete_module_flags(ARG(1)));
+	return sk_submit(a);
+}
+
+SK_FILLER(bpf)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, BPF_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	return sk_submit(a);
+}
+
+/* ---- memory ---- */
+
+SK_FILLER(mmap)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MMAP_X);
+	sk_put_s64(a, ret);
+	sk_put_vm(a, BPF_CORE_READ(sk_task(), mm));
+	sk_put_u64(a, ARG(0));
+	sk_put_u64(a, ARG(1));
+	sk_put_u32(a, sk_ppm_prot_flags(ARG(2)));
+	sk_put_u32(a, sk_ppm_mmap_flags(ARG(3)));
+	sk_put_s64(a, SFD(4));
+	sk_put_u64(a, ARG(5));
+	return sk_submit(a);
+}
+
+SK_FILLER(mprotect)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MPROTECT_X);
+	sk_put_s64(a, ret);
+	sk_put_u64(a, ARG(0));
+	sk_put_u64(a, ARG(1));
+	sk_put_u32(a, sk_ppm_prot_flags(ARG(2)));
+	return sk_submit(a);
+}
+
+SK_FILLER(memfd_create)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MEMFD_CREATE_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), 256);
+	sk_put_u32(a, ARG(1) & 0x7);
+	return sk_submit(a);
+}
+
+SK_FILLER(userfaultfd)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, USERFAULTFD_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, sk_ppm_fd_flags(ARG(0)));
+	return sk_submit(a);
+}
+
+/* ---- signals, notifications, io_uring ---- */
+
+SK_FILLER(kill)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, KILL_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, (__s32)ARG(0));
+	sk_put_u8(a, ARG(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(tkill)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, TKILL_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, (__s32)ARG(0));
+	sk_put_u8(a, ARG(1));
+	return sk_submit(a);
+}
+
+SK_FILLER(tgkill)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, TGKILL_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, (__s32)ARG(0));
+	sk_put_s64(a, (__s32)ARG(1));
+	sk_put_u8(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(inotify_init1)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, INOTIFY_INIT1_X);
+	sk_put_s64(a, ret);
+	sk_put_u16(a, sk_ppm_fd_flags(ARG(0)));
+	return sk_submit(a);
+}
+
+SK_FILLER(signalfd4)
+{
+	SK_PROLOGUE
+	__u32 mask = 0;
+
+	bpf_probe_read_user(&mask, sizeof(mask), UPTR(1));
+	SK_BEGIN(a, SIGNALFD4_X);
+	sk_put_s64(a, ret);
+	sk_put_u16(a, sk_ppm_fd_flags(ARG(3)));
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, mask);
+	return sk_submit(a);
+}
+
+SK_FILLER(io_uring_setup)
+{
+	SK_PROLOGUE
+	__u32 p[6] = {}; /* sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle, features */
+
+	bpf_probe_read_user(p, sizeof(p), UPTR(1));
+	SK_BEGIN(a, IO_URING_SETUP_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, p[0]);
+	sk_put_u32(a, p[1]);
+	sk_put_u32(a, p[2] & 0xff);
+	sk_put_u32(a, p[3]);
+	sk_put_u32(a, p[4]);
+	sk_put_u32(a, p[5] & 0x7ff);
+	return sk_submit(a);
+}
