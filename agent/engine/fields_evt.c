@@ -383,6 +383,13 @@ static int render_time(struct sk_eval_ctx *ctx, struct sk_value *v, uint64_t ts,
 	return sk_val_scratch(ctx, v, buf, n);
 }
 
+static int padded(struct sk_value *v, uint8_t type, uint64_t u)
+{
+	sk_val_u(v, type, u);
+	v->fmt = PF_10_PADDED_DEC;
+	return 1;
+}
+
 static int extract_all(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		       struct sk_value *vals, unsigned cap)
 {
@@ -424,14 +431,15 @@ static int extract_all(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		return sk_val_u(v, PT_ABSTIME, ts);
 	case EA_RAWTIME_S:
 		return sk_val_u(v, PT_ABSTIME, ts / 1000000000u);
+	/* sysdig pads these to nine digits: 011003790, 000001734. */
 	case EA_RAWTIME_NS:
-		return sk_val_u(v, PT_ABSTIME, ts % 1000000000u);
+		return padded(v, PT_ABSTIME, ts % 1000000000u);
 	case EA_RELTIME:
-		return sk_val_u(v, PT_RELTIME, rel);
+		return padded(v, PT_RELTIME, rel);
 	case EA_RELTIME_S:
 		return sk_val_u(v, PT_RELTIME, rel / 1000000000u);
 	case EA_RELTIME_NS:
-		return sk_val_u(v, PT_RELTIME, rel % 1000000000u);
+		return padded(v, PT_RELTIME, rel % 1000000000u);
 	default:
 		return 0;
 	}
@@ -772,9 +780,7 @@ static int extract_time_delta(const struct sk_field_ref *ref, struct sk_eval_ctx
 		return sk_val_u(v, PT_RELTIME, d / 1000000000u);
 	case E_LATENCY_NS:
 	case E_DELTATIME_NS:
-		sk_val_u(v, PT_RELTIME, d % 1000000000u);
-		v->fmt = PF_10_PADDED_DEC;
-		return 1;
+		return padded(v, PT_RELTIME, d % 1000000000u);
 	default:
 		return sk_val_u(v, PT_RELTIME, d);
 	}
@@ -913,7 +919,14 @@ _Static_assert(SK_NELEM(syscall_fields) == S_COUNT_, "syscall_fields covers ever
 static int extract_syscall(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 			   struct sk_value *vals, unsigned cap)
 {
-	if (cap == 0 || !ctx->evt || !(ctx->evt->info->category & SK_EC_SYSCALL))
+	unsigned cat;
+
+	if (cap == 0 || !ctx->evt)
+		return 0;
+	/* As sysdig: the event's name, except for scheduler and internal/meta events. */
+	cat = evt_category(ctx->evt);
+	if (cat == SK_EC_SCHEDULER || cat == SK_EC_INTERNAL ||
+	    (ctx->evt->info->category & (SK_EC_METAEVENT | SK_EC_PLUGIN)))
 		return 0;
 	return extract_type(ctx, vals);
 }

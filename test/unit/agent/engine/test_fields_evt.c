@@ -442,6 +442,154 @@ static void test_fdlist(void **state)
 	CHECK("run_as_user_0_container.scap", 63, r63);
 }
 
+/*
+ * Every event sysdig prints of three small captures, with the fields that
+ * need no state, as printed by
+ *   sysdig -r captures/X.scap -p '*%evt.num|%evt.type|%evt.dir|%evt.cpu|%evt.res|%evt.rawres|
+ *     %evt.failed|%evt.is_io|%evt.io_dir|%evt.is_wait|%evt.reltime|%evt.rawtime.ns|
+ *     %syscall.type|%evt.count.exit|%evt.is_open_read|%evt.is_open_write'
+ */
+static const char *const whole_fields[] = {
+    "evt.num",	    "evt.type",	      "evt.dir",	  "evt.cpu",
+    "evt.res",	    "evt.rawres",     "evt.failed",	  "evt.is_io",
+    "evt.io_dir",   "evt.is_wait",    "evt.reltime",	  "evt.rawtime.ns",
+    "syscall.type", "evt.count.exit", "evt.is_open_read", "evt.is_open_write",
+};
+static const char *const whole_connect_localhost[] = {
+    "184|socket|>|1|<NA>|<NA>|false|false|<NA>|false|470393499|470393498|socket|<NA>|false|false",
+    "185|socket|<|1|SUCCESS|4|false|false|<NA>|false|470449560|470449559|socket|1|false|false",
+    "186|connect|>|1|<NA>|<NA>|false|false|<NA>|false|470503528|470503527|connect|<NA>|false|false",
+    "187|connect|<|1|EINPROGRESS|-115|true|false|<NA>|false|470627541|470627540|connect|1|false|"
+    "false",
+    "188|socket|>|0|<NA>|<NA>|false|false|<NA>|false|734973497|734973496|socket|<NA>|false|false",
+    "189|socket|<|0|SUCCESS|14|false|false|<NA>|false|734990948|734990947|socket|1|false|false",
+    "190|socket|>|0|<NA>|<NA>|false|false|<NA>|false|735056099|735056098|socket|<NA>|false|false",
+    "191|socket|<|0|SUCCESS|20|false|false|<NA>|false|735061504|735061503|socket|1|false|false",
+    NULL,
+};
+static const char *const whole_syscall[] = {
+    "179|open|>|0|<NA>|<NA>|false|false|<NA>|false|492328389|492328388|open|<NA>|false|false",
+    "180|open|<|0|SUCCESS|3|false|false|<NA>|false|492332844|492332843|open|1|true|false",
+    "181|open|>|0|<NA>|<NA>|false|false|<NA>|false|492348425|492348424|open|<NA>|false|false",
+    "182|open|<|0|SUCCESS|3|false|false|<NA>|false|492352144|492352143|open|1|true|false",
+    "183|madvise|>|0|<NA>|<NA>|false|false|<NA>|false|492510105|492510104|madvise|<NA>|false|false",
+    "184|madvise|<|0|<NA>|<NA>|false|false|<NA>|false|492510773|492510772|madvise|1|false|false",
+    "185|madvise|>|0|<NA>|<NA>|false|false|<NA>|false|492511586|492511585|madvise|<NA>|false|false",
+    "186|madvise|<|0|<NA>|<NA>|false|false|<NA>|false|492511779|492511778|madvise|1|false|false",
+    "187|open|>|0|<NA>|<NA>|false|false|<NA>|false|492514599|492514598|open|<NA>|false|false",
+    "188|open|<|0|SUCCESS|3|false|false|<NA>|false|492521022|492521021|open|1|true|false",
+    "189|open|>|0|<NA>|<NA>|false|false|<NA>|false|492524665|492524664|open|<NA>|false|false",
+    "190|open|<|0|SUCCESS|3|false|false|<NA>|false|492525780|492525779|open|1|true|false",
+    NULL,
+};
+static const char *const whole_ping_sendto[] = {
+    "137|sendmsg|>|3|<NA>|<NA>|false|true|write|false|557282637|557282636|sendmsg|<NA>|false|false",
+    "138|sendmsg|<|3|SUCCESS|64|false|true|write|false|557367973|557367972|sendmsg|1|false|false",
+    "276|sendmsg|>|3|<NA>|<NA>|false|true|write|false|1559488400|559488399|sendmsg|<NA>|false|"
+    "false",
+    "277|sendmsg|<|3|SUCCESS|64|false|true|write|false|1559647188|559647187|sendmsg|1|false|false",
+    "415|sendmsg|>|3|<NA>|<NA>|false|true|write|false|2565834684|565834683|sendmsg|<NA>|false|"
+    "false",
+    "416|sendmsg|<|3|SUCCESS|64|false|true|write|false|2565975507|565975506|sendmsg|1|false|false",
+    "554|sendmsg|>|2|<NA>|<NA>|false|true|write|false|3567875855|567875854|sendmsg|<NA>|false|"
+    "false",
+    "555|sendmsg|<|2|SUCCESS|64|false|true|write|false|3568068552|568068551|sendmsg|1|false|false",
+    "693|sendmsg|>|2|<NA>|<NA>|false|true|write|false|4571276310|571276309|sendmsg|<NA>|false|"
+    "false",
+    "694|sendmsg|<|2|SUCCESS|64|false|true|write|false|4571463975|571463974|sendmsg|1|false|false",
+    "832|sendmsg|>|2|<NA>|<NA>|false|true|write|false|5574351631|574351630|sendmsg|<NA>|false|"
+    "false",
+    "833|sendmsg|<|2|SUCCESS|64|false|true|write|false|5574607018|574607017|sendmsg|1|false|false",
+    "971|sendmsg|>|2|<NA>|<NA>|false|true|write|false|6576630493|576630492|sendmsg|<NA>|false|"
+    "false",
+    "972|sendmsg|<|2|SUCCESS|64|false|true|write|false|6576770746|576770745|sendmsg|1|false|false",
+    "1110|sendmsg|>|2|<NA>|<NA>|false|true|write|false|7580606410|580606409|sendmsg|<NA>|false|"
+    "false",
+    "1111|sendmsg|<|2|SUCCESS|64|false|true|write|false|7580806772|580806771|sendmsg|1|false|false",
+    "1249|sendmsg|>|2|<NA>|<NA>|false|true|write|false|8583300377|583300376|sendmsg|<NA>|false|"
+    "false",
+    "1250|sendmsg|<|2|SUCCESS|64|false|true|write|false|8583651137|583651136|sendmsg|1|false|false",
+    "1388|sendmsg|>|2|<NA>|<NA>|false|true|write|false|9585149850|585149849|sendmsg|<NA>|false|"
+    "false",
+    "1389|sendmsg|<|2|SUCCESS|64|false|true|write|false|9585290571|585290570|sendmsg|1|false|false",
+    NULL,
+};
+
+/* One '|'-joined line of whole_fields for the event in ctx, "<NA>" for no value. */
+static void render_line(struct sk_eval_ctx *ctx, char *line, size_t cap)
+{
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (unsigned i = 0; i < sizeof(whole_fields) / sizeof(whole_fields[0]); i++) {
+		struct sk_field_ref ref;
+		struct sk_value vals[SK_FIELD_MAX_VALUES];
+		char arg[64], val[512];
+		int nv;
+
+		resolve("syscall", whole_fields[i], &ref, arg, sizeof(arg));
+		ctx->scratch_used = 0;
+		nv = ref.cls->extract(&ref, ctx, vals, SK_FIELD_MAX_VALUES);
+		if (nv > 0)
+			sk_value_render(&vals[0], val, sizeof(val));
+		else
+			snprintf(val, sizeof(val), "<NA>");
+		n += (size_t)snprintf(line + n, cap - n, "%s%s", i ? "|" : "", val);
+		assert_true(n < cap);
+	}
+}
+
+/* Every event of the capture that sysdig prints (it hides meta events) against its line. */
+static void check_whole(const char *capture, const char *const *expected)
+{
+	const char *root = getenv("SAKER_CORPUS");
+	char path[1024], err[256], line[4096];
+	struct sk_scap_reader *r;
+	struct sk_scap_item it;
+	uint64_t num = 0, first_ts = 0, prev_ts = 0;
+	unsigned k = 0;
+
+	snprintf(path, sizeof(path), "%s/captures/%s", root ? root : "../shared/corpus", capture);
+	if (sk_scap_reader_open(&r, path, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	while (sk_scap_reader_next(r, &it, err, sizeof(err)) == 1) {
+		if (it.kind != SK_SCAP_EVENT)
+			continue;
+		num++;
+		if (!first_ts && it.event.hdr->tid != UINT64_MAX)
+			first_ts = it.event.hdr->ts;
+		if (!(it.event.info->category & SK_EC_METAEVENT)) {
+			struct sk_eval_ctx ctx = {.evt = &it.event,
+						  .evtnum = num,
+						  .source = "syscall",
+						  .first_ts = first_ts,
+						  .prev_ts = prev_ts,
+						  .scratch = scratch,
+						  .scratch_cap = SCRATCH_CAP};
+
+			render_line(&ctx, line, sizeof(line));
+			if (!expected[k])
+				fail_msg("%s: more events than sysdig prints (at #%llu)", capture,
+					 (unsigned long long)num);
+			if (strcmp(line, expected[k]) != 0)
+				fail_msg("%s:\n ours:   %s\n sysdig: %s", capture, line,
+					 expected[k]);
+			k++;
+		}
+		prev_ts = it.event.hdr->ts;
+	}
+	sk_scap_reader_free(r);
+	assert_null(expected[k]);
+}
+
+static void test_whole_captures(void **state)
+{
+	(void)state;
+	check_whole("connect_localhost.scap", whole_connect_localhost);
+	check_whole("syscall.scap", whole_syscall);
+	check_whole("ping_sendto.scap", whole_ping_sendto);
+}
+
 /* A plugin-source event: no sk_evt, only the all-source evt fields answer. */
 static void test_no_event(void **state)
 {
@@ -503,6 +651,7 @@ int main(void)
 	    cmocka_unit_test(test_args),
 	    cmocka_unit_test(test_own_semantics),
 	    cmocka_unit_test(test_fdlist),
+	    cmocka_unit_test(test_whole_captures),
 	    cmocka_unit_test(test_no_event),
 	    cmocka_unit_test(test_scratch_exhausted),
 	};
