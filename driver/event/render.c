@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "saker/event.h"
 
@@ -399,10 +400,10 @@ static bool rel_base(const struct render_ctx *c, const struct sk_param_info *pi,
 		return c->res->cwd && c->res->cwd(c->res->ctx, evt_tid(c), out, cap);
 	if (!c->res->fd_name || !c->res->fd_name(c->res->ctx, evt_tid(c), dirfd, name, sizeof(name)))
 		return false;
-	/* skip the "<t>" type prefix */
+	/* skip the "<t>" / "<4t>" type prefix */
 	p = name;
-	if (p[0] == '<' && p[1] && p[2] == '>')
-		p += 3;
+	if (p[0] == '<' && strchr(p, '>'))
+		p = strchr(p, '>') + 1;
 	if (p[0] != '/')
 		return false;
 	snprintf(out, cap, "%s", p);
@@ -419,6 +420,11 @@ static void render_path(struct sk_wr *w, const struct render_ctx *c,
 
 	if (str_is_null(v, len)) {
 		wr_str(w, "<NA>");
+		return;
+	}
+	if (pi->type == PT_CHARBUF) {
+		/* sysdig copies CHARBUF as is; only paths are sanitized */
+		wr_mem(w, (const char *)v, strnlen((const char *)v, len));
 		return;
 	}
 	render_sanitized(w, v, len);
@@ -483,18 +489,19 @@ static void render_sockaddr(struct sk_wr *w, const uint8_t *v, uint32_t len)
 	}
 	switch (v[0]) {
 	case SK_AF_INET:
-		if (len < 7)
-			break;
+		if (len != 7) {
+			wr_str(w, "INVALID IPv4");
+			return;
+		}
 		render_ipv4(w, v + 1);
 		wr_fmt(w, ":%u", rd_port(v + 5));
 		return;
 	case SK_AF_INET6:
-		if (len < 19)
-			break;
-		if (ipv4_mapped(v + 1))
-			render_ipv4(w, v + 13);
-		else
-			render_ipv6(w, v + 1);
+		if (len != 19) {
+			wr_str(w, "INVALID IPv6");
+			return;
+		}
+		render_ipv6(w, v + 1);
 		wr_fmt(w, ":%u", rd_port(v + 17));
 		return;
 	case SK_AF_UNIX:
@@ -504,7 +511,6 @@ static void render_sockaddr(struct sk_wr *w, const uint8_t *v, uint32_t len)
 		wr_fmt(w, "family %u", v[0]);
 		return;
 	}
-	wr_str(w, "NULL");
 }
 
 static void render_socktuple(struct sk_wr *w, const uint8_t *v, uint32_t len)
@@ -517,16 +523,20 @@ static void render_socktuple(struct sk_wr *w, const uint8_t *v, uint32_t len)
 	}
 	switch (v[0]) {
 	case SK_AF_INET:
-		if (len < 13)
-			break;
+		if (len != 13) {
+			wr_str(w, "INVALID IPv4");
+			return;
+		}
 		render_ipv4(w, v + 1);
 		wr_fmt(w, ":%u->", rd_port(v + 5));
 		render_ipv4(w, v + 7);
 		wr_fmt(w, ":%u", rd_port(v + 11));
 		return;
 	case SK_AF_INET6:
-		if (len < 37)
-			break;
+		if (len != 37) {
+			wr_str(w, "INVALID IPv6");
+			return;
+		}
 		if (ipv4_mapped(v + 1) && ipv4_mapped(v + 19)) {
 			render_ipv4(w, v + 13);
 			wr_fmt(w, ":%u->", rd_port(v + 17));
@@ -539,8 +549,10 @@ static void render_socktuple(struct sk_wr *w, const uint8_t *v, uint32_t len)
 		wr_fmt(w, ":%u", rd_port(v + 35));
 		return;
 	case SK_AF_UNIX:
-		if (len < 17)
-			break;
+		if (len < 17) {
+			wr_str(w, "NULL");
+			return;
+		}
 		memcpy(&src, v + 1, 8);
 		memcpy(&dst, v + 9, 8);
 		wr_fmt(w, "%" PRIx64 "->%" PRIx64 " ", src, dst);
@@ -550,7 +562,6 @@ static void render_socktuple(struct sk_wr *w, const uint8_t *v, uint32_t len)
 		wr_fmt(w, "family %u", v[0]);
 		return;
 	}
-	wr_str(w, "NULL");
 }
 
 /* The fd type character of a resolved fd name "<f>/etc/passwd", or '?'. */
@@ -568,7 +579,8 @@ static char fd_typechar(const struct render_ctx *c, int64_t fd)
 static void render_fdlist(struct sk_wr *w, const struct render_ctx *c, const uint8_t *v,
 			  uint32_t len)
 {
-	uint16_t n, i, fl;
+	uint16_t n, i;
+	int16_t fl;
 	int64_t fd;
 
 	if (len < 2) {
@@ -581,7 +593,9 @@ static void render_fdlist(struct sk_wr *w, const struct render_ctx *c, const uin
 
 		memcpy(&fd, ent, 8);
 		memcpy(&fl, ent + 8, 2);
-		wr_fmt(w, "%s%" PRId64 ":%c%x", i ? " " : "", fd, fd_typechar(c, fd), fl);
+		/* sysdig prints the fd unsigned and the flags as a sign-extended int16 */
+		wr_fmt(w, "%s%" PRIu64 ":%c%x", i ? " " : "", (uint64_t)fd, fd_typechar(c, fd),
+		       (uint32_t)(int32_t)fl);
 	}
 }
 
@@ -625,14 +639,21 @@ static void render_id(struct sk_wr *w, const struct render_ctx *c, uint8_t type,
 	char name[SK_RENDER_NAME_MAX];
 	bool ok = false;
 
+	if (id == UINT32_MAX) {
+		/* "none" (loginuid of daemons): Debian sysdig shows a bare -1 */
+		wr_str(w, "-1");
+		return;
+	}
 	wr_fmt(w, "%" PRId32, (int32_t)id);
-	if (!c->res || id == UINT32_MAX)
+	if (!c->res)
 		return;
 	if (type == PT_UID && c->res->user_name)
 		ok = c->res->user_name(c->res->ctx, id, name, sizeof(name));
 	else if (type == PT_GID && c->res->group_name)
 		ok = c->res->group_name(c->res->ctx, id, name, sizeof(name));
-	render_resolved(w, ok, name);
+	else
+		return;
+	render_resolved(w, true, ok && name[0] ? name : "<NA>");
 }
 
 static void render_table(struct sk_wr *w, uint8_t type, uint16_t aux, uint32_t value)
@@ -648,6 +669,10 @@ static void render_table(struct sk_wr *w, uint8_t type, uint16_t aux, uint32_t v
 	render_resolved(w, n > 0 && n < sizeof(names), names);
 }
 
+/*
+ * String arrays as libsinsp joins them: items separated by '.', or for
+ * key/value pair arrays "k:v,k:v".
+ */
 static void render_charbufarray(struct sk_wr *w, const uint8_t *v, uint32_t len, bool pairs)
 {
 	uint32_t i = 0, k = 0;
@@ -658,11 +683,45 @@ static void render_charbufarray(struct sk_wr *w, const uint8_t *v, uint32_t len,
 		while (j < len && v[j] != '\0')
 			j++;
 		if (k)
-			wr_chr(w, pairs && (k & 1) ? '=' : ',');
+			wr_chr(w, !pairs ? '.' : (k & 1) ? ':' : ',');
 		render_sanitized(w, v + i, j - i);
 		k++;
 		i = j + 1;
 	}
+}
+
+/* The names of the signals in a sigset, space separated (bit n = signal n + 1). */
+static void render_sigset(struct sk_wr *w, uint32_t set)
+{
+	const char *sep = "";
+	unsigned sig;
+
+	for (sig = 0; sig < 32; sig++) {
+		const char *name = (set & (1u << sig)) ? signal_name(sig + 1) : NULL;
+
+		if (!name)
+			continue;
+		wr_str(w, sep);
+		wr_str(w, name);
+		sep = " ";
+	}
+}
+
+/* "2026-11-29 00:33:26.123456789 +0000", local time like sysdig. */
+static void render_abstime(struct sk_wr *w, uint64_t ns)
+{
+	time_t sec = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char date[32], zone[16];
+
+	if (!localtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm) ||
+	    !strftime(zone, sizeof(zone), "%z", &tm)) {
+		wr_fmt(w, "%" PRIu64, ns);
+		return;
+	}
+	wr_str(w, date);
+	wr_fmt(w, ".%09u ", (unsigned)(ns % 1000000000u));
+	wr_str(w, zone);
 }
 
 static void render_value(struct sk_wr *w, const struct render_ctx *c,
@@ -680,7 +739,7 @@ static void render_dyn(struct sk_wr *w, const struct render_ctx *c,
 	}
 	t = &sk_flag_tables[pi->aux];
 	if (v[0] >= t->count || t->entries[v[0]].value == PT_DYN) {
-		wr_str(w, "NULL");
+		wr_str(w, "INVALID DYNAMIC PARAMETER");
 		return;
 	}
 	inner = *pi;
@@ -717,9 +776,13 @@ static void render_value(struct sk_wr *w, const struct render_ctx *c,
 	case PT_L4PROTO:
 	case PT_SOCKFAMILY:
 	case PT_BOOL:
-	case PT_SIGSET:
-	case PT_ABSTIME:
 		wr_fmt(w, "%" PRIu64, rd_uint(v, len));
+		break;
+	case PT_SIGSET:
+		render_sigset(w, (uint32_t)rd_uint(v, len));
+		break;
+	case PT_ABSTIME:
+		render_abstime(w, rd_uint(v, len));
 		break;
 	case PT_ERRNO:
 		s = rd_sint(v, len);
@@ -753,7 +816,10 @@ static void render_value(struct sk_wr *w, const struct render_ctx *c,
 		break;
 	case PT_RELTIME:
 		u = rd_uint(v, len);
-		wr_fmt(w, "%" PRIu64 "(%gs)", u, (double)u / 1000000000.0);
+		if (u == UINT64_MAX)
+			wr_str(w, "none");
+		else
+			wr_fmt(w, "%" PRIu64 "(%gs)", u, (double)u / 1000000000.0);
 		break;
 	case PT_DOUBLE:
 		memcpy(&d, v, sizeof(d));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include <cmocka.h>
@@ -301,11 +302,12 @@ static void test_fd_pid_uid(void **state)
 	b_init(SK_EVT_GETEGID_X);
 	b_u32(1000);
 	e = b_done();
-	assert_string_equal(args(e, &R), "egid=1000 ");
+	assert_string_equal(args(e, &R), "egid=1000(<NA>) "); /* unknown to the resolver */
+	assert_string_equal(args(e, NULL), "egid=1000 ");	/* no state at all */
 	b_init(SK_EVT_GETUID_X);
 	b_u32(UINT32_MAX);
 	e = b_done();
-	assert_string_equal(args(e, &R), "uid=-1 ");
+	assert_string_equal(args(e, &R), "uid=-1 "); /* sysdig: loginuid=-1 */
 }
 
 /* ---- flag tables (section 5 walk rules) ---- */
@@ -442,7 +444,12 @@ static void test_strings_and_buffers(void **state)
 	b_u64(0);
 	b_str("a\x01" "b\xc3\xa9");
 	e = b_done();
-	assert_string_equal(param(e, 1, NULL), "ab"); /* non-printables are dropped */
+	assert_string_equal(param(e, 1, NULL), "a\x01" "b\xc3\xa9"); /* CHARBUF is copied as is */
+	b_init(SK_EVT_STAT_X);
+	b_u64(0);
+	b_str("/tmp/a\x01" "b\xc3\xa9");
+	e = b_done();
+	assert_string_equal(param(e, 1, NULL), "/tmp/ab"); /* paths drop non-printables */
 }
 
 static void test_paths(void **state)
@@ -590,7 +597,15 @@ static void test_sockaddr_and_tuples(void **state)
 	b_param(v4_addr, 4);
 	e = b_done();
 	assert_string_equal(param(e, 1, NULL), "NULL");
-	assert_string_equal(param(e, 3, NULL), "NULL");
+	assert_string_equal(param(e, 3, NULL), "INVALID IPv4");
+	b_init(SK_EVT_CONNECT_X);
+	b_u64(0);
+	b_param(v6, 20);
+	b_u64(3);
+	b_param("\x2a", 1);
+	e = b_done();
+	assert_string_equal(param(e, 1, NULL), "INVALID IPv6");
+	assert_string_equal(param(e, 3, NULL), "family 42");
 }
 
 static void test_fdlist_sig_time(void **state)
@@ -647,6 +662,18 @@ static void test_fdlist_sig_time(void **state)
 	b_u64(2500000);
 	e = b_done();
 	assert_string_equal(args(e, NULL), "interval=2500000(0.0025s) ");
+	b_init(SK_EVT_NANOSLEEP_E);
+	b_u64(UINT64_MAX);
+	e = b_done();
+	assert_string_equal(args(e, NULL), "interval=none ");
+
+	/* ppoll sigmask: the names of the signals in the set */
+	b_init(SK_EVT_PPOLL_E);
+	b_param("\0\0", 2);
+	b_u64(0);
+	b_u32((1u << 1) | (1u << 14) | (1u << 16));
+	e = b_done();
+	assert_string_equal(param(e, 2, NULL), "SIGINT SIGTERM SIGCHLD");
 }
 
 static void test_dyn(void **state)
@@ -680,12 +707,46 @@ static void test_dyn(void **state)
 	b_param("\x07\x01", 2);
 	e = b_done();
 	assert_string_equal(param(e, 1, NULL), "NULL");
-	assert_string_equal(param(e, 2, NULL), "NULL");
+	assert_string_equal(param(e, 2, NULL), "INVALID DYNAMIC PARAMETER");
 	b_init(SK_EVT_PTRACE_X);
 	b_u64(0);
 	b_param("\x00\x01\x02", 3);
 	e = b_done();
 	assert_string_equal(param(e, 1, NULL), "<NA>");
+}
+
+/* Iterator (task) events: PID32/FD32, string arrays, absolute times. */
+static void test_task_event(void **state)
+{
+	const struct sk_evt *e;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	b_init(SK_EVT_TASK_E);
+	b_u32(1973);
+	b_u32(1);
+	b_u32(1);
+	b_u32(1);
+	b_str("dockerd");
+	b_param("dockerd\0-H\0fd://", 17); /* last NUL missing */
+	b_str("/usr/bin/dockerd");
+	b_u32(0);
+	b_param("", 0);
+	b_str("/");
+	b_u64(1048576);
+	b_u32(0);
+	b_u32(0);
+	b_u64(0);
+	b_u64(0);
+	b_u64(0);
+	b_u64(42);
+	b_u64(1700000000123456789ull);
+	e = b_done();
+	assert_string_equal(param(e, 0, &R), "1973(dockerd)");
+	assert_string_equal(param(e, 5, NULL), "dockerd.-H.fd://");
+	assert_string_equal(param(e, 8, NULL), "");
+	assert_string_equal(param(e, 17, NULL), "2023-11-14 22:13:20.123456789 +0000");
 }
 
 static void test_args_shapes(void **state)
@@ -743,6 +804,7 @@ static void test_corpus_events_match_sysdig(void **state)
 		{2702, "resource=3(RLIMIT_STACK) "},
 		{2703, "res=0 cur=8388608 max=-1 "},
 		{2953, "status=0 "},
+		{4135, "pid=13750 sig=0 "},
 	};
 	static uint8_t blk[1 << 17];
 	const char *corpus = getenv("SAKER_CORPUS");
@@ -790,6 +852,7 @@ int main(void)
 		cmocka_unit_test(test_sockaddr_and_tuples),
 		cmocka_unit_test(test_fdlist_sig_time),
 		cmocka_unit_test(test_dyn),
+		cmocka_unit_test(test_task_event),
 		cmocka_unit_test(test_args_shapes),
 		cmocka_unit_test(test_corpus_events_match_sysdig),
 	};
