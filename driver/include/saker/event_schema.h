@@ -195,7 +195,7 @@ _Static_assert(sizeof(struct sk_evt_hdr) == 26, "scap event header is 26 bytes")
 _Static_assert(sizeof(struct sk_evt_hdr_v1) == 22, "legacy scap event header is 22 bytes");
 
 #define SK_EVT_HDR_LEN 26u
-/* Largest number of parameters any event type has (execve exit: 31). */
+/* Largest number of parameters any event type has (task: 32). */
 #define SK_EVT_MAX_PARAMS 32u
 /* A parameter of a non-large event holds at most this many bytes. */
 #define SK_PARAM_MAX_LEN 65535u
