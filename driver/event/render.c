@@ -5,9 +5,15 @@
  * argument. Verified against sysdig output on the corpus captures where the
  * captures have the type; the rest follows scap-events.md 4 and 5.
  *
+ * Where sysdig and scap-events.md differ, sysdig wins (checked on the
+ * corpus): an empty BYTEBUF prints as nothing, not "NULL"; an enum value
+ * prints its first matching name only ("1(AF_LOCAL)", the 2022 table typed
+ * socket families as flags); a UID/GID of -1 prints a bare "-1".
+ *
  * Nothing here allocates: output goes through a bounded writer that keeps
  * counting past its capacity (snprintf semantics), scratch space is on the
- * stack with named caps.
+ * stack with named caps. (ABSTIME uses localtime_r, which libc may let load
+ * the time zone once.)
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
