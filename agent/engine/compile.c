@@ -62,9 +62,25 @@ static void fail(struct cctx *c, struct sk_pos pos, const char *fmt, ...)
 static void warn(struct cctx *c, enum sk_diag_code code, struct sk_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/*
+ * A warning is reported once per place in the files: a macro used by many
+ * rules warns for the first of them only.
+ */
+static bool warned_here(const struct sk_diags *d, enum sk_diag_code code, struct sk_pos pos)
+{
+	for (unsigned i = 0; i < d->n; i++) {
+		const struct sk_diag *g = &d->v[i];
+		if (g->code == code && g->pos.line == pos.line && g->pos.col == pos.col &&
+		    (g->pos.file == pos.file ||
+		     (g->pos.file && pos.file && !strcmp(g->pos.file, pos.file))))
+			return true;
+	}
+	return false;
+}
+
 static void warn(struct cctx *c, enum sk_diag_code code, struct sk_pos pos, const char *fmt, ...)
 {
-	if (!c->diags)
+	if (!c->diags || warned_here(c->diags, code, pos))
 		return;
 	char msg[SK_DIAG_MSG_MAX];
 	va_list ap;

@@ -264,6 +264,27 @@ static void test_deprecated_field_warning(void **state)
 	sk_filter_free(f);
 }
 
+/* A warning inside a macro is reported once, not once per rule using it. */
+static void test_macro_warning_once(void **state)
+{
+	(void)state;
+	load("- macro: m\n  condition: test.str != <NA> and evt.dir = <\n" RULE("a", "m")
+		 RULE("b", "m and test.int = 1"));
+	struct sk_filter *f;
+	assert_int_equal(compile_rule("a", &f), 0);
+	sk_filter_free(f);
+	assert_int_equal(compile_rule("b", &f), 0);
+	sk_filter_free(f);
+	unsigned na = 0, depr = 0;
+	for (unsigned i = 0; i < diags.n; i++) {
+		na += diags.v[i].code == SK_LOAD_UNSAFE_NA_CHECK;
+		depr += diags.v[i].code == SK_LOAD_DEPRECATED_ITEM;
+	}
+	assert_int_equal(na, 1);
+	assert_int_equal(depr, 1);
+	assert_string_equal(diags.v[0].item, "rule 'a'");
+}
+
 static void test_constant_errors_point_at_value(void **state)
 {
 	(void)state;
@@ -375,6 +396,7 @@ int main(void)
 	    T(test_exception_unknown_field),
 	    T(test_na_warning),
 	    T(test_deprecated_field_warning),
+	    T(test_macro_warning_once),
 	    T(test_constant_errors_point_at_value),
 	    T(test_macro_blowup_capped),
 	    T(test_parse_error_in_macro),
