@@ -24,6 +24,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* x86-64 numbers the exec hook needs to know. */
 #define SK_NR_EXECVE 59
 #define SK_NR_EXECVEAT 322
+#define SK_NSEC_MASK ((1u << 30) - 1)
 
 #define SK_FILLER(name) SEC("raw_tp") int sk_x_##name(struct bpf_raw_tracepoint_args *ctx)
 #define SK_PROLOGUE                                                                        \
@@ -649,10 +650,12 @@ SK_INLINE bool sk_exe_writable(struct task_struct *t, struct inode *ino)
 SK_INLINE __u64 sk_inode_ns(struct inode *ino, bool ctime)
 {
 	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		/* the top bits of i_ctime_nsec are multigrain-timestamp flags */
 		if (ctime)
 			return BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull +
-			       BPF_CORE_READ(ino, i_ctime_nsec);
-		return BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec);
+			       (BPF_CORE_READ(ino, i_ctime_nsec) & SK_NSEC_MASK);
+		return BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull +
+		       (BPF_CORE_READ(ino, i_mtime_nsec) & SK_NSEC_MASK);
 	}
 	{
 		struct inode___old *o = (void *)ino;
