@@ -18,7 +18,10 @@ bool sk_capture_event_hidden(const struct sk_evt *e)
 	/* Internal bookkeeping that libsinsp consumes without showing. */
 	if (e->dump_flags & 1u)
 		return true; /* state-only events */
-	return t == SK_EVT_PROCINFO_E || (e->info->category & 0x1ff) == SK_EC_INTERNAL;
+	if (t == SK_EVT_PROCINFO_E || (e->info->category & 0x1ffu) == SK_EC_INTERNAL)
+		return true;
+	/* Container metadata is applied to state, never shown. */
+	return !strcmp(e->info->name, "container");
 }
 
 /* "HH:MM:SS.nnnnnnnnn" in local time, as sysdig's evt.time. */
@@ -40,7 +43,7 @@ static void print_event(FILE *out, uint64_t num, const struct sk_evt *e, struct 
 	const char *comm = t && t->comm[0] ? t->comm : "<NA>";
 	sk_evt_render_args(e, res, args, DUMP_ARGS_MAX);
 	fprintf(out, "%llu %s %u %s (%lld) %c %s %s\n", (unsigned long long)num, when, e->cpu, comm,
-		(long long)e->hdr->tid, sk_event_is_enter(e->hdr->type) ? '>' : '<', e->info->name,
+		(long long)e->hdr->tid, sk_event_is_enter(e->hdr->type) ? '>' : '<', sk_evt_type_name(e),
 		args);
 }
 

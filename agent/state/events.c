@@ -33,6 +33,8 @@
 #define PPM_O_DIRECTORY 0x400u
 #define PPM_CL_CLONE_FILES 0x1u
 #define PPM_CL_CLONE_THREAD 0x2000u
+#define PPM_CL_CLONE_NEWPID 0x40u
+#define PPM_CL_CHILD_IN_PIDNS 0x20000000u
 
 /* A parameter of the exit event by name, else of the thread's stored enter event. */
 struct argsrc {
@@ -124,27 +126,18 @@ void sk_fdinfo_set_tuple_name(struct sk_fdinfo *fi)
 static void resolve_path(struct sk_state *s, struct sk_thread *t, int64_t dirfd, const char *name,
 			 char *out, size_t cap)
 {
-	if (name[0] == '/' || name[0] == '\0') {
-		snprintf(out, cap, "%s", name);
-		return;
-	}
 	const char *base = NULL;
-	if (dirfd == -100) {
-		base = t->cwd;
-	} else {
-		struct sk_fdinfo *d = sk_state_fd(s, t->tid, dirfd);
-		if (d)
-			base = d->name;
+	if (name[0] != '/' && name[0] != '\0') {
+		if (dirfd == -100) {
+			base = t->cwd;
+		} else {
+			struct sk_fdinfo *d = sk_state_fd(s, t->tid, dirfd);
+			if (d)
+				base = d->name;
+		}
 	}
-	if (!base || !*base) {
+	if (!base || base[0] != '/' || !sk_path_join(base, name, out, cap))
 		snprintf(out, cap, "%s", name);
-		return;
-	}
-	size_t bl = strlen(base);
-	const char *sep = base[bl - 1] == '/' ? "" : "/";
-	if (name[0] == '.' && name[1] == '/')
-		name += 2;
-	snprintf(out, cap, "%s%s%s", base, sep, name);
 }
 
 static void parse_open_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -370,7 +363,8 @@ static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
 		sk_str_set(&t->exe, str, strlen(str));
 	if (arg_raw(a, "args", &p, &len))
 		sk_buf_set(&t->args, &t->args_len, p, len);
-	if ((str = arg_str(a, "cwd")))
+	/* An empty cwd means the driver did not read it: keep the inherited one. */
+	if ((str = arg_str(a, "cwd")) && str[0])
 		sk_str_set(&t->cwd, str, strlen(str));
 	if (arg_s64(a, "fdlimit", &v))
 		t->fdlimit = v;
@@ -413,6 +407,13 @@ static void parse_clone_exit(struct sk_state *s, struct sk_thread *t, const stru
 	if (sk_state_thread(s, child_tid) && res != 0)
 		return; /* the child's own exit came first and already built it */
 	struct sk_thread *parent = sk_state_thread(s, parent_tid);
+	/*
+	 * A parent inside a pid namespace sees the child's namespace tid, not
+	 * the host tid: only the child's own exit can name the child then.
+	 */
+	if (res != 0 && ((flags & (PPM_CL_CHILD_IN_PIDNS | PPM_CL_CLONE_NEWPID)) ||
+			 (parent && parent->vtid >= 0 && parent->vtid != parent->tid)))
+		return;
 	struct sk_thread *c = sk_state_thread_add(s, child_tid);
 	if (!c)
 		return;

@@ -54,6 +54,28 @@ static int apply_proc(struct sk_state *s, const struct sk_scap_proc *p)
 	return rc;
 }
 
+/*
+ * Process lists record sockets local end first. Like libsinsp, decide the
+ * roles from the ports (the end with the lower port is the server) and keep
+ * the tuple client first, so the name reads "client->server".
+ */
+static void set_proc_tuple(struct sk_fdinfo *fi, const struct sk_scap_fd *f, size_t alen)
+{
+	fi->is_server = f->sport < f->dport;
+	if (fi->is_server) {
+		memcpy(fi->sip, f->dip, alen);
+		memcpy(fi->dip, f->sip, alen);
+		fi->sport = f->dport;
+		fi->dport = f->sport;
+	} else {
+		memcpy(fi->sip, f->sip, alen);
+		memcpy(fi->dip, f->dip, alen);
+		fi->sport = f->sport;
+		fi->dport = f->dport;
+	}
+	sk_fdinfo_set_tuple_name(fi);
+}
+
 static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 {
 	struct sk_thread *t = sk_state_thread_add(s, f->tid);
@@ -70,19 +92,11 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 	switch (f->type) {
 	case SK_FD_IPV4_SOCK:
 		fi->family = SK_AF_INET;
-		memcpy(fi->sip, f->sip, 4);
-		memcpy(fi->dip, f->dip, 4);
-		fi->sport = f->sport;
-		fi->dport = f->dport;
-		sk_fdinfo_set_tuple_name(fi);
+		set_proc_tuple(fi, f, 4);
 		break;
 	case SK_FD_IPV6_SOCK:
 		fi->family = SK_AF_INET6;
-		memcpy(fi->sip, f->sip, 16);
-		memcpy(fi->dip, f->dip, 16);
-		fi->sport = f->sport;
-		fi->dport = f->dport;
-		sk_fdinfo_set_tuple_name(fi);
+		set_proc_tuple(fi, f, 16);
 		break;
 	case SK_FD_IPV4_SERVSOCK: {
 		char ip[INET_ADDRSTRLEN];
@@ -105,9 +119,14 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 	case SK_FD_UNIX_SOCK:
 		fi->family = SK_AF_UNIX;
 		/* fallthrough */
-	default:
-		snprintf(fi->name, sizeof(fi->name), "%.*s", (int)f->name.len, f->name.buf);
+	default: {
+		/* Names scanned from /proc/net/unix end in a newline that sysdig does not show. */
+		uint32_t len = f->name.len;
+		while (len > 0 && f->name.buf[len - 1] == '\n')
+			len--;
+		snprintf(fi->name, sizeof(fi->name), "%.*s", (int)len, f->name.buf);
 		break;
+	}
 	}
 	return 0;
 }

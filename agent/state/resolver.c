@@ -28,7 +28,8 @@ static bool fd_name(void *ctx, int64_t tid, int64_t fd, char *out, size_t cap)
 	char tc = sk_fd_typechar(fi->type);
 	bool sock = fi->type == SK_FD_IPV4_SOCK || fi->type == SK_FD_IPV6_SOCK ||
 		    fi->type == SK_FD_IPV4_SERVSOCK || fi->type == SK_FD_IPV6_SERVSOCK;
-	char l4 = sock ? l4char(fi->l4proto) : 0;
+	/* sysdig shows the protocol once the socket has endpoints. */
+	char l4 = sock && fi->name[0] ? l4char(fi->l4proto) : 0;
 	if (l4)
 		snprintf(out, cap, "<%c%c>%s", tc, l4, fi->name);
 	else
@@ -63,6 +64,15 @@ static bool group_name(void *ctx, uint32_t gid, char *out, size_t cap)
 	return true;
 }
 
+static bool cwd(void *ctx, int64_t tid, char *out, size_t cap)
+{
+	const struct sk_thread *t = sk_state_thread(ctx, tid);
+	if (!t || !t->cwd || !t->cwd[0])
+		return false;
+	snprintf(out, cap, "%s", t->cwd);
+	return true;
+}
+
 void sk_state_resolver(struct sk_state *s, struct sk_render_resolver *res)
 {
 	res->ctx = s;
@@ -70,4 +80,5 @@ void sk_state_resolver(struct sk_state *s, struct sk_render_resolver *res)
 	res->pid_name = pid_name;
 	res->user_name = user_name;
 	res->group_name = group_name;
+	res->cwd = cwd;
 }

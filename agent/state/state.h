@@ -33,7 +33,8 @@ struct sk_fdinfo {
 	uint8_t family;     /* SK_AF_INET, SK_AF_INET6, SK_AF_UNIX, 0 */
 	uint8_t l4proto;    /* scap l4proto: 2 tcp, 3 udp, 4 icmp, 5 raw */
 	uint8_t sip[16], dip[16];
-	uint16_t sport, dport;
+	uint16_t sport, dport;  /* s = client, d = server once the role is known */
+	bool is_server;         /* this process is the server end */
 	char name[SK_STATE_FDNAME_MAX]; /* path, "a:b->c:d", unix path... as sysdig shows it */
 };
 

@@ -343,7 +343,7 @@ static bool str_is_null(const uint8_t *v, uint32_t len)
  * Join base and a relative path and normalise "." and ".." components into
  * out (cap >= 2). Returns false when the result does not fit.
  */
-static bool path_join(const char *base, const char *rel, char *out, size_t cap)
+bool sk_path_join(const char *base, const char *rel, char *out, size_t cap)
 {
 	size_t n = 0;
 	const char *parts[2] = {base, rel};
@@ -441,7 +441,7 @@ static void render_path(struct sk_wr *w, const struct render_ctx *c,
 	render_sanitized(&rw, v, len);
 	if (rw.len >= sizeof(rel) || !rel_base(c, pi, base, sizeof(base)))
 		return;
-	if (!path_join(base, rel, full, sizeof(full)))
+	if (!sk_path_join(base, rel, full, sizeof(full)))
 		return;
 	wr_chr(w, '(');
 	wr_str(w, full);

@@ -138,4 +138,21 @@ size_t sk_flags_render(enum sk_flag_table_id ft, uint32_t value, char *out, size
 /* "ENOENT" for 2; NULL when unknown. */
 const char *sk_errno_name(int64_t err);
 
+/*
+ * Join base and a relative path, normalising "." and ".." as sysdig does
+ * ("/" + "." is "/"). Returns false when the result does not fit in cap.
+ */
+bool sk_path_join(const char *base, const char *rel, char *out, size_t cap);
+
+/* Name of portable syscall code (ppm_sc, syscalls.def), or NULL. */
+const char *sk_ppm_sc_name(uint16_t code);
+/* ppm_sc code of a syscall name, or -1. */
+int sk_ppm_sc_by_name(const char *name);
+/*
+ * The name an event is shown and matched under (evt.type): the event table's
+ * name, except for the generic syscall events, which take the name of the
+ * syscall in their ID parameter ("madvise"), as sysdig and Falco do.
+ */
+const char *sk_evt_type_name(const struct sk_evt *e);
+
 #endif
