@@ -495,8 +495,26 @@ static void put_json_value(struct obuf *b, const struct sk_value *v)
 	}
 }
 
-static void put_json_field(struct obuf *b, const struct fmt_tok *t, struct sk_eval_ctx *ctx)
+/* Time-of-event fields libsinsp writes into JSON as the raw ns timestamp. */
+static bool is_time_field(const struct fmt_tok *t)
 {
+	static const char *const names[] = {"evt.time", "evt.time.s", "evt.time.iso8601",
+					    "evt.datetime", "evt.datetime.s"};
+	if (t->op.nxforms)
+		return false;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(t->op.ref.field->name, names[i]))
+			return true;
+	return false;
+}
+
+static void put_json_field(struct obuf *b, const struct fmt_tok *t, struct sk_eval_ctx *ctx,
+			   uint64_t ts)
+{
+	if (is_time_field(t)) {
+		ob_printf(b, "%llu", (unsigned long long)ts);
+		return;
+	}
 	struct sk_value vals[SK_FIELD_MAX_VALUES];
 	size_t mark = ctx->scratch_used;
 	int nv = sk_operand_extract(&t->op, ctx, vals, SK_FIELD_MAX_VALUES, true);
@@ -551,7 +569,7 @@ static void put_output_fields(struct obuf *b, const struct sk_format *f, struct 
 		ob_puts(b, first ? "" : ",");
 		put_json_str(b, toks[i]->text, toks[i]->len);
 		ob_puts(b, ":");
-		put_json_field(b, toks[i], ctx);
+		put_json_field(b, toks[i], ctx, ts);
 		first = false;
 	}
 	ob_puts(b, "}");

@@ -248,6 +248,25 @@ static void test_json_typed_fields(void **state)
 	sk_format_free(r.output);
 }
 
+/* Time fields in the format are written as the event's ns timestamp, as libsinsp does. */
+static void test_json_time_fields(void **state)
+{
+	(void)state;
+	struct sk_rule r = mkrule("*at %evt.time / %evt.datetime");
+	struct sk_output_opts o;
+	sk_output_opts_init(&o);
+	o.json = true;
+	o.time_iso8601 = true;
+	o.json_include_output = false;
+	o.json_include_tags = false;
+	char out[1024];
+	sk_alert_format(&r, &ctx, TS, &o, out, sizeof(out));
+	assert_non_null(strstr(out, "\"output_fields\":{\"evt.datetime\":1470327477881781397,"
+				    "\"evt.time\":1470327477881781397,"
+				    "\"evt.time.iso8601\":1470327477881781397}"));
+	sk_format_free(r.output);
+}
+
 static void test_json_escaping(void **state)
 {
 	(void)state;
@@ -276,6 +295,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_text_alert, reset),
 	    cmocka_unit_test_setup(test_json_alert_like_falco, reset),
 	    cmocka_unit_test_setup(test_json_typed_fields, reset),
+	    cmocka_unit_test_setup(test_json_time_fields, reset),
 	    cmocka_unit_test_setup(test_json_escaping, reset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
