@@ -18,6 +18,7 @@
 static __thread char xform_buf[SK_FILTER_XFORM_BUF];
 static __thread size_t xform_used;
 static __thread char glob_buf[SK_FILTER_GLOB_MAX + 1];
+static __thread char glob_pat[SK_FILTER_GLOB_MAX + 1];
 
 /* One match-data block per thread, shared by every regex (ovector of one pair). */
 static pthread_key_t md_key;
@@ -65,7 +66,14 @@ static bool glob_match(const struct sk_const *c, const char *s, uint32_t len, bo
 		len = SK_FILTER_GLOB_MAX;
 	memcpy(glob_buf, s, len);
 	glob_buf[len] = '\0';
-	return fnmatch(c->s, glob_buf, fold ? FNM_CASEFOLD : 0) == 0;
+	const char *pat = c->s;
+	if (c->borrowed) { /* val(field) pattern: terminate a copy */
+		uint32_t plen = c->len > SK_FILTER_GLOB_MAX ? SK_FILTER_GLOB_MAX : c->len;
+		memcpy(glob_pat, c->s, plen);
+		glob_pat[plen] = '\0';
+		pat = glob_pat;
+	}
+	return fnmatch(pat, glob_buf, fold ? FNM_CASEFOLD : 0) == 0;
 }
 
 static bool icontains(const char *s, uint32_t len, const char *fold, uint32_t flen)
@@ -75,10 +83,11 @@ static bool icontains(const char *s, uint32_t len, const char *fold, uint32_t fl
 	if (flen > len)
 		return false;
 	for (uint32_t i = 0; i + flen <= len; i++) {
-		if (tolower((unsigned char)s[i]) != (unsigned char)fold[0])
+		if (tolower((unsigned char)s[i]) != tolower((unsigned char)fold[0]))
 			continue;
 		uint32_t j = 1;
-		while (j < flen && tolower((unsigned char)s[i + j]) == (unsigned char)fold[j])
+		while (j < flen &&
+		       tolower((unsigned char)s[i + j]) == tolower((unsigned char)fold[j]))
 			j++;
 		if (j == flen)
 			return true;
@@ -434,6 +443,7 @@ static bool rhs_const(const struct sk_value *v, struct sk_const *c)
 		c->s = v->s;
 		c->len = v->len;
 		c->fold = NULL;
+		c->borrowed = true;
 		c->bytes = (const uint8_t *)v->s;
 		c->nbytes = v->len;
 		return true;

@@ -85,6 +85,7 @@ struct sk_const {
 	const uint8_t *bytes;
 	uint32_t nbytes;
 	const char *fold; /* lower-cased text (icontains, iglob) */
+	bool borrowed;	  /* s is a value of another field: not NUL-terminated */
 };
 
 /*

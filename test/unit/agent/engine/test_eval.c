@@ -313,6 +313,14 @@ static void test_val_field(void **state)
 	tv.str2 = "abcd";
 	assert_false(ev("test.str = val(test.str2)"));
 	assert_true(ev("test.str2 startswith val(test.str)"));
+	tv.str = "ABCDEF";
+	tv.str2 = "cDe";
+	assert_true(ev("test.str icontains val(test.str2)"));
+	assert_false(ev("test.str contains val(test.str2)"));
+	tv.str2 = "a*f";
+	assert_true(ev("test.str iglob val(test.str2)"));
+	assert_false(ev("test.str glob val(test.str2)"));
+	tv.str = "abc";
 	tv.str2 = NULL;
 	assert_false(ev("test.str = val(test.str2)"));
 	tv.i = 3;
