@@ -43,8 +43,13 @@ void sk_evtset_from_name(struct sk_evtset *out, const char *name, size_t len)
 		sk_evtset_add(out, code);
 		found = true;
 	}
-	if (!found) {
-		/* Syscalls without an event of their own arrive as generic events. */
+	char buf[64];
+	if (found || len >= sizeof(buf))
+		return;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	/* Syscalls without an event of their own arrive as generic events. */
+	if (sk_ppm_sc_by_name(buf) >= 0) {
 		sk_evtset_add(out, SK_EVT_SYSCALL_E);
 		sk_evtset_add(out, SK_EVT_SYSCALL_X);
 	}

@@ -242,7 +242,9 @@ int sk_operand_extract(const struct sk_operand *o, struct sk_eval_ctx *ctx, stru
 void sk_evtset_universe(struct sk_evtset *out);
 /* Number of codes in s. */
 unsigned sk_evtset_count(const struct sk_evtset *s);
-/* Codes named name (enter and exit, every version); the generic codes when no code has that name.
+/*
+ * Codes named name (enter and exit, every version); for a syscall without
+ * an event of its own ("madvise"), the generic syscall codes; else none.
  */
 void sk_evtset_from_name(struct sk_evtset *out, const char *name, size_t len);
 
