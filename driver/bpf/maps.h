@@ -75,6 +75,8 @@ struct {
 /* execve filename (bprm->filename) from sched_process_exec, per tid. */
 struct sk_exec_name {
 	char name[SK_PROBE_PATH_CAP];
+	__u8 at; /* the exec came from execveat */
+	__u8 pad[7];
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

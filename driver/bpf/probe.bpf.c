@@ -47,7 +47,9 @@ int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *t;
 	struct sk_aux *a;
 
-	if (id >= SK_PROBE_SYSCALL_MAX || !sk_interesting[id])
+	if (id >= SK_PROBE_SYSCALL_MAX)
+		return 0;
+	if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == sk_own_tgid)
 		return 0;
@@ -116,6 +118,14 @@ int sk_sched_exec(struct bpf_raw_tracepoint_args *ctx)
 	/* stage in tmp: map values cannot be the destination of a helper directly */
 	if (bpf_probe_read_kernel_str(a->tmp, SK_PROBE_PATH_CAP, BPF_CORE_READ(bprm, filename)) <= 0)
 		return 0;
+	/*
+	 * A successful execveat reaches sys_exit as execve (the saved syscall
+	 * number already reads execve here). execveat with a directory fd or
+	 * AT_EMPTY_PATH (fexecve) names the file "/dev/fd/N[/path]": remember it.
+	 */
+	a->tmp[SK_PROBE_PATH_CAP] = a->tmp[0] == '/' && a->tmp[1] == 'd' && a->tmp[2] == 'e' &&
+				    a->tmp[3] == 'v' && a->tmp[4] == '/' && a->tmp[5] == 'f' &&
+				    a->tmp[6] == 'd' && a->tmp[7] == '/';
 	bpf_map_update_elem(&sk_exec_names, &tid, a->tmp, BPF_ANY);
 	return 0;
 }
@@ -725,18 +735,20 @@ int sk_exec_2(struct bpf_raw_tracepoint_args *ctx)
 		sk_put_empty(a);
 	sk_put_s64(a, sk_pid_host(pg));
 	sk_put_u32(a, BPF_CORE_READ(t, cred, egid.val));
-	if (a->type == SK_EVT_EXECVE_X) {
+	{
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
-		struct sk_exec_name *n = bpf_map_lookup_elem(&sk_exec_names, &tid);
+		struct sk_exec_name *n = a->ret == 0 ? bpf_map_lookup_elem(&sk_exec_names, &tid) : NULL;
 
-		if (a->ret == 0 && n) {
-			sk_put_kernel_str(a, n->name, SK_PROBE_PATH_CAP);
-			bpf_map_delete_elem(&sk_exec_names, &tid);
-		} else if (a->ret != 0) {
-			sk_put_user_str(a, ufilename, SK_PROBE_PATH_CAP);
-		} else {
-			sk_put_empty(a);
+		if (a->type == SK_EVT_EXECVE_X) {
+			if (n)
+				sk_put_kernel_str(a, n->name, SK_PROBE_PATH_CAP);
+			else if (a->ret != 0)
+				sk_put_user_str(a, ufilename, SK_PROBE_PATH_CAP);
+			else
+				sk_put_empty(a);
 		}
+		if (n)
+			bpf_map_delete_elem(&sk_exec_names, &tid);
 	}
 	return sk_submit(a);
 }
@@ -744,6 +756,17 @@ int sk_exec_2(struct bpf_raw_tracepoint_args *ctx)
 SK_FILLER(execve)
 {
 	SK_PROLOGUE
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sk_exec_name *n = ret == 0 ? bpf_map_lookup_elem(&sk_exec_names, &tid) : NULL;
+
+	/* a successful execveat arrives here (see sk_sched_exec) */
+	if (n && n->at) {
+		if (!sk_interesting[SK_NR_EXECVEAT])
+			return 0;
+		return sk_exec_common(ctx, a, SK_EVT_EXECVEAT_X, SK_NPARAMS_EXECVEAT_X, NULL);
+	}
+	if (!sk_interesting[SK_NR_EXECVE])
+		return 0;
 	return sk_exec_common(ctx, a, SK_EVT_EXECVE_X, SK_NPARAMS_EXECVE_X, UPTR(0));
 }
 

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,16 +188,21 @@ static void collect(struct capture *c, pid_t root)
 
 		if (r != 0)
 			fail_msg("probe event does not parse: %s", errbuf);
-		if (!tracked(c, e.hdr->tid))
-			continue;
-		/* the parent side of a clone names a new thread to follow */
+		/*
+		 * Follow descendants: the parent side of a clone names the child,
+		 * the child side (which may come first) names its parent.
+		 */
 		if ((e.hdr->type == SK_EVT_CLONE_X || e.hdr->type == SK_EVT_FORK_X ||
 		     e.hdr->type == SK_EVT_VFORK_X || e.hdr->type == SK_EVT_CLONE3_X)) {
-			int64_t res;
+			int64_t res = -1, ptid;
 
-			if (sk_evt_get_s64(&e, 0, &res) && res > 0)
+			if (sk_evt_get_s64(&e, 0, &res) && res > 0 && tracked(c, e.hdr->tid))
 				track(c, (pid_t)res);
+			if (res == 0 && sk_evt_get_s64(&e, 5, &ptid) && tracked(c, (uint64_t)ptid))
+				track(c, (pid_t)e.hdr->tid);
 		}
+		if (!tracked(c, e.hdr->tid))
+			continue;
 		if (e.hdr->type == SK_EVT_PROCEXIT_E && e.hdr->tid == (uint64_t)root)
 			done = true;
 		if (c->n == c->cap) {
@@ -269,8 +275,12 @@ static const struct sk_evt *must_find(const struct capture *c, uint16_t type, pi
 {
 	const struct sk_evt *e = find(c, type, tid, 0);
 
-	if (!e)
+	if (!e) {
+		for (size_t i = 0; i < c->n; i++)
+			fprintf(stderr, "  captured: %s(%u) tid %llu\n", c->ev[i].e.info->name,
+				c->ev[i].e.hdr->type, (unsigned long long)c->ev[i].e.hdr->tid);
 		fail_msg("no event of type %u for tid %d among %zu events", type, tid, c->n);
+	}
 	return e;
 }
 
@@ -1127,6 +1137,324 @@ static void test_privileged(void **state)
 	capture_free(&c);
 }
 
+
+/* ---- more shapes: unix and IPv6 sockets, I/O data, exec/clone variants, truncation ---- */
+
+static void child_unix(void)
+{
+	struct sockaddr_un su = {.sun_family = AF_UNIX};
+	char p[108];
+	int l, c;
+
+	tmp_path(p, sizeof(p), "u.sock");
+	memcpy(su.sun_path, p, strlen(p) + 1);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(l, (struct sockaddr *)&su, sizeof(su));
+	listen(l, 1);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	sh->fd[0] = c;
+	connect(c, (struct sockaddr *)&su, sizeof(su));
+	sh->fd[1] = accept(l, NULL, NULL);
+	unlink(p);
+}
+
+static void test_unix_socket(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+	uint64_t src, dst;
+	char path[108];
+
+	(void)state;
+	NEED_PROBE();
+	run_child(&c, child_unix);
+	tmp_path(path, sizeof(path), "u.sock");
+	e = must_find(&c, SK_EVT_CONNECT_X, 0);
+	assert_int_equal(s64(e, "res"), 0);
+	raw(e, "addr", &p, &len);
+	assert_int_equal(p[0], 1);
+	assert_int_equal(len, 1 + strlen(path) + 1);
+	assert_string_equal((const char *)p + 1, path);
+	raw(e, "tuple", &p, &len);
+	assert_int_equal(p[0], 1);
+	assert_int_equal(len, 17 + strlen(path) + 1);
+	memcpy(&src, p + 1, 8);
+	memcpy(&dst, p + 9, 8);
+	assert_true(src != 0 && dst != 0 && src != dst);
+	assert_string_equal((const char *)p + 17, path);
+	e = must_find(&c, SK_EVT_ACCEPT_X_247, 0);
+	assert_int_equal(s64(e, "fd"), sh->fd[1]);
+	raw(e, "tuple", &p, &len);
+	assert_int_equal(p[0], 1);
+	capture_free(&c);
+}
+
+static void child_ipv6(void)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	socklen_t sl = sizeof(sa);
+	int l = socket(AF_INET6, SOCK_STREAM, 0), c;
+
+	bind(l, (struct sockaddr *)&sa, sizeof(sa));
+	listen(l, 1);
+	getsockname(l, (struct sockaddr *)&sa, &sl);
+	sh->port[0] = ntohs(sa.sin6_port);
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	connect(c, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(c, (struct sockaddr *)&sa, &sl);
+	sh->port[1] = ntohs(sa.sin6_port);
+}
+
+static void test_ipv6(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+	uint16_t port;
+	const uint8_t lo6[16] = {[15] = 1};
+
+	(void)state;
+	NEED_PROBE();
+	run_child(&c, child_ipv6);
+	e = must_find(&c, SK_EVT_CONNECT_X, 0);
+	if (s64(e, "res") != 0)
+		skip(); /* no IPv6 loopback here */
+	raw(e, "tuple", &p, &len);
+	assert_int_equal(len, 37);
+	assert_int_equal(p[0], 10);
+	assert_memory_equal(p + 1, lo6, 16);
+	memcpy(&port, p + 17, 2);
+	assert_int_equal(port, sh->port[1]);
+	assert_memory_equal(p + 19, lo6, 16);
+	memcpy(&port, p + 35, 2);
+	assert_int_equal(port, sh->port[0]);
+	raw(e, "addr", &p, &len);
+	assert_int_equal(len, 19);
+	memcpy(&port, p + 17, 2);
+	assert_int_equal(port, sh->port[0]);
+	capture_free(&c);
+}
+
+static void child_io(void)
+{
+	int p[2];
+	char big[200], buf[256];
+
+	memset(big, 'z', sizeof(big));
+	pipe(p);
+	sh->fd[0] = p[0];
+	sh->fd[1] = p[1];
+	write(p[1], "abcdef", 6);
+	read(p[0], buf, sizeof(buf));
+	write(p[1], big, sizeof(big));
+}
+
+static void test_read_write(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+
+	(void)state;
+	NEED_PROBE();
+	sk_probe_set_interesting_name(probe, "read", true);
+	sk_probe_set_interesting_name(probe, "write", true);
+	run_child(&c, child_io);
+	sk_probe_set_interesting_name(probe, "read", false);
+	sk_probe_set_interesting_name(probe, "write", false);
+	e = must_find(&c, SK_EVT_WRITE_X, 0);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), 6);
+	assert_int_equal(s64(e, "fd"), sh->fd[1]);
+	assert_int_equal(u32(e, "size"), 6);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 6);
+	assert_memory_equal(p, "abcdef", 6);
+	e = must_find(&c, SK_EVT_READ_X, 0);
+	assert_int_equal(s64(e, "res"), 6);
+	assert_int_equal(s64(e, "fd"), sh->fd[0]);
+	assert_int_equal(u32(e, "size"), 256);
+	raw(e, "data", &p, &len);
+	assert_memory_equal(p, "abcdef", 6);
+	e = find(&c, SK_EVT_WRITE_X, 0, 1);
+	assert_non_null(e);
+	assert_int_equal(s64(e, "res"), 200);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 80); /* snaplen */
+	capture_free(&c);
+}
+
+static void child_execveat(void)
+{
+	int d = open("/bin", O_RDONLY | O_DIRECTORY);
+	char *argv[] = {"true", "x", NULL}, *envp[] = {"SAKER=1", NULL};
+
+	syscall(SYS_execveat, d, "true", argv, envp, 0);
+	_exit(1);
+}
+
+static void child_execveat_fail(void)
+{
+	char *argv[] = {"x", NULL};
+
+	syscall(SYS_execveat, AT_FDCWD, "/nonexistent/saker-at", argv, argv, 0);
+}
+
+static void test_execveat_failure(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	pid_t pid;
+
+	(void)state;
+	NEED_PROBE();
+	pid = run_child(&c, child_execveat_fail);
+	e = must_find(&c, SK_EVT_EXECVEAT_X, pid);
+	assert_int_equal(s64(e, "res"), -ENOENT);
+	assert_string_equal(str(e, "comm"), "test_probe");
+	capture_free(&c);
+}
+
+static void test_execveat(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+	pid_t pid;
+	char real[256];
+
+	(void)state;
+	NEED_PROBE();
+	pid = run_child(&c, child_execveat);
+	e = must_find(&c, SK_EVT_EXECVEAT_X, pid);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_string_equal(str(e, "exe"), "true");
+	assert_string_equal(str(e, "comm"), "true");
+	raw(e, "env", &p, &len);
+	assert_int_equal(len, sizeof("SAKER=1"));
+	assert_memory_equal(p, "SAKER=1", len);
+	assert_non_null(realpath("/bin/true", real));
+	assert_string_equal(str(e, "trusted_exepath"), real);
+	capture_free(&c);
+}
+
+static void child_clone3_vfork(void)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	} args = {.exit_signal = SIGCHLD};
+	long r = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (r == 0)
+		_exit(0);
+	sh->pid[0] = (pid_t)r;
+	waitpid((pid_t)r, NULL, 0);
+	r = vfork();
+	if (r == 0)
+		_exit(0);
+	sh->pid[1] = (pid_t)r;
+	waitpid((pid_t)r, NULL, 0);
+}
+
+static void test_clone3_vfork(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	pid_t pid;
+
+	(void)state;
+	NEED_PROBE();
+	pid = run_child(&c, child_clone3_vfork);
+	e = must_find(&c, SK_EVT_CLONE3_X, pid);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), sh->pid[0]);
+	e = must_find(&c, SK_EVT_CLONE3_X, sh->pid[0]);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(s64(e, "ptid"), pid);
+	assert_int_equal(u32(e, "flags"), 0);
+	e = must_find(&c, SK_EVT_VFORK_X, sh->pid[1]);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(u32(e, "flags"), 0x8000 | 0x8000000); /* CLONE_VM | CLONE_VFORK */
+	e = must_find(&c, SK_EVT_VFORK_X, pid);
+	assert_int_equal(s64(e, "res"), sh->pid[1]);
+	capture_free(&c);
+}
+
+#define LONG_ARG 30000
+
+static void child_long_args(void)
+{
+	static char arg[LONG_ARG];
+
+	memset(arg, 'a', sizeof(arg) - 1);
+	arg[sizeof(arg) - 1] = '\0';
+	execl("/bin/true", "true", arg, (char *)NULL);
+	_exit(1);
+}
+
+static void test_long_args_truncated_and_counted(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+	struct sk_probe_stats before, after;
+	pid_t pid;
+
+	(void)state;
+	NEED_PROBE();
+	assert_int_equal(sk_probe_stats(probe, &before), 0);
+	pid = run_child(&c, child_long_args);
+	assert_int_equal(sk_probe_stats(probe, &after), 0);
+	e = must_find(&c, SK_EVT_EXECVE_X, pid);
+	assert_int_equal(s64(e, "res"), 0);
+	raw(e, "args", &p, &len);
+	assert_true(len > 1000 && len < LONG_ARG);
+	assert_int_equal(p[0], 'a');
+	assert_true(after.total.truncated > before.total.truncated);
+	capture_free(&c);
+}
+
+static void test_wait(void **state)
+{
+	const void *evt;
+	size_t len;
+	uint16_t cpu;
+	struct timespec t0, t1;
+	long ms;
+	pid_t pid;
+
+	(void)state;
+	NEED_PROBE();
+	/* idle: drain, switch everything off, the wait times out */
+	sk_probe_set_interesting_all(probe, false);
+	sk_probe_set_procexit(probe, false);
+	usleep(50000);
+	while (sk_probe_next(probe, &evt, &len, &cpu) == 0)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sk_probe_wait(probe, 150), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 140);
+	assert_int_equal(sk_probe_next(probe, &evt, &len, &cpu), -EAGAIN);
+	/* one event: the wait returns 1 */
+	sk_probe_set_procexit(probe, true);
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(sk_probe_wait(probe, 2000), 1);
+	assert_int_equal(sk_probe_next(probe, &evt, &len, &cpu), 0);
+	sk_probe_set_interesting_default(probe);
+}
+
 /* ---- filtering, exclusion, generic events ---- */
 
 static void child_getppid(void)
@@ -1358,6 +1686,14 @@ int main(void)
 		cmocka_unit_test(test_clone_and_procexit),
 		cmocka_unit_test(test_procexit_signal),
 		cmocka_unit_test(test_privileged),
+		cmocka_unit_test(test_unix_socket),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_read_write),
+		cmocka_unit_test(test_execveat),
+		cmocka_unit_test(test_execveat_failure),
+		cmocka_unit_test(test_clone3_vfork),
+		cmocka_unit_test(test_long_args_truncated_and_counted),
+		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_filtering_and_generic),
 		cmocka_unit_test(test_own_process_excluded),
 		cmocka_unit_test(test_order_and_header),
