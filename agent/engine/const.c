@@ -433,49 +433,77 @@ bool sk_cset_has_num(const struct sk_cset *s, __int128 n)
 }
 
 /* Length of path without trailing slashes (but "/" stays empty = root). */
-static uint32_t trim_slashes(const char *p, uint32_t len)
+/*
+ * Path components joined by single '/', without leading or trailing '/'
+ * (libsinsp's path_prefix_map skips empty components, so "tmp", "/tmp/" and
+ * "//tmp" are the same path). Writes at most cap bytes; returns the length.
+ */
+static uint32_t canon_path(const char *p, uint32_t len, char *out, uint32_t cap)
 {
-	while (len > 0 && p[len - 1] == '/')
-		len--;
-	return len;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < len;) {
+		while (i < len && p[i] == '/')
+			i++;
+		uint32_t start = i;
+		while (i < len && p[i] != '/')
+			i++;
+		if (i == start)
+			break;
+		if (n && n < cap)
+			out[n] = '/';
+		n += n ? 1u : 0u;
+		for (uint32_t k = start; k < i; k++, n++)
+			if (n < cap)
+				out[n] = p[k];
+	}
+	return n;
 }
 
 int sk_pset_build(struct sk_pool *pool, const struct sk_const *consts, uint32_t n,
 		  struct sk_pset **out)
 {
 	struct sk_pset *s = sk_pool_alloc(pool, sizeof(*s));
-	struct sk_const *trimmed = sk_pool_alloc(pool, (n + 1u) * sizeof(*trimmed));
-	if (!s || !trimmed)
+	struct sk_const *canon = sk_pool_alloc(pool, (n + 1u) * sizeof(*canon));
+	if (!s || !canon)
 		return -ENOMEM;
 	uint32_t m = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t len = trim_slashes(consts[i].s, consts[i].len);
-		if (len == 0 && consts[i].len > 0) {
+		char *buf = sk_pool_alloc(pool, consts[i].len + 1u);
+		if (!buf)
+			return -ENOMEM;
+		uint32_t len = canon_path(consts[i].s, consts[i].len, buf, consts[i].len + 1u);
+		if (len == 0) { /* "/" (or ""): every path is below it */
 			s->root = true;
 			continue;
 		}
-		trimmed[m] = consts[i];
-		trimmed[m].forms = 0;
-		trimmed[m++].len = len;
+		canon[m] = consts[i];
+		canon[m].forms = 0;
+		canon[m].s = buf;
+		canon[m++].len = len;
 	}
-	int rc = sk_cset_build(pool, trimmed, m, &s->set);
+	int rc = sk_cset_build(pool, canon, m, &s->set);
 	if (rc)
 		return rc;
 	*out = s;
 	return 0;
 }
 
+static __thread char pmatch_buf[SK_FILTER_GLOB_MAX];
+
 /*
- * Looks up every prefix of path that ends at a component boundary: one hash
- * lookup per component, whatever the size of the set.
+ * Looks up every component prefix of path: one hash lookup per component,
+ * whatever the size of the set. Paths longer than SK_FILTER_GLOB_MAX are
+ * compared on their first SK_FILTER_GLOB_MAX bytes.
  */
 bool sk_pset_match(const struct sk_pset *s, const char *path, uint32_t len)
 {
-	if (s->root && len > 0 && path[0] == '/')
+	if (s->root)
 		return true;
-	uint32_t t = trim_slashes(path, len);
+	uint32_t t = canon_path(path, len, pmatch_buf, sizeof(pmatch_buf));
+	if (t > sizeof(pmatch_buf))
+		t = sizeof(pmatch_buf);
 	for (uint32_t i = 1; i <= t; i++) {
-		if ((i == t || path[i] == '/') && sk_cset_has_str(s->set, path, i))
+		if ((i == t || pmatch_buf[i] == '/') && sk_cset_has_str(s->set, pmatch_buf, i))
 			return true;
 	}
 	return false;

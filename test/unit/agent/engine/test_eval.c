@@ -231,6 +231,17 @@ static void test_in_pmatch(void **state)
 	assert_true(ev("test.str pmatch (/)"));
 	tv.str = "/etcfoo";
 	assert_false(ev("test.str pmatch (/etc)"));
+	/* components, as libsinsp splits them: leading, trailing and doubled '/' do not count */
+	tv.str = "/tmp/file-1";
+	assert_true(ev("test.str pmatch (tmp)"));
+	assert_true(ev("test.str pmatch ('//tmp//')"));
+	assert_false(ev("test.str pmatch (tm)"));
+	tv.str = "//tmp///file-1/";
+	assert_true(ev("test.str pmatch (/tmp/file-1)"));
+	assert_false(ev("test.str pmatch (/tmp/file-1/x)"));
+	tv.str = "relative/path";
+	assert_true(ev("test.str pmatch (/)"));
+	assert_true(ev("test.str pmatch (/relative)"));
 }
 
 static void test_list_fields(void **state)
