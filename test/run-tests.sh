@@ -41,7 +41,7 @@ while IFS= read -r t; do
 done < <(find "$O/test/unit" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort)
 
 if [ "$mode" != "--unit-only" ]; then
-	for t in test/integration/*.sh; do
+	for t in test/integration/test_*.sh; do
 		[ -e "$t" ] || continue
 		run_one "$t" bash "$t"
 	done
