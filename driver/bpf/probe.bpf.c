@@ -42,19 +42,22 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("raw_tp/sys_exit")
 int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__u64 id = BPF_CORE_READ(regs, orig_ax);
-	struct task_struct *t;
+	/*
+	 * The hot path: every syscall of the machine runs this far. The BTF task
+	 * pointer allows plain loads of the saved registers (no read helper).
+	 */
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	__u64 id = regs->orig_ax;
 	struct sk_aux *a;
 
 	if (id >= SK_PROBE_SYSCALL_MAX)
 		return 0;
 	if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
 		return 0;
-	if ((bpf_get_current_pid_tgid() >> 32) == sk_own_tgid)
+	if (t->tgid == sk_own_tgid)
 		return 0;
-	t = sk_task();
-	if (BPF_CORE_READ(t, thread_info.status) & SK_TS_COMPAT)
+	if (t->thread_info.status & SK_TS_COMPAT)
 		return 0; /* ia32 numbers differ; not covered */
 	bpf_tail_call(ctx, &sk_fillers, (__u32)id);
 	/* No filler: the generic event. */
