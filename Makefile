@@ -13,6 +13,8 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep intermediate objects (fuzz and bench objects) between runs.
+.SECONDARY:
 
 ifeq ($(SAN),1)
 O ?= build/san

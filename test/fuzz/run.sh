@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every libFuzzer binary FUZZ_BUILD_DIR/fuzz_* for SECONDS each, seeded
-# with the corpus captures (gunzipped) copied into a temporary directory.
+# with inputs of the kind it reads, copied into a temporary directory.
 # Usage: test/fuzz/run.sh FUZZ_BUILD_DIR SECONDS
 # Findings (crash-*, leak-*, timeout-*) are written to FUZZ_BUILD_DIR/findings.
 set -euo pipefail
@@ -9,12 +9,35 @@ secs=${2:?usage: run.sh FUZZ_BUILD_DIR SECONDS}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=${SAKER_CORPUS:-$top/../shared/corpus}
 
+# Seeds by what a fuzzer reads: captures for the capture reader, rules files
+# for the rules loader, filter expressions for the condition parser/compiler.
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
+mkdir -p "$seeds/scap" "$seeds/rules" "$seeds/cond"
 for f in "$corpus"/captures/*.scap; do
 	[ -e "$f" ] || continue
-	gzip -dc "$f" >"$seeds/$(basename "$f")" 2>/dev/null || cp "$f" "$seeds/$(basename "$f")"
+	gzip -dc "$f" >"$seeds/scap/$(basename "$f")" 2>/dev/null || cp "$f" "$seeds/scap/$(basename "$f")"
 done
+for f in "$corpus"/falco-rules/*.yaml; do
+	[ -e "$f" ] && cp "$f" "$seeds/rules/"
+done
+n=0
+for f in "$top"/test/data/filters/*.txt; do
+	[ -e "$f" ] || continue
+	while IFS= read -r line; do
+		case "$line" in "" | "#"*) continue ;; esac
+		n=$((n + 1))
+		printf '%s' "$line" >"$seeds/cond/$n"
+	done <"$f"
+done
+
+seeds_for() { # fuzzer name -> seed dir
+	case "$1" in
+	*scap*) echo "$seeds/scap" ;;
+	*rules*) echo "$seeds/rules" ;;
+	*) echo "$seeds/cond" ;;
+	esac
+}
 
 mkdir -p "$dir/findings"
 status=0
@@ -24,7 +47,7 @@ for bin in "$dir"/fuzz_*; do
 	found=1
 	name=$(basename "$bin")
 	work=$(mktemp -d)
-	cp "$seeds"/* "$work"/ 2>/dev/null || true
+	cp "$(seeds_for "$name")"/* "$work"/ 2>/dev/null || true
 	echo "fuzz: $name for ${secs}s"
 	if ! "$bin" -max_total_time="$secs" -max_len=1048576 -rss_limit_mb=2048 \
 		-artifact_prefix="$dir/findings/$name-" -print_final_stats=1 "$work" \
