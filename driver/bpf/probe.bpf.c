@@ -288,10 +288,14 @@ SK_FILLER(bind)
 SK_FILLER(connect)
 {
 	SK_PROLOGUE
+	struct sk_endpoint ep = {};
+	bool has_ep = sk_user_endpoint(UPTR(1), ARG(2), &ep) == 0;
+
 	SK_BEGIN(a, CONNECT_X);
 	sk_put_s64(a, ret);
+	/* the requested destination stands for the peer while the connect is in progress */
 	if (ret == 0 || ret == -115 /* EINPROGRESS */)
-		sk_put_tuple(a, sk_fd_sock(SFD(0)), true, NULL);
+		sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
 	else
 		sk_put_empty(a);
 	sk_put_s64(a, SFD(0));

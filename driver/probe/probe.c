@@ -145,16 +145,23 @@ static int sk_probe_configure(struct sk_probe *p, const struct sk_probe_opts *op
 	e = bpf_map__set_max_entries(s->maps.sk_aux, p->ncpus);
 	if (!e)
 		e = bpf_map__set_max_entries(s->maps.sk_rings, p->ncpus);
-	if (!e) {
-		/* The ring template must have the real size (libbpf 1.1 cannot resize its own). */
-		p->tmpl_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring_tmpl", 0, 0, p->ring_bytes, NULL);
-		e = p->tmpl_fd < 0 ? -errno : bpf_map__set_inner_map_fd(s->maps.sk_rings, p->tmpl_fd);
-	}
 	if (e) {
 		snprintf(err, errlen, "probe: sizing maps: %s", strerror(-e));
 		return e;
 	}
-	return 0;
+	/* The ring template must have the real size (libbpf 1.1 cannot resize its own). */
+	p->tmpl_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring_tmpl", 0, 0, p->ring_bytes, NULL);
+	if (p->tmpl_fd < 0) {
+		e = -errno;
+		snprintf(err, errlen, "probe: creating a BPF ring buffer: %s%s", strerror(errno),
+			 e == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON)"
+				     : " (needs the BPF ring buffer, Linux 5.8+)");
+		return e;
+	}
+	e = bpf_map__set_inner_map_fd(s->maps.sk_rings, p->tmpl_fd);
+	if (e)
+		snprintf(err, errlen, "probe: ring buffer template: %s", strerror(-e));
+	return e;
 }
 
 static int sk_ring_map(struct sk_probe *p, struct sk_ring *r, char *err, size_t errlen)

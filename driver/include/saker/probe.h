@@ -8,6 +8,9 @@
  * sk_probe_next / sk_probe_wait loop -> sk_probe_close. Attach first, then
  * scan /proc (sk_proc_scan) so no process is missed between the two.
  *
+ * One thread consumes (sk_probe_next/sk_probe_wait); the interest setters
+ * may be called from any thread at any time.
+ *
  * Events are in the scap layout (26-byte header, u16 length array, params)
  * and parse with sk_evt_parse. For syscalls only exit events are produced,
  * each carrying every parameter (current-libs shape); procexit (186) comes
