@@ -227,10 +227,13 @@ SK_FILLER(close)
 	return sk_submit(a);
 }
 
-/* read/write family data: the first snaplen bytes actually transferred. */
-SK_INLINE void sk_put_io_data(struct sk_aux *a, const void *buf, __s64 ret, __u64 size)
+/*
+ * read/write family data: the first snaplen bytes transferred. A failed
+ * write still shows what it tried to write (size); a failed read shows nothing.
+ */
+SK_INLINE void sk_put_io_data_dir(struct sk_aux *a, const void *buf, __s64 ret, __u64 size, bool out)
 {
-	__u64 n = ret > 0 ? (__u64)ret : 0;
+	__u64 n = ret > 0 ? (__u64)ret : out ? size : 0;
 
 	if (n > size)
 		n = size;
@@ -238,6 +241,8 @@ SK_INLINE void sk_put_io_data(struct sk_aux *a, const void *buf, __s64 ret, __u6
 		n = sk_snaplen;
 	sk_put_user_buf(a, buf, n, SK_PROBE_SNAPLEN_MAX);
 }
+#define sk_put_io_data(a, buf, ret, size) sk_put_io_data_dir((a), (buf), (ret), (size), false)
+#define sk_put_io_out(a, buf, ret, size) sk_put_io_data_dir((a), (buf), (ret), (size), true)
 
 SK_FILLER(read)
 {
@@ -255,10 +260,109 @@ SK_FILLER(write)
 	SK_PROLOGUE
 	SK_BEGIN(a, WRITE_X);
 	sk_put_s64(a, ret);
-	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_io_out(a, UPTR(1), ret, ARG(2));
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, ARG(2));
 	return sk_submit(a);
+}
+
+SK_FILLER(pread64)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PREAD_X);
+	sk_put_s64(a, ret);
+	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(2));
+	sk_put_u64(a, ARG(3));
+	return sk_submit(a);
+}
+
+SK_FILLER(pwrite64)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PWRITE_X);
+	sk_put_s64(a, ret);
+	sk_put_io_out(a, UPTR(1), ret, ARG(2));
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, ARG(2));
+	sk_put_u64(a, ARG(3));
+	return sk_submit(a);
+}
+
+/* First iovec's buffer and length, and the total of up to 8 iovecs. */
+SK_INLINE __u64 sk_iov(const void *uiov, __u64 count, __u64 *buf0, __u64 *len0)
+{
+	__u64 total = 0;
+
+	*buf0 = 0;
+	*len0 = 0;
+	for (int i = 0; i < 8; i++) {
+		__u64 iov[2];
+
+		if (i >= count || bpf_probe_read_user(iov, sizeof(iov), uiov + i * 16))
+			break;
+		if (i == 0) {
+			*buf0 = iov[0];
+			*len0 = iov[1];
+		}
+		total += iov[1];
+	}
+	return total;
+}
+
+SK_INLINE int sk_readv_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret, bool pos)
+{
+	__u64 buf0, len0, size = sk_iov(UPTR(1), ARG(2), &buf0, &len0);
+
+	sk_put_s64(a, ret);
+	sk_put_u32(a, size);
+	sk_put_io_data(a, (void *)buf0, ret, len0);
+	sk_put_s64(a, SFD(0));
+	if (pos)
+		sk_put_u64(a, ARG(3));
+	return sk_submit(a);
+}
+
+SK_INLINE int sk_writev_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret, bool pos)
+{
+	__u64 buf0, len0, size = sk_iov(UPTR(1), ARG(2), &buf0, &len0);
+
+	sk_put_s64(a, ret);
+	sk_put_io_out(a, (void *)buf0, ret, len0);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, size);
+	if (pos)
+		sk_put_u64(a, ARG(3));
+	return sk_submit(a);
+}
+
+SK_FILLER(readv)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, READV_X);
+	return sk_readv_common(a, regs, ret, false);
+}
+
+SK_FILLER(preadv)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PREADV_X);
+	return sk_readv_common(a, regs, ret, true);
+}
+
+SK_FILLER(writev)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, WRITEV_X);
+	return sk_writev_common(a, regs, ret, false);
+}
+
+SK_FILLER(pwritev)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PWRITEV_X);
+	return sk_writev_common(a, regs, ret, true);
 }
 
 /* ---- sockets ---- */
@@ -357,7 +461,7 @@ SK_FILLER(sendto)
 
 	SK_BEGIN(a, SENDTO_X);
 	sk_put_s64(a, ret);
-	sk_put_io_data(a, UPTR(1), ret, ARG(2));
+	sk_put_io_out(a, UPTR(1), ret, ARG(2));
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, ARG(2));
 	sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
@@ -429,7 +533,7 @@ SK_FILLER(sendmsg)
 	has_ep = sk_user_endpoint((void *)m.name, m.namelen, &ep) == 0;
 	SK_BEGIN(a, SENDMSG_X);
 	sk_put_s64(a, ret);
-	sk_put_io_data(a, (void *)buf0, ret, len0);
+	sk_put_io_out(a, (void *)buf0, ret, len0);
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, size);
 	sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1250,6 +1251,16 @@ static void child_io(void)
 	write(p[1], "abcdef", 6);
 	read(p[0], buf, sizeof(buf));
 	write(p[1], big, sizeof(big));
+	write(-1, "bad", 3);
+}
+
+static const char *const io_calls[] = {"read", "write", "pread64", "pwrite64",
+				       "readv", "writev", "preadv", "pwritev"};
+
+static void set_io(bool on)
+{
+	for (size_t i = 0; i < sizeof(io_calls) / sizeof(io_calls[0]); i++)
+		assert_int_equal(sk_probe_set_interesting_name(probe, io_calls[i], on), 0);
 }
 
 static void test_read_write(void **state)
@@ -1261,11 +1272,9 @@ static void test_read_write(void **state)
 
 	(void)state;
 	NEED_PROBE();
-	sk_probe_set_interesting_name(probe, "read", true);
-	sk_probe_set_interesting_name(probe, "write", true);
+	set_io(true);
 	run_child(&c, child_io);
-	sk_probe_set_interesting_name(probe, "read", false);
-	sk_probe_set_interesting_name(probe, "write", false);
+	set_io(false);
 	e = must_find(&c, SK_EVT_WRITE_X, 0);
 	assert_complete(e);
 	assert_int_equal(s64(e, "res"), 6);
@@ -1285,6 +1294,79 @@ static void test_read_write(void **state)
 	assert_int_equal(s64(e, "res"), 200);
 	raw(e, "data", &p, &len);
 	assert_int_equal(len, 80); /* snaplen */
+	/* a failed write still shows what it tried to write */
+	e = find(&c, SK_EVT_WRITE_X, 0, 2);
+	assert_non_null(e);
+	assert_int_equal(s64(e, "res"), -EBADF);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(p, "bad", 3);
+	capture_free(&c);
+}
+
+static void child_io_vec(void)
+{
+	char p[256], a[4] = "abcd", b[8];
+	struct iovec w[2] = {{.iov_base = a, .iov_len = 4}, {.iov_base = a, .iov_len = 2}};
+	struct iovec r[2] = {{.iov_base = b, .iov_len = 3}, {.iov_base = b + 3, .iov_len = 5}};
+	int fd;
+
+	tmp_path(p, sizeof(p), "io");
+	fd = open(p, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	sh->fd[0] = fd;
+	pwrite(fd, "0123456789", 10, 0);
+	pread(fd, b, 4, 6);
+	writev(fd, w, 2);
+	pwritev(fd, w, 1, 2);
+	lseek(fd, 0, SEEK_SET);
+	readv(fd, r, 2);
+	preadv(fd, r, 1, 5);
+	close(fd);
+	unlink(p);
+}
+
+static void test_read_write_vectors(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+
+	(void)state;
+	NEED_PROBE();
+	set_io(true);
+	run_child(&c, child_io_vec);
+	set_io(false);
+	e = must_find(&c, SK_EVT_PWRITE_X, 0);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), 10);
+	assert_int_equal(u64(e, "pos"), 0);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 10);
+	assert_memory_equal(p, "0123456789", 10);
+	e = must_find(&c, SK_EVT_PREAD_X, 0);
+	assert_int_equal(s64(e, "res"), 4);
+	assert_int_equal(u64(e, "pos"), 6);
+	raw(e, "data", &p, &len);
+	assert_memory_equal(p, "6789", 4);
+	e = must_find(&c, SK_EVT_WRITEV_X, 0);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), 6);
+	assert_int_equal(u32(e, "size"), 6);
+	assert_int_equal(s64(e, "fd"), sh->fd[0]);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 4); /* the first iovec */
+	e = must_find(&c, SK_EVT_PWRITEV_X, 0);
+	assert_int_equal(u64(e, "pos"), 2);
+	e = must_find(&c, SK_EVT_READV_X, 0);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), 8);
+	assert_int_equal(u32(e, "size"), 8);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(p, "aba", 3); /* file: "ababcd6789" */
+	e = must_find(&c, SK_EVT_PREADV_X, 0);
+	assert_int_equal(u64(e, "pos"), 5);
 	capture_free(&c);
 }
 
@@ -1689,6 +1771,7 @@ int main(void)
 		cmocka_unit_test(test_unix_socket),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_read_write),
+		cmocka_unit_test(test_read_write_vectors),
 		cmocka_unit_test(test_execveat),
 		cmocka_unit_test(test_execveat_failure),
 		cmocka_unit_test(test_clone3_vfork),
