@@ -109,6 +109,12 @@ struct sk_ruleset_opts {
 	 * (-p) */
 	const char *container_info;
 	const char *extra_output;
+	/*
+	 * Plugins loaded, for required_plugin_versions. The defaults name what
+	 * Saker has built in (the container fields, so "container" is met).
+	 */
+	const struct sk_plugin_version *plugins;
+	unsigned nplugins;
 };
 
 /* Defaults: every priority, first match, nothing disabled, every source. */

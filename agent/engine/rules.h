@@ -185,4 +185,27 @@ struct sk_rules_list *sk_rules_find_list(struct sk_rules *r, const char *name);
 struct sk_rules_macro *sk_rules_find_macro(struct sk_rules *r, const char *name);
 struct sk_rules_rule *sk_rules_find_rule(struct sk_rules *r, const char *name);
 
+/* Versions of rules files and plugins: "N" is 0.N.0, "x.y.z" as is. -EINVAL when malformed. */
+int sk_version_parse(const char *s, unsigned long v[3]);
+/* <0, 0, >0 as a is older than, equal to, newer than b. */
+int sk_version_cmp(const unsigned long a[3], const unsigned long b[3]);
+
+/* The rules-language version this engine implements (required_engine_version). */
+#define SK_ENGINE_VERSION "0.57.0"
+
+/* A plugin that is loaded (or built in), for required_plugin_versions. */
+struct sk_plugin_version {
+	const char *name;
+	const char *version; /* "x.y.z"; NULL = built in, satisfies any version */
+};
+
+/*
+ * Check required_engine_version against SK_ENGINE_VERSION and every
+ * required_plugin_versions entry (or one of its alternatives) against loaded:
+ * same major version and at least the required one, as Falco checks them.
+ * Errors go to diags at the requirement's position; returns 0 or -EINVAL.
+ */
+int sk_rules_check_requirements(const struct sk_rules *r, const struct sk_plugin_version *loaded,
+				unsigned nloaded, struct sk_diags *diags);
+
 #endif

@@ -226,8 +226,7 @@ void rl_check_keys(struct sk_rload *c, const struct sk_ynode *map, const char *c
 
 /* ---- required_engine_version / required_plugin_versions ---- */
 
-/* "N" is version 0.N.0; "x.y.z" as is. -EINVAL when malformed. */
-static int parse_version(const char *s, unsigned long v[3])
+int sk_version_parse(const char *s, unsigned long v[3])
 {
 	char *end;
 	v[0] = v[1] = v[2] = 0;
@@ -247,7 +246,7 @@ static int parse_version(const char *s, unsigned long v[3])
 	return *end ? -EINVAL : 0;
 }
 
-static int version_cmp(const unsigned long a[3], const unsigned long b[3])
+int sk_version_cmp(const unsigned long a[3], const unsigned long b[3])
 {
 	for (int i = 0; i < 3; i++)
 		if (a[i] != b[i])
@@ -263,14 +262,14 @@ static int engine_version_item(struct sk_rload *c, const struct sk_ynode *map)
 	int rc = rl_scalar(c, map, "required_engine_version", true, &v);
 	if (rc)
 		return rc;
-	if (parse_version(v->str, want))
+	if (sk_version_parse(v->str, want))
 		return rl_error(c, SK_LOAD_ERR_YAML_VALIDATE, v->pos,
 				"required_engine_version must be a number or x.y.z, not '%.64s'",
 				v->str);
 	rl_check_keys(c, map, known);
 	struct sk_rules *r = c->r;
-	if (r->required_engine_version && !parse_version(r->required_engine_version, have) &&
-	    version_cmp(want, have) <= 0)
+	if (r->required_engine_version && !sk_version_parse(r->required_engine_version, have) &&
+	    sk_version_cmp(want, have) <= 0)
 		return 0;
 	char *s = strdup(v->str);
 	if (!s)

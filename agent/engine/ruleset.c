@@ -40,10 +40,17 @@ struct sk_ruleset {
 	struct sk_evtset used_codes;
 };
 
+/* What Saker has built in that rules files may require as plugins. */
+static const struct sk_plugin_version builtin_plugins[] = {
+	{"container", NULL}, /* container.* and k8s.* fields come from the state engine */
+};
+
 void sk_ruleset_opts_init(struct sk_ruleset_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->min_priority = SK_PRIO_DEBUG;
+	o->plugins = builtin_plugins;
+	o->nplugins = sizeof(builtin_plugins) / sizeof(builtin_plugins[0]);
 }
 
 /* ---- selection ----------------------------------------------------------- */
@@ -374,6 +381,8 @@ int sk_ruleset_compile(struct sk_rules *rules, const struct sk_field_registry *r
 		opts = &defaults;
 	}
 	if (!patterns_valid(opts, diags))
+		return -EINVAL;
+	if (sk_rules_check_requirements(rules, opts->plugins, opts->nplugins, diags))
 		return -EINVAL;
 	struct sk_ruleset *rs = calloc(1, sizeof(*rs));
 	bool *sel = calloc(rules->nrules + 1u, sizeof(*sel));
