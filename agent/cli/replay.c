@@ -86,6 +86,7 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *o
 		.source = "syscall",
 		.hostname = s->hostname,
 		.state = &st,
+		.state_ops = &sk_state_field_ops,
 		.resolver = &res,
 		.scratch = scratch,
 		.scratch_cap = SCRATCH_MAX,

@@ -35,6 +35,12 @@
 #define PPM_CL_CLONE_THREAD 0x2000u
 #define PPM_CL_CLONE_NEWPID 0x40u
 #define PPM_CL_CHILD_IN_PIDNS 0x20000000u
+#define PPM_FCNTL_F_DUPFD 1u
+#define PPM_FCNTL_F_DUPFD_CLOEXEC 14u
+
+/* Event codes the dispatcher treats specially. */
+#define CODE_PROCEXIT_OLD 16u
+#define CODE_PROCEXIT 186u
 
 /* A parameter of the exit event by name, else of the thread's stored enter event. */
 struct argsrc {
@@ -150,6 +156,7 @@ static void parse_open_exit(struct sk_state *s, struct sk_thread *t, const struc
 	arg_s64(a, "dirfd", &dirfd);
 	uint32_t flags = 0;
 	arg_u32(a, "flags", &flags);
+	t->lastevent_fd = fd;
 	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
 	if (!fi)
 		return;
@@ -197,6 +204,7 @@ static void parse_socket_exit(struct sk_state *s, struct sk_thread *t, const str
 	arg_u32(a, "domain", &domain);
 	arg_u32(a, "type", &type);
 	arg_u32(a, "proto", &proto);
+	t->lastevent_fd = fd;
 	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
 	if (!fi)
 		return;
@@ -277,6 +285,7 @@ static void parse_connect_exit(struct sk_state *s, struct sk_thread *t, const st
 	if (res < 0 && res != -115)
 		return;
 	apply_tuple(fi, p, len);
+	fi->connected = true;
 }
 
 static void parse_accept_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -286,10 +295,13 @@ static void parse_accept_exit(struct sk_state *s, struct sk_thread *t, const str
 		return;
 	const uint8_t *p;
 	uint32_t len;
+	t->lastevent_fd = fd;
 	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, fd);
 	if (!fi)
 		return;
 	fi->type = SK_FD_IPV4_SOCK;
+	fi->is_server = true;
+	fi->connected = true;
 	if (arg_raw(a, "tuple", &p, &len))
 		apply_tuple(fi, p, len);
 }
@@ -347,7 +359,15 @@ static void parse_close_exit(struct sk_state *s, struct sk_thread *t, const stru
 	int64_t res, fd;
 	if (!exit_res(a->x, &res) || res < 0 || !arg_s64(a, "fd", &fd))
 		return;
-	sk_thread_fd_del(t, fd);
+	/* The close exit still shows the fd: drop it once the event is consumed. */
+	if (s->close_pending) {
+		struct sk_thread *prev = sk_state_thread(s, s->close_tid);
+		if (prev)
+			sk_thread_fd_del(prev, s->close_fd);
+	}
+	s->close_pending = true;
+	s->close_tid = t->tid;
+	s->close_fd = fd;
 }
 
 /* Copy the process fields that clone/execve exits carry into t. */
@@ -374,8 +394,10 @@ static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
 		const char *slash = strrchr(t->exe, '/');
 		snprintf(t->comm, sizeof(t->comm), "%s", slash ? slash + 1 : t->exe);
 	}
-	if (arg_raw(a, "cgroups", &p, &len))
+	if (arg_raw(a, "cgroups", &p, &len)) {
 		sk_buf_set(&t->cgroups, &t->cgroups_len, p, len);
+		sk_thread_set_container(t);
+	}
 	if (arg_raw(a, "env", &p, &len))
 		sk_buf_set(&t->env, &t->env_len, p, len);
 	if (arg_u32(a, "uid", &u))
@@ -603,21 +625,37 @@ static void build_exit_parsers(void)
 	}
 }
 
+/* libsinsp's reset(): an enter event names the fd its exit will work on. */
+static void note_enter(struct sk_thread *t, const struct sk_evt *e)
+{
+	t->lastevent_type = e->hdr->type;
+	t->lastevent_ts = e->hdr->ts;
+	t->lastevent_fd = -1;
+	if ((e->info->flags & SK_EF_USES_FD) && e->nparams > 0)
+		sk_evt_get_s64(e, 0, &t->lastevent_fd);
+}
+
 void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 {
 	const struct sk_event_info *info = e->info;
 	s->events++;
+	if (info->category & SK_EC_METAEVENT && !strcmp(info->name, "container")) {
+		sk_state_apply_container_event(s, e);
+		return;
+	}
 	if (e->hdr->tid == UINT64_MAX || (info->flags & SK_EF_SKIPPARSERESET))
 		return;
 	pthread_once(&exit_parsers_once, build_exit_parsers);
 	uint16_t code = e->hdr->type;
-	/* Keep enter events of interest; stop early for events that change nothing. */
 	if (sk_event_is_enter(code)) {
-		if (code + 1u < SK_EVT_TABLE_SIZE && exit_parsers[code + 1]) {
-			struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
-			if (t)
-				keep_enter(t, e);
-		}
+		bool wanted = code + 1u < SK_EVT_TABLE_SIZE && exit_parsers[code + 1];
+		struct sk_thread *t = wanted ? sk_state_thread_add(s, (int64_t)e->hdr->tid)
+					     : sk_state_thread(s, (int64_t)e->hdr->tid);
+		if (!t)
+			return;
+		note_enter(t, e);
+		if (wanted)
+			keep_enter(t, e);
 		return;
 	}
 	exit_parser fn = exit_parsers[code];
@@ -633,9 +671,15 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 
 void sk_state_after_event(struct sk_state *s, const struct sk_evt *e)
 {
+	if (s->close_pending) {
+		struct sk_thread *t = sk_state_thread(s, s->close_tid);
+		if (t)
+			sk_thread_fd_del(t, s->close_fd);
+		s->close_pending = false;
+	}
 	if (e->hdr->tid == UINT64_MAX)
 		return;
-	if (!strcmp(e->info->name, "procexit")) {
+	if (e->hdr->type == CODE_PROCEXIT || e->hdr->type == CODE_PROCEXIT_OLD) {
 		struct sk_thread *t = sk_state_thread(s, (int64_t)e->hdr->tid);
 		if (t)
 			sk_state_thread_del(s, t->tid);

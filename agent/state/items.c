@@ -28,6 +28,7 @@ static int apply_proc(struct sk_state *s, const struct sk_scap_proc *p)
 	rc = rc ?: sk_buf_set(&t->args, &t->args_len, p->args.buf, p->args.len);
 	rc = rc ?: sk_buf_set(&t->env, &t->env_len, p->env.buf, p->env.len);
 	rc = rc ?: sk_buf_set(&t->cgroups, &t->cgroups_len, p->cgroups.buf, p->cgroups.len);
+	sk_thread_set_container(t);
 	t->fdlimit = p->fdlimit;
 	t->flags = p->flags;
 	t->uid = p->uid;

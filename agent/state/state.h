@@ -14,6 +14,7 @@
 
 #include "saker/event.h"
 #include "saker/scap.h"
+#include "../engine/field.h"
 #include "u64map.h"
 
 /* Caps. */
@@ -22,6 +23,12 @@
 #define SK_STATE_MAX_THREADS 262144u /* as Falco's thread_table_size */
 #define SK_STATE_MAX_FDS 65536u      /* per process */
 #define SK_STATE_ENTER_MAX 4096u     /* bytes kept of a thread's last enter event */
+#define SK_STATE_MAX_CONTAINERS 4096u /* containers with metadata */
+#define SK_STATE_MAX_MOUNTS 64u       /* mounts kept per container */
+#define SK_STATE_STR_MAX 4096u        /* longest container metadata string kept */
+#define SK_STATE_PROCSTR_MAX 65536u   /* longest args/env/cgroups list kept */
+#define SK_STATE_CID_SHORT 12u        /* container.id */
+#define SK_STATE_CID_FULL 64u         /* container.full_id */
 
 struct sk_fdinfo {
 	int64_t fd;
@@ -35,6 +42,7 @@ struct sk_fdinfo {
 	uint8_t sip[16], dip[16];
 	uint16_t sport, dport;  /* s = client, d = server once the role is known */
 	bool is_server;         /* this process is the server end */
+	bool connected;         /* connect/accept gave it a peer */
 	char name[SK_STATE_FDNAME_MAX]; /* path, "a:b->c:d", unix path... as sysdig shows it */
 };
 
@@ -63,6 +71,14 @@ struct sk_thread {
 	uint32_t tty;
 	uint64_t clone_ts;
 	struct sk_fdtable *fdt;
+	/* sinsp's "last event fd": set by enter events that use an fd and by fd-creating exits */
+	int64_t lastevent_fd;
+	uint16_t lastevent_type; /* code of the last enter event */
+	uint64_t lastevent_ts;	 /* its timestamp */
+	/* from the cgroups: "" on the host */
+	char container_id[SK_STATE_CID_SHORT + 1];
+	char container_full_id[SK_STATE_CID_FULL + 1];
+	uint8_t container_type; /* enum sk_container_type */
 	/* the last enter event of this thread, for exit events that lack its parameters */
 	uint8_t *enter;
 	uint32_t enter_len;
@@ -80,8 +96,43 @@ struct sk_group {
 	char name[SK_SCAP_USER_STR_MAX + 1];
 };
 
+/* Container runtimes, numbered as libsinsp's container types. */
+enum sk_container_type {
+	SK_CT_DOCKER = 0,
+	SK_CT_LXC = 1,
+	SK_CT_LIBVIRT_LXC = 2,
+	SK_CT_MESOS = 3,
+	SK_CT_RKT = 4,
+	SK_CT_CUSTOM = 5,
+	SK_CT_CRI = 6,
+	SK_CT_CONTAINERD = 7,
+	SK_CT_CRIO = 8,
+	SK_CT_BPM = 9,
+	SK_CT_STATIC = 10,
+	SK_CT_PODMAN = 11,
+	SK_CT_NONE = 255, /* the host */
+};
+
+struct sk_container_mount {
+	char *source, *dest, *mode, *propagation;
+	bool rdwr;
+};
+
+/* Metadata of one container, from the capture's container events. */
+struct sk_container {
+	char id[SK_STATE_CID_SHORT + 1];
+	uint8_t type; /* enum sk_container_type */
+	char *name, *image, *image_id, *image_repository, *image_tag, *image_digest, *ip;
+	char *healthcheck, *liveness_probe, *readiness_probe; /* NULL = none */
+	bool privileged;
+	uint64_t start_ts;
+	struct sk_container_mount mounts[SK_STATE_MAX_MOUNTS];
+	unsigned nmounts;
+};
+
 struct sk_state {
 	struct sk_u64map threads; /* tid -> struct sk_thread * */
+	struct sk_u64map containers; /* hash of the short id -> struct sk_container * */
 	struct sk_u64map users;   /* uid -> struct sk_user * */
 	struct sk_u64map groups;  /* gid -> struct sk_group * */
 	struct sk_scap_machine machine;
@@ -90,6 +141,13 @@ struct sk_state {
 	uint64_t events;
 	uint64_t threads_dropped; /* not added: SK_STATE_MAX_THREADS reached */
 	uint64_t fds_dropped;
+	uint64_t containers_dropped; /* not added: SK_STATE_MAX_CONTAINERS reached or bad JSON */
+	uint64_t strings_capped;     /* args/env/cgroups cut at SK_STATE_PROCSTR_MAX */
+	/* A close whose fd stays visible until sk_state_after_event. */
+	bool close_pending;
+	int64_t close_tid, close_fd;
+	/* Scratch for the views handed to the rules engine (valid until the next event). */
+	struct sk_mount_view mount_views[SK_STATE_MAX_MOUNTS];
 };
 
 void sk_state_init(struct sk_state *s);
@@ -118,8 +176,34 @@ struct sk_fdinfo *sk_state_fd(const struct sk_state *s, int64_t tid, int64_t fd)
 const struct sk_user *sk_state_user(const struct sk_state *s, uint32_t uid);
 const struct sk_group *sk_state_group(const struct sk_state *s, uint32_t gid);
 
+/*
+ * Container id of a cgroup list ("subsys=path" entries, each NUL-terminated):
+ * docker, containerd/cri-containerd, cri-o, podman, systemd scopes and
+ * cgroupfs kubepods/.../<id>, cgroup v1 and v2. Writes the 64-character id
+ * into full (cap SK_STATE_CID_FULL + 1) and returns the runtime, or
+ * SK_CT_NONE (full = "") on the host.
+ */
+enum sk_container_type sk_container_id_from_cgroups(const char *cgroups, uint32_t len,
+						    char *full);
+
+/* Borrowed container by short id; NULL when the capture had no metadata for it. */
+const struct sk_container *sk_state_container(const struct sk_state *s, const char *id);
+
+/* Apply a container event's JSON (codes 272/324) or legacy fields (228). */
+int sk_state_apply_container_json(struct sk_state *s, const char *json, size_t len);
+
+/*
+ * Load users and groups from ROOT/etc/passwd and ROOT/etc/group (live use;
+ * root "" is the host). Entries replace those with the same id. Returns 0,
+ * or -errno with the file named in err.
+ */
+int sk_state_load_host_users(struct sk_state *s, const char *root, char *err, size_t errlen);
+
 /* The fd type character sysdig shows: 'f', 'd', '4', '6', 'u', 'p', ... */
 char sk_fd_typechar(uint8_t type);
+
+/* The rules engine's state hook over struct sk_state (ctx->state = the sk_state). */
+extern const struct sk_state_ops sk_state_field_ops;
 
 /* A resolver for sk_param_render / sk_evt_render_args backed by s. */
 void sk_state_resolver(struct sk_state *s, struct sk_render_resolver *res);

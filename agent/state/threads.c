@@ -13,6 +13,7 @@ void sk_state_init(struct sk_state *s)
 	sk_u64map_init(&s->threads);
 	sk_u64map_init(&s->users);
 	sk_u64map_init(&s->groups);
+	sk_u64map_init(&s->containers);
 }
 
 static void free_fd_cb(uint64_t key, void *val, void *ctx)
@@ -84,6 +85,11 @@ static void free_cb(uint64_t key, void *val, void *ctx)
 	free(val);
 }
 
+static void free_container_cb(uint64_t key, void *val, void *ctx)
+{
+	sk_container_free(val);
+}
+
 void sk_state_reset(struct sk_state *s)
 {
 	sk_u64map_foreach(&s->threads, free_thread_cb, NULL);
@@ -92,7 +98,10 @@ void sk_state_reset(struct sk_state *s)
 	sk_u64map_fini(&s->users);
 	sk_u64map_foreach(&s->groups, free_cb, NULL);
 	sk_u64map_fini(&s->groups);
+	sk_u64map_foreach(&s->containers, free_container_cb, NULL);
+	sk_u64map_fini(&s->containers);
 	s->have_machine = false;
+	s->close_pending = false;
 }
 
 void sk_state_fini(struct sk_state *s)
@@ -122,6 +131,8 @@ struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid)
 	t->ptid = -1;
 	t->sid = t->vtid = t->vpid = t->vpgid = -1;
 	t->loginuid = UINT32_MAX;
+	t->lastevent_fd = -1;
+	t->container_type = SK_CT_NONE;
 	t->fdt = sk_fdtable_new();
 	if (!t->fdt || sk_u64map_put(&s->threads, (uint64_t)tid, t)) {
 		sk_thread_free(t);

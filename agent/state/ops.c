@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The rules engine's state hook (struct sk_state_ops) over struct sk_state:
+ * views of threads, fds, users, groups and containers for the proc.*,
+ * thread.*, fd.*, user.*, group.* and container.* fields. Views borrow the
+ * tables' memory: valid until the next event is applied.
+ */
+#include "state.h"
+#include "state_priv.h"
+
+#include <string.h>
+
+/* scap l4proto (2 tcp, 3 udp, 4 icmp, 5 raw) as the IPPROTO number the fields use. */
+static uint8_t ipproto_of(uint8_t l4proto)
+{
+	switch (l4proto) {
+	case 2:
+		return 6;
+	case 3:
+		return 17;
+	case 4:
+		return 1;
+	case 5:
+		return 255;
+	default:
+		return 0;
+	}
+}
+
+static const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static void fill_thread(const struct sk_state *s, const struct sk_thread *t,
+			struct sk_thread_view *v)
+{
+	/* Threads share the process's working directory, kept by the main thread. */
+	const struct sk_thread *main = t->pid == t->tid ? t : sk_state_thread(s, t->pid);
+	const char *cwd = main && main->cwd ? main->cwd : t->cwd;
+
+	v->tid = t->tid;
+	v->pid = t->pid;
+	v->ptid = t->ptid;
+	v->sid = t->sid;
+	v->vtid = t->vtid;
+	v->vpid = t->vpid;
+	v->vpgid = t->vpgid;
+	v->pgid = t->vpgid;
+	v->comm = t->comm;
+	v->exe = str_or_empty(t->exe);
+	v->exepath = str_or_empty(t->exepath);
+	v->cwd = str_or_empty(cwd);
+	v->args = t->args;
+	v->args_len = t->args ? t->args_len : 0;
+	v->env = t->env;
+	v->env_len = t->env ? t->env_len : 0;
+	v->cgroups = t->cgroups;
+	v->cgroups_len = t->cgroups ? t->cgroups_len : 0;
+	v->container_id = t->container_id;
+	v->uid = t->uid;
+	v->gid = t->gid;
+	v->loginuid = t->loginuid;
+	v->tty = t->tty;
+	v->fdlimit = t->fdlimit;
+	if (t->fdt) {
+		v->fdopencount = t->fdt->fds.len;
+		v->nthreads = t->fdt->refs;
+		v->nchilds = t->fdt->refs > 0 ? t->fdt->refs - 1 : 0;
+	}
+	v->vmsize_kb = t->vmsize_kb;
+	v->vmrss_kb = t->vmrss_kb;
+	v->vmswap_kb = t->vmswap_kb;
+	v->pfmajor = t->pfmajor;
+	v->pfminor = t->pfminor;
+	v->clone_ts = t->clone_ts;
+	v->cap_permitted = t->cap_permitted;
+	v->cap_effective = t->cap_effective;
+	v->cap_inheritable = t->cap_inheritable;
+	v->enter_ts = t->lastevent_ts;
+}
+
+static bool op_thread(void *state, int64_t tid, struct sk_thread_view *out)
+{
+	const struct sk_state *s = state;
+	const struct sk_thread *t = sk_state_thread(s, tid);
+	if (!t)
+		return false;
+	fill_thread(s, t, out);
+	return true;
+}
+
+static bool op_parent(void *state, const struct sk_thread_view *t, struct sk_thread_view *out)
+{
+	const struct sk_state *s = state;
+	if (t->ptid < 0 || t->ptid == t->tid)
+		return false;
+	const struct sk_thread *p = sk_state_thread(s, t->ptid);
+	if (!p)
+		return false;
+	fill_thread(s, p, out);
+	return true;
+}
+
+static void fill_fd(int64_t fd, const struct sk_fdinfo *fi, struct sk_fd_view *v)
+{
+	v->fd = fd;
+	if (!fi)
+		return;
+	v->in_table = true;
+	v->type = fi->type;
+	v->name = fi->name;
+	v->open_flags = fi->flags;
+	v->dev = fi->dev;
+	v->ino = fi->ino;
+	v->family = fi->family;
+	v->l4proto = ipproto_of(fi->l4proto);
+	memcpy(v->sip, fi->sip, sizeof(v->sip));
+	memcpy(v->dip, fi->dip, sizeof(v->dip));
+	v->sport = fi->sport;
+	v->dport = fi->dport;
+	v->is_server = fi->is_server;
+	v->connected = fi->connected;
+}
+
+static bool op_event_fd(void *state, const struct sk_evt *e, struct sk_fd_view *out)
+{
+	const struct sk_state *s = state;
+	if (!(e->info->flags & (SK_EF_CREATES_FD | SK_EF_USES_FD | SK_EF_DESTROYS_FD)))
+		return false;
+	const struct sk_thread *t = sk_state_thread(s, (int64_t)e->hdr->tid);
+	if (!t)
+		return false;
+	int64_t fd = t->lastevent_fd;
+	fill_fd(fd, fd >= 0 ? sk_state_fd(s, t->tid, fd) : NULL, out);
+	return true;
+}
+
+static bool op_fd(void *state, int64_t tid, int64_t fd, struct sk_fd_view *out)
+{
+	const struct sk_state *s = state;
+	if (!sk_state_thread(s, tid))
+		return false;
+	fill_fd(fd, sk_state_fd(s, tid, fd), out);
+	return true;
+}
+
+static bool op_user(void *state, uint32_t uid, const char *container_id, struct sk_user_view *out)
+{
+	const struct sk_user *u = sk_state_user(state, uid);
+	if (!u)
+		return false;
+	out->uid = u->uid;
+	out->name = u->name;
+	out->homedir = u->homedir;
+	out->shell = u->shell;
+	return true;
+}
+
+static bool op_group(void *state, uint32_t gid, const char *container_id,
+		     struct sk_group_view *out)
+{
+	const struct sk_group *g = sk_state_group(state, gid);
+	if (!g)
+		return false;
+	out->gid = g->gid;
+	out->name = g->name;
+	return true;
+}
+
+static const char *container_type_name(uint8_t type)
+{
+	static const char *const names[] = {
+	    [SK_CT_DOCKER] = "docker",	 [SK_CT_LXC] = "lxc",	    [SK_CT_LIBVIRT_LXC] = "libvirt-lxc",
+	    [SK_CT_MESOS] = "mesos",	 [SK_CT_RKT] = "rkt",	    [SK_CT_CUSTOM] = "custom",
+	    [SK_CT_CRI] = "cri",	 [SK_CT_CONTAINERD] = "containerd", [SK_CT_CRIO] = "cri-o",
+	    [SK_CT_BPM] = "bpm",	 [SK_CT_STATIC] = "static", [SK_CT_PODMAN] = "podman",
+	};
+	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "";
+}
+
+static bool op_container(void *state, const char *id, struct sk_container_view *out)
+{
+	struct sk_state *s = state;
+	const struct sk_container *c = sk_state_container(s, id);
+	if (!c)
+		return false;
+	out->id = c->id;
+	out->name = str_or_empty(c->name);
+	out->type = container_type_name(c->type);
+	out->image = str_or_empty(c->image);
+	out->image_id = str_or_empty(c->image_id);
+	out->image_repository = str_or_empty(c->image_repository);
+	out->image_tag = str_or_empty(c->image_tag);
+	out->image_digest = str_or_empty(c->image_digest);
+	out->privileged = c->privileged;
+	out->start_ts = c->start_ts;
+	out->healthcheck = c->healthcheck;
+	out->liveness_probe = c->liveness_probe;
+	out->readiness_probe = c->readiness_probe;
+	for (unsigned i = 0; i < c->nmounts; i++) {
+		s->mount_views[i] = (struct sk_mount_view){
+		    .source = str_or_empty(c->mounts[i].source),
+		    .dest = str_or_empty(c->mounts[i].dest),
+		    .mode = str_or_empty(c->mounts[i].mode),
+		    .rdwr = c->mounts[i].rdwr,
+		    .propagation = str_or_empty(c->mounts[i].propagation),
+		};
+	}
+	out->mounts = s->mount_views;
+	out->nmounts = c->nmounts;
+	out->ip = str_or_empty(c->ip);
+	out->cni_json = "";
+	return true;
+}
+
+/* Kubernetes metadata comes with the Kubernetes issue: none yet. */
+static bool op_k8s(void *state, const char *container_id, enum sk_k8s_kind k,
+		   struct sk_k8s_view *out)
+{
+	return false;
+}
+
+const struct sk_state_ops sk_state_field_ops = {
+    .thread = op_thread,
+    .parent = op_parent,
+    .event_fd = op_event_fd,
+    .fd = op_fd,
+    .user = op_user,
+    .group = op_group,
+    .container = op_container,
+    .k8s = op_k8s,
+    .ip_name = NULL,
+};
