@@ -207,7 +207,15 @@ int sk_cmd_list_rules(struct sk_engine_setup *s, const char *only, FILE *out)
 		shown++;
 	}
 	if (only && !shown) {
-		fprintf(out, "saker: no rule named '%s'\n", only);
+		/* -l also describes a field, when no rule has that name. */
+		struct sk_field_ref ref;
+		if (sk_field_registry_find(s->reg, "syscall", only, strlen(only), &ref) == 0 ||
+		    sk_field_registry_find(s->reg, NULL, only, strlen(only), &ref) == 0) {
+			fprintf(out, "%-30s %s\n", ref.field->name,
+				ref.field->desc ? ref.field->desc : "");
+			return 0;
+		}
+		fprintf(out, "saker: no rule or field named '%s'\n", only);
 		return -ENOENT;
 	}
 	return 0;

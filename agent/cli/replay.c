@@ -31,8 +31,19 @@ struct counts {
 	uint64_t by_prio[SK_PRIO_COUNT];
 };
 
-static void print_summary(const struct sk_engine_setup *s, const struct counts *c, FILE *out)
+static double elapsed_since(const struct timespec *t0)
 {
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void print_summary(const struct sk_engine_setup *s, const struct counts *c, double secs,
+			  bool verbose, FILE *out)
+{
+	if (verbose)
+		fprintf(out, "Elapsed time: %.3f, Captured Events: %llu, %.2f eps\n", secs,
+			(unsigned long long)c->events, secs > 0 ? (double)c->events / secs : 0.0);
 	fprintf(out, "Events detected: %llu\n", (unsigned long long)c->alerts);
 	fprintf(out, "Rule counts by severity:\n");
 	for (int p = 0; p < SK_PRIO_COUNT; p++) {
@@ -51,13 +62,6 @@ static void print_summary(const struct sk_engine_setup *s, const struct counts *
 		if (r->matches)
 			fprintf(out, "   %s: %llu\n", r->name, (unsigned long long)r->matches);
 	}
-}
-
-static double elapsed_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *out, FILE *errf)
@@ -132,7 +136,7 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *o
 	}
 	if (rc < 0)
 		fprintf(errf, "saker: %s\n", err);
-	print_summary(s, &c, out);
+	print_summary(s, &c, elapsed_since(&t0), o->verbose, out);
 	sk_state_fini(&st);
 	free(alert);
 	free(scratch);
