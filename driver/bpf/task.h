@@ -411,7 +411,7 @@ SK_INLINE void sk_put_proc_block(struct sk_aux *a, struct task_struct *t)
 	sk_put_exe_args(a, mm);
 	sk_put_s64(a, BPF_CORE_READ(t, pid));
 	sk_put_s64(a, BPF_CORE_READ(t, tgid));
-	sk_put_s64(a, BPF_CORE_READ(t, real_parent, tgid));
+	sk_put_s64(a, BPF_CORE_READ(t, real_parent, pid)); /* the parent thread, as Falco */
 	if (fs)
 		sk_put_kpath(a, &fs->pwd);
 	else

@@ -260,6 +260,8 @@ static void sk_read_cgroups(struct sk_scan *s, const char *dir)
 			continue;
 		*c2 = '\0';
 		ctrl = c1 + 1;
+		if (strncmp(ctrl, "name=", 5) == 0) /* named hierarchies have no controller */
+			continue;
 		if (!*ctrl) /* cgroup v2: report it under the unified name */
 			ctrl = "unified";
 		for (char *one = strtok_r(ctrl, ",", &cs); one; one = strtok_r(NULL, ",", &cs)) {
