@@ -29,3 +29,14 @@ awk -v e="$events" -v a="$t0" -v b="$t1" -v s="$size" -v k="$saker_eps" 'BEGIN {
 	printf "sysdig -r (filter matching nothing): seconds=%.3f events_per_s=%.0f mb_per_s=%.1f\n", t, eps, s / 1e6 / t;
 	printf "ratio saker/sysdig events/s: %.1fx\n", k / eps;
 }'
+
+echo
+echo "== rules engine (one core)"
+for rules in falco_rules.yaml falco_rules-0.31.0.yaml; do
+	taskset -c 1 "$bin/bench_engine" "$corpus/falco-rules/$rules" "$big" 3
+done
+t0=$(date +%s.%N)
+taskset -c 1 sysdig -r "$big" "proc.name=saker-bench-matches-nothing" >/dev/null
+t1=$(date +%s.%N)
+awk -v e="$events" -v a="$t0" -v b="$t1" 'BEGIN { t = b - a;
+	printf "baseline sysdig -r with one filter (read + state + filter, one core): %.0f events/s\n", e / t }'
