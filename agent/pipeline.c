@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Without -A, high-volume events (I/O, waits, sleeps, scheduler switches)
+ * are not evaluated, as Falco skips them unless asked for all events.
+ */
+static bool high_volume(const struct sk_event_info *info)
+{
+	unsigned sub = info->category & 0x1ffu;
+	return sub == SK_EC_IO_READ || sub == SK_EC_IO_WRITE || sub == SK_EC_WAIT ||
+	       sub == SK_EC_SLEEP || sub == SK_EC_SCHEDULER || (info->flags & SK_EF_WAITS);
+}
+
+static void take_ruleset(struct sk_pipeline *p)
+{
+	struct sk_ruleset *rs = sk_ruleset_slot_get(p->slot);
+	if (p->rs)
+		sk_ruleset_unref(p->rs);
+	p->rs = rs;
+	p->src = rs ? sk_ruleset_source(rs, "syscall") : -1;
+}
+
+int sk_pipeline_init(struct sk_pipeline *p, struct sk_ruleset_slot *slot,
+		     const struct sk_pipeline_opts *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->opts = *opts;
+	p->slot = slot;
+	p->alert = malloc(SK_PIPELINE_ALERT_MAX);
+	p->scratch = malloc(SK_PIPELINE_SCRATCH_MAX);
+	if (!p->alert || !p->scratch) {
+		free(p->alert);
+		free(p->scratch);
+		return -ENOMEM;
+	}
+	sk_state_init(&p->state);
+	sk_state_resolver(&p->state, &p->resolver);
+	p->ctx = (struct sk_eval_ctx){
+		.source = "syscall",
+		.hostname = opts->hostname,
+		.state = &p->state,
+		.state_ops = &sk_state_field_ops,
+		.resolver = &p->resolver,
+		.scratch = p->scratch,
+		.scratch_cap = SK_PIPELINE_SCRATCH_MAX,
+	};
+	take_ruleset(p);
+	return 0;
+}
+
+void sk_pipeline_fini(struct sk_pipeline *p)
+{
+	if (p->rs)
+		sk_ruleset_unref(p->rs);
+	sk_state_fini(&p->state);
+	free(p->alert);
+	free(p->scratch);
+	memset(p, 0, sizeof(*p));
+}
+
+void sk_pipeline_refresh(struct sk_pipeline *p)
+{
+	take_ruleset(p);
+}
+
+void sk_pipeline_item(struct sk_pipeline *p, const struct sk_scap_item *item)
+{
+	sk_state_apply_item(&p->state, item);
+}
+
+static void evaluate(struct sk_pipeline *p, const struct sk_evt *e)
+{
+	const struct sk_rule *matches[SK_PIPELINE_MAX_MATCHES];
+	struct sk_eval_ctx *ctx = &p->ctx;
+	if (!ctx->first_ts && e->hdr->tid != UINT64_MAX)
+		ctx->first_ts = e->hdr->ts;
+	ctx->evt = e;
+	ctx->evtnum = p->counts.events;
+	ctx->scratch_used = 0;
+	p->counts.evaluated++;
+	unsigned n = sk_ruleset_eval(p->rs, p->src, ctx, matches, SK_PIPELINE_MAX_MATCHES);
+	for (unsigned i = 0; i < n; i++) {
+		sk_alert_format(matches[i], ctx, e->hdr->ts, p->opts.out, p->alert,
+				SK_PIPELINE_ALERT_MAX);
+		p->counts.alerts++;
+		p->counts.by_priority[matches[i]->priority]++;
+		if (p->opts.sink.emit)
+			p->opts.sink.emit(p->opts.sink.ctx, matches[i], e->hdr->ts, p->alert);
+	}
+}
+
+void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e)
+{
+	p->counts.events++;
+	sk_state_apply_event(&p->state, e);
+	/* State-only events (EVF flag 1) shape state but are never shown or matched. */
+	if (p->rs && p->src >= 0 && !(e->dump_flags & 1u) &&
+	    (p->opts.all_events || !high_volume(e->info)))
+		evaluate(p, e);
+	p->ctx.prev_ts = e->hdr->ts;
+	sk_state_after_event(&p->state, e);
+}
+
+void sk_pipeline_print_summary(const struct sk_pipeline *p, double secs, bool verbose, FILE *out)
+{
+	const struct sk_pipeline_counts *c = &p->counts;
+	if (verbose)
+		fprintf(out, "Elapsed time: %.3f, Captured Events: %llu, %.2f eps\n", secs,
+			(unsigned long long)c->events, secs > 0 ? (double)c->events / secs : 0.0);
+	fprintf(out, "Events detected: %llu\n", (unsigned long long)c->alerts);
+	fprintf(out, "Rule counts by severity:\n");
+	for (int pr = 0; pr < SK_PRIO_COUNT; pr++) {
+		if (!c->by_priority[pr])
+			continue;
+		char up[32];
+		snprintf(up, sizeof(up), "%s", sk_priority_name(pr));
+		for (char *q = up; *q; q++)
+			*q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+		fprintf(out, "   %s: %llu\n", up, (unsigned long long)c->by_priority[pr]);
+	}
+	fprintf(out, "Triggered rules by rule name:\n");
+	if (!p->rs)
+		return;
+	unsigned n = sk_ruleset_nrules(p->rs);
+	for (unsigned i = 0; i < n; i++) {
+		const struct sk_rule *r = sk_ruleset_rule_at(p->rs, i);
+		if (r->matches)
+			fprintf(out, "   %s: %llu\n", r->name, (unsigned long long)r->matches);
+	}
+}
+
+static void file_emit(void *ctx, const struct sk_rule *rule, uint64_t ts, const char *text)
+{
+	const struct sk_file_sink *s = ctx;
+	fputs(text, s->f);
+	fputc('\n', s->f);
+	if (s->unbuffered)
+		fflush(s->f);
+}
+
+struct sk_alert_sink sk_alert_sink_file(struct sk_file_sink *s)
+{
+	return (struct sk_alert_sink){.ctx = s, .emit = file_emit};
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The agent's event path, whatever the source (a capture, the live probe):
+ * each event updates state, meets the rules indexed under its code, and
+ * every match becomes an alert handed to the alert sink. One pipeline per
+ * event thread; the ruleset it evaluates is taken from a slot so a reload
+ * swaps it between two events.
+ */
+#ifndef SAKER_PIPELINE_H
+#define SAKER_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "saker/scap.h"
+#include "state/state.h"
+
+#define SK_PIPELINE_ALERT_MAX (64u * 1024u)   /* bytes of one formatted alert */
+#define SK_PIPELINE_SCRATCH_MAX (256u * 1024u) /* extractor scratch per event */
+#define SK_PIPELINE_MAX_MATCHES 256u          /* rules matching one event (rule_matching: all) */
+
+/* Where alerts go: stdout until the outputs module takes over. */
+struct sk_alert_sink {
+	void *ctx;
+	/* text is the formatted alert (text line or JSON object), without newline. */
+	void (*emit)(void *ctx, const struct sk_rule *rule, uint64_t ts, const char *text);
+};
+
+struct sk_pipeline_opts {
+	bool all_events;                    /* -A: evaluate high-volume events too */
+	const struct sk_output_opts *out;   /* alert format */
+	const char *hostname;
+	struct sk_alert_sink sink;
+};
+
+struct sk_pipeline_counts {
+	uint64_t events;       /* events seen (evt.num of the last one) */
+	uint64_t evaluated;    /* events that met the rules */
+	uint64_t alerts;
+	uint64_t by_priority[SK_PRIO_COUNT];
+};
+
+struct sk_pipeline {
+	struct sk_pipeline_opts opts;
+	struct sk_ruleset_slot *slot;
+	struct sk_ruleset *rs; /* reference held while processing */
+	int src;               /* index of the syscall source in rs, or -1 */
+	struct sk_state state;
+	struct sk_render_resolver resolver;
+	struct sk_eval_ctx ctx;
+	struct sk_pipeline_counts counts;
+	char *alert;
+	char *scratch;
+};
+
+/*
+ * Set up p over the ruleset in slot (borrowed; must outlive p). Returns 0 or
+ * -ENOMEM.
+ */
+int sk_pipeline_init(struct sk_pipeline *p, struct sk_ruleset_slot *slot,
+		     const struct sk_pipeline_opts *opts);
+void sk_pipeline_fini(struct sk_pipeline *p);
+
+/* A capture's metadata record (process, fd, user lists, sections). */
+void sk_pipeline_item(struct sk_pipeline *p, const struct sk_scap_item *item);
+
+/* One event: state, rules, alerts. */
+void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e);
+
+/* Take the slot's current ruleset if it changed (call between events). */
+void sk_pipeline_refresh(struct sk_pipeline *p);
+
+/* Falco's exit summary: alerts by priority and by rule (and -v's events line). */
+void sk_pipeline_print_summary(const struct sk_pipeline *p, double secs, bool verbose, FILE *out);
+
+/* The simplest sink: one line per alert on a stdio stream (s must outlive the sink). */
+struct sk_file_sink {
+	FILE *f;
+	bool unbuffered; /* flush after every alert (-U) */
+};
+struct sk_alert_sink sk_alert_sink_file(struct sk_file_sink *s);
+
+#endif
