@@ -55,7 +55,10 @@ $(O)/%.o: %.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 include driver/build.mk
+include k8s-client/build.mk
 include agent/build.mk
+-include plugins/build.mk
+-include operator/build.mk
 include test/build.mk
 include hack/build.mk
 

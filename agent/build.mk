@@ -5,12 +5,14 @@ ENGINE_OBJS := $(ENGINE_SRCS:%.c=$(O)/%.o)
 ENGINE_LIB := $(O)/lib/libsaker-engine.a
 ENGINE_LDLIBS := -lyaml -lpcre2-8 -lcjson
 
-AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c agent/state/*.c agent/cli/*.c))
+AGENT_DIRS := agent agent/state agent/cli agent/config agent/outputs agent/web agent/plugin agent/k8s
+AGENT_SRCS := $(filter-out agent/main.c,$(wildcard $(AGENT_DIRS:%=%/*.c)))
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(O)/%.o)
 AGENT_LIB := $(O)/lib/libsaker-agent.a
 
-SAKER_LIBS := $(AGENT_LIB) $(ENGINE_LIB) $(DRIVER_LIB)
-SAKER_LDLIBS := $(ENGINE_LDLIBS) $(DRIVER_LDLIBS) -lm -lpthread
+SAKER_LIBS := $(AGENT_LIB) $(ENGINE_LIB) $(K8S_LIB) $(DRIVER_LIB)
+SAKER_LDLIBS := $(ENGINE_LDLIBS) $(K8S_LDLIBS) $(DRIVER_LDLIBS) -lwebsockets -lssl -lcrypto \
+	-ldl -lm -lpthread
 
 DEPS += $(ENGINE_OBJS:.o=.d) $(AGENT_OBJS:.o=.d) $(O)/agent/main.d
 BINS += $(O)/bin/saker
