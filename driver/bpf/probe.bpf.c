@@ -29,7 +29,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define SK_FILLER(name) SEC("raw_tp") int sk_x_##name(struct bpf_raw_tracepoint_args *ctx)
 #define SK_PROLOGUE                                                                        \
 	struct sk_aux *a = sk_aux_get();                                                   \
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];                             \
+	struct pt_regs *regs = sk_regs();                                                  \
 	__s64 ret = (__s64)ctx->args[1];                                                   \
 	(void)regs;                                                                        \
 	if (!a)                                                                            \
@@ -135,52 +135,50 @@ int sk_sched_exec(struct bpf_raw_tracepoint_args *ctx)
 
 /* ---- files ---- */
 
-SK_INLINE void sk_put_new_fd_file(struct sk_aux *a, __s64 fd, __u32 *created)
-{
-	struct file *f = sk_fd_file(fd);
+/* What an open's exit reports about the new fd: created or not, dev, ino. */
+struct sk_new_file {
+	__u32 created; /* SK_PPM_O_F_CREATED or 0 */
 	__u32 dev;
 	__u64 ino;
+};
 
-	*created = 0;
-	if (f && (BPF_CORE_READ(f, f_mode) & SK_K_FMODE_CREATED))
-		*created = SK_PPM_O_F_CREATED;
-	sk_file_dev_ino(f, &dev, &ino);
-	sk_put_u32(a, dev);
-	sk_put_u64(a, ino);
-}
-
-SK_INLINE __u32 sk_created(__s64 fd)
+SK_INLINE void sk_new_file(__s64 fd, struct sk_new_file *nf)
 {
 	struct file *f = sk_fd_file(fd);
 
-	return (f && (BPF_CORE_READ(f, f_mode) & SK_K_FMODE_CREATED)) ? SK_PPM_O_F_CREATED : 0;
+	nf->created = (f && (SK_CAST(struct file, f)->f_mode & SK_K_FMODE_CREATED)) ? SK_PPM_O_F_CREATED : 0;
+	sk_file_dev_ino(f, &nf->dev, &nf->ino);
 }
 
 SK_FILLER(open)
 {
 	SK_PROLOGUE
-	__u32 flags = ARG(1), created;
+	__u32 flags = ARG(1);
+	struct sk_new_file nf;
 
+	sk_new_file(ret, &nf);
 	SK_BEGIN(a, OPEN_X);
 	sk_put_s64(a, ret);
 	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
-	created = sk_created(ret);
-	sk_put_u32(a, sk_ppm_open_flags(flags) | created);
+	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created);
 	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(2)));
-	sk_put_new_fd_file(a, ret, &created);
+	sk_put_u32(a, nf.dev);
+	sk_put_u64(a, nf.ino);
 	return sk_submit(a);
 }
 
 SK_FILLER(creat)
 {
 	SK_PROLOGUE
-	__u32 created;
+	struct sk_new_file nf;
 
+	sk_new_file(ret, &nf);
 	SK_BEGIN(a, CREAT_X);
 	sk_put_s64(a, ret);
 	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
 	sk_put_u32(a, ARG(1) & 07777);
-	sk_put_new_fd_file(a, ret, &created);
+	sk_put_u32(a, nf.dev);
+	sk_put_u64(a, nf.ino);
 	sk_put_u16(a, 0);
 	return sk_submit(a);
 }
@@ -188,15 +186,18 @@ SK_FILLER(creat)
 SK_FILLER(openat)
 {
 	SK_PROLOGUE
-	__u32 flags = ARG(2), created;
+	__u32 flags = ARG(2);
+	struct sk_new_file nf;
 
+	sk_new_file(ret, &nf);
 	SK_BEGIN(a, OPENAT_X);
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
 	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
-	sk_put_u32(a, sk_ppm_open_flags(flags) | sk_created(ret));
+	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created);
 	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(3)));
-	sk_put_new_fd_file(a, ret, &created);
+	sk_put_u32(a, nf.dev);
+	sk_put_u64(a, nf.ino);
 	return sk_submit(a);
 }
 
@@ -204,17 +205,19 @@ SK_FILLER(openat2)
 {
 	SK_PROLOGUE
 	struct { __u64 flags, mode, resolve; } how = {};
-	__u32 created;
+	struct sk_new_file nf;
 
 	bpf_probe_read_user(&how, sizeof(how), UPTR(2));
+	sk_new_file(ret, &nf);
 	SK_BEGIN(a, OPENAT2_X);
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
 	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
-	sk_put_u32(a, sk_ppm_open_flags(how.flags) | sk_created(ret));
+	sk_put_u32(a, sk_ppm_open_flags(how.flags) | nf.created);
 	sk_put_u32(a, sk_ppm_open_mode(how.flags, how.mode));
 	sk_put_u32(a, sk_ppm_resolve_flags(how.resolve));
-	sk_put_new_fd_file(a, ret, &created);
+	sk_put_u32(a, nf.dev);
+	sk_put_u64(a, nf.ino);
 	return sk_submit(a);
 }
 

@@ -31,30 +31,39 @@ SK_INLINE struct task_struct *sk_task(void)
 	return (struct task_struct *)bpf_get_current_task();
 }
 
-/* Syscall argument i (0..5) from the saved user registers. */
+/*
+ * The saved user registers as a BTF pointer: their fields are plain loads
+ * (no read helper per argument).
+ */
+SK_INLINE struct pt_regs *sk_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* Syscall argument i (0..5) from the saved user registers (a sk_regs() pointer). */
 SK_INLINE __u64 sk_arg(struct pt_regs *regs, int i)
 {
 	switch (i) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	default: return BPF_CORE_READ(regs, r9);
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
 	}
 }
 
 /* The struct file behind fd of the current task, or NULL. */
 SK_INLINE struct file *sk_fd_file(__s64 fd)
 {
-	struct task_struct *t = sk_task();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = t->files->fdt;
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || !fdt || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	return f;
 }
@@ -67,14 +76,23 @@ SK_INLINE __u32 sk_encode_dev(__u32 kdev)
 	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
 
+/* A kernel pointer read from memory, typed for plain loads (read-only). */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
+#define SK_CAST(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
 SK_INLINE void sk_file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
 {
+	struct file *fb;
+	struct inode *in;
+
 	*dev = 0;
 	*ino = 0;
 	if (!f)
 		return;
-	*dev = sk_encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
-	*ino = BPF_CORE_READ(f, f_inode, i_ino);
+	fb = SK_CAST(struct file, f);
+	in = fb->f_inode;
+	*dev = sk_encode_dev(in->i_sb->s_dev);
+	*ino = in->i_ino;
 }
 
 SK_INLINE struct sock *sk_fd_sock(__s64 fd)
