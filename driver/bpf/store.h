@@ -215,7 +215,7 @@ SK_INLINE int sk_submit(struct sk_aux *a)
 		return 0;
 	}
 	hdr.ts = bpf_ktime_get_boot_ns() + sk_boot_epoch_ns;
-	hdr.tid = bpf_get_current_pid_tgid() & 0xffffffffu;
+	hdr.tid = bpf_get_current_task_btf()->pid;
 	hdr.len = len;
 	hdr.type = a->type;
 	hdr.nparams = a->idx;
