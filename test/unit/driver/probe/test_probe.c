@@ -1537,6 +1537,48 @@ static void test_wait(void **state)
 	sk_probe_set_interesting_default(probe);
 }
 
+
+static void child_shell_work(void)
+{
+	execl("/bin/sh", "sh", "-c",
+	      "ls -la /proc/self/ /etc > /dev/null; cat /etc/passwd | wc -l > /dev/null; "
+	      "sleep 0.01; (echo x > /dev/null &) ; wait",
+	      (char *)NULL);
+	_exit(1);
+}
+
+/* Every syscall reported: everything the shell does parses, with no probe error. */
+static void test_all_syscalls_parse(void **state)
+{
+	struct capture c;
+	struct sk_probe_stats before, after;
+	size_t generic = 0;
+
+	(void)state;
+	NEED_PROBE();
+	assert_int_equal(sk_probe_stats(probe, &before), 0);
+	sk_probe_set_interesting_all(probe, true);
+	run_child(&c, child_shell_work); /* collect() asserts that each event parses */
+	sk_probe_set_interesting_default(probe);
+	assert_int_equal(sk_probe_stats(probe, &after), 0);
+	assert_int_equal(after.total.errors, before.total.errors);
+	assert_true(c.n > 100);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct sk_evt *e = &c.ev[i].e;
+
+		assert_int_equal(e->hdr->type & 1, e->hdr->type == SK_EVT_PROCEXIT_E ? 0 : 1);
+		if (e->hdr->type == SK_EVT_SYSCALL_X) {
+			generic++;
+			assert_int_equal(e->param_len[0], 2);
+			assert_int_equal(e->param_len[1], 2);
+		} else {
+			assert_complete(e);
+		}
+	}
+	assert_true(generic > 0);
+	capture_free(&c);
+}
+
 /* ---- filtering, exclusion, generic events ---- */
 
 static void child_getppid(void)
@@ -1777,6 +1819,7 @@ int main(void)
 		cmocka_unit_test(test_clone3_vfork),
 		cmocka_unit_test(test_long_args_truncated_and_counted),
 		cmocka_unit_test(test_wait),
+		cmocka_unit_test(test_all_syscalls_parse),
 		cmocka_unit_test(test_filtering_and_generic),
 		cmocka_unit_test(test_own_process_excluded),
 		cmocka_unit_test(test_order_and_header),
