@@ -138,6 +138,7 @@ int sk_sched_exec(struct bpf_raw_tracepoint_args *ctx)
 /* What an open's exit reports about the new fd: created or not, dev, ino. */
 struct sk_new_file {
 	__u32 created; /* SK_PPM_O_F_CREATED or 0 */
+	__u32 layer;   /* enum sk_layer */
 	__u32 dev;
 	__u64 ino;
 };
@@ -147,7 +148,14 @@ SK_INLINE void sk_new_file(__s64 fd, struct sk_new_file *nf)
 	struct file *f = sk_fd_file(fd);
 
 	nf->created = (f && (SK_CAST(struct file, f)->f_mode & SK_K_FMODE_CREATED)) ? SK_PPM_O_F_CREATED : 0;
+	nf->layer = sk_file_layer(f);
 	sk_file_dev_ino(f, &nf->dev, &nf->ino);
+}
+
+/* The open flags' overlayfs bits: FD_UPPER_LAYER 0x8000, FD_LOWER_LAYER 0x10000. */
+SK_INLINE __u32 sk_layer_open_flags(const struct sk_new_file *nf)
+{
+	return nf->layer == SK_LAYER_UPPER ? 0x8000 : nf->layer == SK_LAYER_LOWER ? 0x10000 : 0;
 }
 
 SK_FILLER(open)
@@ -160,7 +168,7 @@ SK_FILLER(open)
 	SK_BEGIN(a, OPEN_X);
 	sk_put_s64(a, ret);
 	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
-	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created);
+	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created | sk_layer_open_flags(&nf));
 	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(2)));
 	sk_put_u32(a, nf.dev);
 	sk_put_u64(a, nf.ino);
@@ -179,7 +187,8 @@ SK_FILLER(creat)
 	sk_put_u32(a, ARG(1) & 07777);
 	sk_put_u32(a, nf.dev);
 	sk_put_u64(a, nf.ino);
-	sk_put_u16(a, 0);
+	/* creat_flags: FD_UPPER_LAYER_CREAT 1, FD_LOWER_LAYER_CREAT 2 */
+	sk_put_u16(a, nf.layer == SK_LAYER_UPPER ? 1 : nf.layer == SK_LAYER_LOWER ? 2 : 0);
 	return sk_submit(a);
 }
 
@@ -194,7 +203,7 @@ SK_FILLER(openat)
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
 	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
-	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created);
+	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created | sk_layer_open_flags(&nf));
 	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(3)));
 	sk_put_u32(a, nf.dev);
 	sk_put_u64(a, nf.ino);
@@ -213,7 +222,7 @@ SK_FILLER(openat2)
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
 	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
-	sk_put_u32(a, sk_ppm_open_flags(how.flags) | nf.created);
+	sk_put_u32(a, sk_ppm_open_flags(how.flags) | nf.created | sk_layer_open_flags(&nf));
 	sk_put_u32(a, sk_ppm_open_mode(how.flags, how.mode));
 	sk_put_u32(a, sk_ppm_resolve_flags(how.resolve));
 	sk_put_u32(a, nf.dev);
@@ -827,6 +836,11 @@ int sk_exec_2(struct bpf_raw_tracepoint_args *ctx)
 	sk_put_u32(a, BPF_CORE_READ(t, loginuid.val));
 	if (ino && sk_exe_writable(t, ino))
 		flags |= 0x1; /* EXE_WRITABLE */
+	switch (sk_file_layer(exe)) {
+	case SK_LAYER_UPPER: flags |= 0x2; break; /* EXE_UPPER_LAYER */
+	case SK_LAYER_LOWER: flags |= 0x8; break; /* EXE_LOWER_LAYER */
+	default: break;
+	}
 	if (exe) {
 		char pfx[6] = {};
 

@@ -95,6 +95,29 @@ SK_INLINE void sk_file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
 	*ino = in->i_ino;
 }
 
+#define SK_OVERLAYFS_MAGIC 0x794c7630
+enum sk_layer { SK_LAYER_NONE = 0, SK_LAYER_UPPER, SK_LAYER_LOWER };
+
+/* Which overlayfs layer holds the file: the upper one when its overlay inode has an upper dentry. */
+SK_INLINE enum sk_layer sk_file_layer(struct file *f)
+{
+	struct dentry *d, *upper = NULL;
+	struct inode *in;
+
+	if (!f)
+		return SK_LAYER_NONE;
+	d = SK_CAST(struct file, f)->f_path.dentry;
+	if (!d || d->d_sb->s_magic != SK_OVERLAYFS_MAGIC)
+		return SK_LAYER_NONE;
+	in = d->d_inode;
+	if (!in)
+		return SK_LAYER_NONE;
+	bpf_probe_read_kernel(&upper, sizeof(upper),
+			      (void *)in - bpf_core_field_offset(struct ovl_inode, vfs_inode) +
+				      bpf_core_field_offset(struct ovl_inode, __upperdentry));
+	return upper && BPF_CORE_READ(upper, d_inode) ? SK_LAYER_UPPER : SK_LAYER_LOWER;
+}
+
 SK_INLINE struct sock *sk_fd_sock(__s64 fd)
 {
 	struct file *f = sk_fd_file(fd);

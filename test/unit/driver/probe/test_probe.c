@@ -1579,6 +1579,107 @@ static void test_all_syscalls_parse(void **state)
 	capture_free(&c);
 }
 
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY), out = open(to, O_CREAT | O_WRONLY | O_TRUNC, mode);
+	ssize_t n;
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	close(in);
+	close(out);
+}
+
+/* An overlayfs mount in a private mount namespace: lower-layer exec and open, upper-layer creates. */
+static void child_overlay(void)
+{
+	char base[256], lower[300], upper[300], work[300], merged[300], opts[1024], p[400];
+	pid_t g;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		_exit(2);
+	tmp_path(base, sizeof(base), "ov");
+	mkdir(base, 0700);
+	if (mount("saker-ov", base, "tmpfs", 0, "size=16m"))
+		_exit(3);
+	snprintf(lower, sizeof(lower), "%s/lower", base);
+	snprintf(upper, sizeof(upper), "%s/upper", base);
+	snprintf(work, sizeof(work), "%s/work", base);
+	snprintf(merged, sizeof(merged), "%s/merged", base);
+	mkdir(lower, 0755);
+	mkdir(upper, 0755);
+	mkdir(work, 0755);
+	mkdir(merged, 0755);
+	snprintf(p, sizeof(p), "%s/true", lower);
+	copy_file("/bin/true", p, 0755);
+	snprintf(p, sizeof(p), "%s/data", lower);
+	copy_file("/etc/hostname", p, 0644);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	if (mount("overlay", merged, "overlay", 0, opts))
+		_exit(4);
+	sh->fd[7] = 1; /* mounted */
+	snprintf(p, sizeof(p), "%s/data", merged);
+	close(open(p, O_RDONLY));
+	snprintf(p, sizeof(p), "%s/new", merged);
+	close(open(p, O_CREAT | O_WRONLY, 0644));
+	snprintf(p, sizeof(p), "%s/new2", merged);
+	close(creat(p, 0644));
+	snprintf(p, sizeof(p), "%s/true", merged);
+	g = fork();
+	if (g == 0) {
+		execl(p, "true", (char *)NULL);
+		_exit(1);
+	}
+	sh->pid[0] = g;
+	waitpid(g, NULL, 0);
+	snprintf(p, sizeof(p), "%s/true2", merged);
+	copy_file("/bin/true", p, 0755); /* a new file: upper layer */
+	g = fork();
+	if (g == 0) {
+		execl(p, "true2", (char *)NULL);
+		_exit(1);
+	}
+	sh->pid[1] = g;
+	waitpid(g, NULL, 0);
+}
+
+static void test_overlay_layers(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	char p[400];
+
+	(void)state;
+	NEED_PROBE();
+	if (geteuid() != 0)
+		skip();
+	run_child(&c, child_overlay);
+	if (!sh->fd[7]) {
+		fprintf(stderr, "test_probe: no overlayfs here, skipping\n");
+		capture_free(&c);
+		skip();
+	}
+	tmp_path(p, sizeof(p), "ov/merged/data");
+	e = must_find_str(&c, SK_EVT_OPENAT_X, "name", p);
+	assert_int_equal(u32(e, "flags"), PPM_O_RDONLY | 0x10000); /* FD_LOWER_LAYER */
+	tmp_path(p, sizeof(p), "ov/merged/new");
+	e = must_find_str(&c, SK_EVT_OPENAT_X, "name", p);
+	assert_int_equal(u32(e, "flags"), PPM_O_WRONLY | PPM_O_CREAT | PPM_O_F_CREATED | 0x8000);
+	tmp_path(p, sizeof(p), "ov/merged/new2");
+	e = must_find_str(&c, SK_EVT_CREAT_X, "name", p);
+	assert_int_equal(u16(e, "creat_flags"), 1); /* FD_UPPER_LAYER_CREAT */
+	e = must_find(&c, SK_EVT_EXECVE_X, sh->pid[0]);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(u32(e, "flags") & 0xa, 0x8); /* EXE_LOWER_LAYER, not upper */
+	e = must_find(&c, SK_EVT_EXECVE_X, sh->pid[1]);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(u32(e, "flags") & 0xa, 0x2); /* EXE_UPPER_LAYER */
+	capture_free(&c);
+}
+
 /* ---- filtering, exclusion, generic events ---- */
 
 static void child_getppid(void)
@@ -1819,6 +1920,7 @@ int main(void)
 		cmocka_unit_test(test_clone3_vfork),
 		cmocka_unit_test(test_long_args_truncated_and_counted),
 		cmocka_unit_test(test_wait),
+		cmocka_unit_test(test_overlay_layers),
 		cmocka_unit_test(test_all_syscalls_parse),
 		cmocka_unit_test(test_filtering_and_generic),
 		cmocka_unit_test(test_own_process_excluded),
