@@ -327,6 +327,7 @@ static void parse_pipe_exit(struct sk_state *s, struct sk_thread *t, const struc
 	if (!arg_s64(a, "fd1", &fd1) || !arg_s64(a, "fd2", &fd2))
 		return;
 	arg_s64(a, "ino", &ino);
+	t->lastevent_fd = fd2;
 	add_simple_fd(s, t, fd1, SK_FD_FIFO, NULL);
 	add_simple_fd(s, t, fd2, SK_FD_FIFO, NULL);
 	struct sk_fdinfo *f1 = sk_state_fd(s, t->tid, fd1), *f2 = sk_state_fd(s, t->tid, fd2);
@@ -612,8 +613,12 @@ static const struct {
 static exit_parser exit_parsers[SK_EVT_TABLE_SIZE];
 static pthread_once_t exit_parsers_once = PTHREAD_ONCE_INIT;
 
+static bool fd_events[SK_EVT_TABLE_SIZE];
+
 static void build_exit_parsers(void)
 {
+	for (unsigned code = 0; code < SK_EVT_TABLE_SIZE; code++)
+		fd_events[code] = sk_state_is_fd_event((uint16_t)code);
 	for (unsigned code = 1; code < SK_EVT_TABLE_SIZE; code += 2) {
 		const char *name = sk_event_table[code].name;
 		for (size_t i = 0; i < sizeof(exit_parsers_by_name) / sizeof(exit_parsers_by_name[0]); i++)
@@ -625,11 +630,35 @@ static void build_exit_parsers(void)
 	}
 }
 
+/*
+ * Whether code is an fd event for fd.* fields: one that creates, uses or
+ * destroys an fd whose number (when it takes one) is the enter event's
+ * first parameter. mmap and friends carry their fd elsewhere and are not
+ * fd events to sysdig.
+ */
+bool sk_state_is_fd_event(uint16_t code)
+{
+	const struct sk_event_info *info = sk_event_info_get(code);
+	if (!info || !(info->flags & (SK_EF_CREATES_FD | SK_EF_DESTROYS_FD | SK_EF_USES_FD)))
+		return false;
+	if (info->flags & (SK_EF_CREATES_FD | SK_EF_DESTROYS_FD))
+		return true;
+	const struct sk_event_info *enter = sk_event_info_get(code & ~1u);
+	return enter && enter->nparams > 0 && enter->params[0].type == PT_FD;
+}
+
 /* libsinsp's reset(): an enter event names the fd its exit will work on. */
 static void note_enter(struct sk_thread *t, const struct sk_evt *e)
 {
 	t->lastevent_type = e->hdr->type;
 	t->lastevent_ts = e->hdr->ts;
+	/*
+	 * An fd event's enter names its fd (-1 before a creating syscall
+	 * returns one); other enter events leave the last one in place, as
+	 * sysdig shows for exits whose enter is missing.
+	 */
+	if (!fd_events[e->hdr->type])
+		return;
 	t->lastevent_fd = -1;
 	if ((e->info->flags & SK_EF_USES_FD) && e->nparams > 0)
 		sk_evt_get_s64(e, 0, &t->lastevent_fd);
@@ -647,22 +676,23 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 		return;
 	pthread_once(&exit_parsers_once, build_exit_parsers);
 	uint16_t code = e->hdr->type;
+	/*
+	 * Like libsinsp, every event's thread exists from its first event on,
+	 * except that scheduler switches look threads up without adding them.
+	 */
+	struct sk_thread *t = (info->category & 0x1ffu) == SK_EC_SCHEDULER
+				  ? sk_state_thread(s, (int64_t)e->hdr->tid)
+				  : sk_state_thread_add(s, (int64_t)e->hdr->tid);
+	if (!t)
+		return;
 	if (sk_event_is_enter(code)) {
-		bool wanted = code + 1u < SK_EVT_TABLE_SIZE && exit_parsers[code + 1];
-		struct sk_thread *t = wanted ? sk_state_thread_add(s, (int64_t)e->hdr->tid)
-					     : sk_state_thread(s, (int64_t)e->hdr->tid);
-		if (!t)
-			return;
 		note_enter(t, e);
-		if (wanted)
+		if (code + 1u < SK_EVT_TABLE_SIZE && exit_parsers[code + 1])
 			keep_enter(t, e);
 		return;
 	}
 	exit_parser fn = exit_parsers[code];
 	if (!fn)
-		return;
-	struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
-	if (!t)
 		return;
 	struct argsrc a;
 	argsrc_init(&a, e, t);

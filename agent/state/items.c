@@ -29,6 +29,7 @@ static int apply_proc(struct sk_state *s, const struct sk_scap_proc *p)
 	rc = rc ?: sk_buf_set(&t->env, &t->env_len, p->env.buf, p->env.len);
 	rc = rc ?: sk_buf_set(&t->cgroups, &t->cgroups_len, p->cgroups.buf, p->cgroups.len);
 	sk_thread_set_container(t);
+	t->lastevent_fd = 0; /* libsinsp's initial value for threads of the process list */
 	t->fdlimit = p->fdlimit;
 	t->flags = p->flags;
 	t->uid = p->uid;
@@ -93,10 +94,12 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 	switch (f->type) {
 	case SK_FD_IPV4_SOCK:
 		fi->family = SK_AF_INET;
+		fi->connected = true;
 		set_proc_tuple(fi, f, 4);
 		break;
 	case SK_FD_IPV6_SOCK:
 		fi->family = SK_AF_INET6;
+		fi->connected = true;
 		set_proc_tuple(fi, f, 16);
 		break;
 	case SK_FD_IPV4_SERVSOCK: {

@@ -126,7 +126,7 @@ static void fill_fd(int64_t fd, const struct sk_fdinfo *fi, struct sk_fd_view *v
 static bool op_event_fd(void *state, const struct sk_evt *e, struct sk_fd_view *out)
 {
 	const struct sk_state *s = state;
-	if (!(e->info->flags & (SK_EF_CREATES_FD | SK_EF_USES_FD | SK_EF_DESTROYS_FD)))
+	if (!sk_state_is_fd_event(e->hdr->type))
 		return false;
 	const struct sk_thread *t = sk_state_thread(s, (int64_t)e->hdr->tid);
 	if (!t)

@@ -170,6 +170,9 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e);
  */
 void sk_state_after_event(struct sk_state *s, const struct sk_evt *e);
 
+/* Whether fd.* fields look at events of this code (sysdig's fd events). */
+bool sk_state_is_fd_event(uint16_t code);
+
 /* Borrowed lookups; NULL when unknown. */
 struct sk_thread *sk_state_thread(const struct sk_state *s, int64_t tid);
 struct sk_fdinfo *sk_state_fd(const struct sk_state *s, int64_t tid, int64_t fd);

@@ -130,11 +130,15 @@ struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid)
 	t->pid = tid;
 	t->ptid = -1;
 	t->sid = t->vtid = t->vpid = t->vpgid = -1;
+	/* What libsinsp gives a thread it first meets in an event. */
+	memcpy(t->comm, "<NA>", 5);
+	t->exe = strdup("<NA>");
+	t->uid = t->gid = UINT32_MAX;
 	t->loginuid = UINT32_MAX;
 	t->lastevent_fd = -1;
 	t->container_type = SK_CT_NONE;
 	t->fdt = sk_fdtable_new();
-	if (!t->fdt || sk_u64map_put(&s->threads, (uint64_t)tid, t)) {
+	if (!t->exe || !t->fdt || sk_u64map_put(&s->threads, (uint64_t)tid, t)) {
 		sk_thread_free(t);
 		return NULL;
 	}
