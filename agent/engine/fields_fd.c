@@ -387,6 +387,99 @@ static int extract_fd_net(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 	}
 }
 
+/*
+ * fd.typechar of an event whose fd the table does not hold: what the
+ * syscall creates, by its name (sysdig's guess), else 'o'.
+ */
+static char null_fd_typechar(const struct sk_evt *e)
+{
+	static const struct {
+		const char *event;
+		char c;
+	} creators[] = {
+	    {"open", 'f'},   {"openat", 'f'},	  {"openat2", 'f'}, {"creat", 'f'},
+	    {"socket", '4'}, {"accept", '4'},	  {"accept4", '4'}, {"pipe", 'p'},
+	    {"eventfd", 'e'}, {"signalfd", 's'}, {"timerfd_create", 't'}, {"inotify_init", 'i'},
+	};
+
+	for (unsigned i = 0; i < SK_NELEM(creators); i++)
+		if (strcmp(e->info->name, creators[i].event) == 0)
+			return creators[i].c;
+	return 'o';
+}
+
+/*
+ * The fd name sysdig reports for an exit event whose fd the table does not
+ * hold (a failed open names the file it tried, a failed connect its peer);
+ * "" for other exits, nothing for enter events.
+ */
+static bool null_fd_name(struct sk_eval_ctx *ctx, char *out, size_t cap)
+{
+	const struct sk_evt *e = ctx->evt;
+	const char *n = e->info->name;
+	struct sk_thread_view t;
+	const char *p;
+	int idx;
+
+	if (sk_event_is_enter(e->hdr->type))
+		return false;
+	out[0] = '\0';
+	if (!strcmp(n, "connect") || !strcmp(n, "accept") || !strcmp(n, "accept4")) {
+		idx = sk_evt_param_index(e, "tuple");
+		if (idx >= 0 && e->param_len[idx] > 0)
+			sk_param_render(e, (unsigned)idx, NULL, out, cap);
+		return true;
+	}
+	if (strcmp(n, "open") && strcmp(n, "creat") && strcmp(n, "openat") && strcmp(n, "openat2"))
+		return true;
+	idx = sk_evt_param_index(e, "name");
+	if (idx < 0 || !(p = sk_evt_get_str(e, (unsigned)idx)))
+		return true;
+	if (p[0] == '/' || !sk_field_event_thread(ctx, &t) || !t.cwd || !t.cwd[0] ||
+	    !sk_path_join(t.cwd, p, out, cap))
+		snprintf(out, cap, "%s", p);
+	return true;
+}
+
+/* fd.* fields of an event whose fd is not in the table, as sysdig extracts them. */
+static int extract_null_fd(struct sk_eval_ctx *ctx, unsigned id, const struct sk_fd_view *f,
+			   struct sk_value *v)
+{
+	char name[SK_FSPATH_MAX];
+	struct sk_fd_view named = *f;
+
+	switch (id) {
+	case F_TYPECHAR: {
+		char c = null_fd_typechar(ctx->evt);
+
+		return sk_val_scratch(ctx, v, &c, 1);
+	}
+	case F_UID:
+		return fd_text(ctx, id, f, v);
+	case F_NAME:
+	case F_CONTAINERNAME:
+	case F_DIRECTORY:
+	case F_CONTAINERDIRECTORY:
+		if (!null_fd_name(ctx, name, sizeof(name)))
+			return 0;
+		if (id == F_NAME)
+			return sk_val_scratch(ctx, v, name, strlen(name));
+		named.name = name;
+		if (id == F_CONTAINERNAME)
+			return fd_text(ctx, id, &named, v);
+		/* the directory of the name, "/" when it has none */
+		named.type = SK_FD_FILE;
+		if (!strchr(name, '/') || strrchr(name, '/') == name)
+			snprintf(name, sizeof(name), "/");
+		else
+			*strrchr(name, '/') = '\0';
+		named.type = SK_FD_DIRECTORY;
+		return fd_directory(ctx, &named, id == F_CONTAINERDIRECTORY, v);
+	default:
+		return 0;
+	}
+}
+
 static int extract_fd(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		      struct sk_value *vals, unsigned cap)
 {
@@ -401,8 +494,8 @@ static int extract_fd(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 		return 0;
 	if (id == F_NUM)
 		return sk_val_i(v, PT_INT64, f.fd);
-	if (!f.in_table) /* sysdig: only the number, and 'o' as the kind */
-		return id == F_TYPECHAR ? sk_val_str(v, "o") : 0;
+	if (!f.in_table)
+		return extract_null_fd(ctx, id, &f, v);
 	switch (id) {
 	case F_TYPE:
 		return sk_val_str(v, f.type < SK_FD_TYPE_MAX && fd_types[f.type].name
