@@ -230,6 +230,27 @@ SK_FILLER(openat2)
 	return sk_submit(a);
 }
 
+SK_FILLER(open_by_handle_at)
+{
+	SK_PROLOGUE
+	struct sk_new_file nf;
+	struct file *f = sk_fd_file(ret);
+
+	sk_new_file(ret, &nf);
+	SK_BEGIN(a, OPEN_BY_HANDLE_AT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, sk_ppm_open_flags(ARG(2)) | sk_layer_open_flags(&nf));
+	/* no path argument: the kernel path of the opened file */
+	if (f)
+		sk_put_kpath(a, &SK_CAST(struct file, f)->f_path);
+	else
+		sk_put_empty(a);
+	sk_put_u32(a, nf.dev);
+	sk_put_u64(a, nf.ino);
+	return sk_submit(a);
+}
+
 SK_FILLER(close)
 {
 	SK_PROLOGUE
@@ -416,6 +437,39 @@ SK_FILLER(connect)
 		sk_put_empty(a);
 	sk_put_s64(a, SFD(0));
 	sk_put_user_sockaddr(a, UPTR(1), ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(socketpair)
+{
+	SK_PROLOGUE
+	__s32 fds[2] = { -1, -1 };
+	struct sock *sk = NULL;
+
+	if (ret == 0) {
+		bpf_probe_read_user(fds, sizeof(fds), UPTR(3));
+		sk = sk_fd_sock(fds[0]);
+	}
+	SK_BEGIN(a, SOCKETPAIR_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, fds[0]);
+	sk_put_s64(a, fds[1]);
+	/* kernel socket addresses: they only pair the two ends */
+	sk_put_u64(a, (__u64)sk);
+	sk_put_u64(a, sk ? (__u64)BPF_CORE_READ((struct unix_sock *)sk, peer) : 0);
+	sk_put_u32(a, ARG(0));
+	sk_put_u32(a, ARG(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_FILLER(shutdown)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, SHUTDOWN_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u8(a, ARG(1)); /* SHUT_RD/WR/RDWR equal the PPM values */
 	return sk_submit(a);
 }
 

@@ -1680,6 +1680,67 @@ static void test_overlay_layers(void **state)
 	capture_free(&c);
 }
 
+
+static void child_pair_handle(void)
+{
+	int sv[2];
+	char p[256];
+	struct {
+		struct file_handle fh;
+		unsigned char buf[128];
+	} h;
+	int mount_id, mfd;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	sh->fd[0] = sv[0];
+	sh->fd[1] = sv[1];
+	shutdown(sv[0], SHUT_WR);
+	tmp_path(p, sizeof(p), "handle");
+	close(creat(p, 0600));
+	h.fh.handle_bytes = sizeof(h.buf);
+	if (name_to_handle_at(AT_FDCWD, p, &h.fh, &mount_id, 0) == 0) {
+		mfd = open(tmpdir, O_RDONLY | O_DIRECTORY);
+		sh->fd[2] = mfd;
+		sh->fd[3] = open_by_handle_at(mfd, &h.fh, O_RDONLY);
+		record_fstat(0, sh->fd[3]);
+	}
+}
+
+static void test_socketpair_shutdown_handle(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	char p[256];
+
+	(void)state;
+	NEED_PROBE();
+	run_child(&c, child_pair_handle);
+	e = must_find(&c, SK_EVT_SOCKETPAIR_X, 0);
+	assert_complete(e);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(s64(e, "fd1"), sh->fd[0]);
+	assert_int_equal(s64(e, "fd2"), sh->fd[1]);
+	assert_true(u64(e, "source") != 0 && u64(e, "peer") != 0 && u64(e, "source") != u64(e, "peer"));
+	assert_int_equal(u32(e, "domain"), AF_UNIX);
+	assert_int_equal(u32(e, "type"), SOCK_STREAM);
+	e = must_find(&c, SK_EVT_SHUTDOWN_X, 0);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(s64(e, "fd"), sh->fd[0]);
+	assert_int_equal(u8(e, "how"), SHUT_WR);
+	if (geteuid() == 0) {
+		tmp_path(p, sizeof(p), "handle");
+		e = must_find(&c, SK_EVT_OPEN_BY_HANDLE_AT_X, 0);
+		assert_complete(e);
+		assert_int_equal(s64(e, "fd"), sh->fd[3]);
+		assert_int_equal(s64(e, "mountfd"), sh->fd[2]);
+		assert_int_equal(u32(e, "flags"), PPM_O_RDONLY);
+		assert_string_equal(str(e, "path"), p);
+		assert_int_equal(u64(e, "ino"), sh->ino[0]);
+		assert_int_equal(u32(e, "dev"), (uint32_t)sh->dev[0]);
+	}
+	capture_free(&c);
+}
+
 /* ---- filtering, exclusion, generic events ---- */
 
 static void child_getppid(void)
@@ -1920,6 +1981,7 @@ int main(void)
 		cmocka_unit_test(test_clone3_vfork),
 		cmocka_unit_test(test_long_args_truncated_and_counted),
 		cmocka_unit_test(test_wait),
+		cmocka_unit_test(test_socketpair_shutdown_handle),
 		cmocka_unit_test(test_overlay_layers),
 		cmocka_unit_test(test_all_syscalls_parse),
 		cmocka_unit_test(test_filtering_and_generic),
