@@ -726,6 +726,140 @@ SK_FILLER(fcntl)
 	return sk_submit(a);
 }
 
+SK_FILLER(epoll_create)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, EPOLL_CREATE_X);
+	sk_put_s64(a, ret);
+	sk_put_s32(a, ARG(0));
+	return sk_submit(a);
+}
+
+SK_FILLER(epoll_create1)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, EPOLL_CREATE1_X);
+	sk_put_s64(a, ret);
+	sk_put_u32(a, (ARG(0) & SK_K_O_CLOEXEC) ? 0x1 : 0); /* EPOLL_CLOEXEC */
+	return sk_submit(a);
+}
+
+SK_FILLER(timerfd_create)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, TIMERFD_CREATE_X);
+	sk_put_s64(a, ret);
+	sk_put_u8(a, ARG(0));
+	sk_put_u8(a, ARG(1)); /* TFD_* do not fit the table's u8: the low byte, as Falco */
+	return sk_submit(a);
+}
+
+SK_FILLER(inotify_init)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, INOTIFY_INIT_X);
+	sk_put_s64(a, ret);
+	sk_put_u8(a, 0);
+	return sk_submit(a);
+}
+
+SK_FILLER(signalfd)
+{
+	SK_PROLOGUE
+	__u32 mask = 0;
+
+	bpf_probe_read_user(&mask, sizeof(mask), UPTR(1));
+	SK_BEGIN(a, SIGNALFD_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u32(a, mask);
+	sk_put_u8(a, 0);
+	return sk_submit(a);
+}
+
+SK_FILLER(pidfd_open)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PIDFD_OPEN_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, (__s32)ARG(0));
+	sk_put_u32(a, (ARG(1) & SK_K_O_NONBLOCK) ? 0x1 : 0); /* PIDFD_NONBLOCK */
+	return sk_submit(a);
+}
+
+SK_FILLER(pidfd_getfd)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, PIDFD_GETFD_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_s64(a, SFD(1));
+	sk_put_u32(a, ARG(2));
+	return sk_submit(a);
+}
+
+SK_INLINE __u8 sk_ppm_rlimit(__u64 r)
+{
+	return r <= 15 ? (__u8)r : 0xff; /* RLIMIT_* equal the PPM values; else UNKNOWN */
+}
+
+SK_FILLER(setrlimit)
+{
+	SK_PROLOGUE
+	__s64 lim[2] = {};
+
+	bpf_probe_read_user(lim, sizeof(lim), UPTR(1));
+	SK_BEGIN(a, SETRLIMIT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, lim[0]);
+	sk_put_s64(a, lim[1]);
+	sk_put_u8(a, sk_ppm_rlimit(ARG(0)));
+	return sk_submit(a);
+}
+
+SK_FILLER(prlimit64)
+{
+	SK_PROLOGUE
+	__s64 nl[2] = {-1, -1}, ol[2] = {-1, -1};
+
+	if (ARG(2))
+		bpf_probe_read_user(nl, sizeof(nl), UPTR(2));
+	if (ARG(3) && ret == 0)
+		bpf_probe_read_user(ol, sizeof(ol), UPTR(3));
+	SK_BEGIN(a, PRLIMIT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, nl[0]);
+	sk_put_s64(a, nl[1]);
+	sk_put_s64(a, ol[0]);
+	sk_put_s64(a, ol[1]);
+	sk_put_s64(a, (__s32)ARG(0));
+	sk_put_u8(a, sk_ppm_rlimit(ARG(1)));
+	return sk_submit(a);
+}
+
+SK_FILLER(mknod)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MKNOD_X);
+	sk_put_s64(a, ret);
+	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(1)); /* S_IF* and permission bits equal the PPM values */
+	sk_put_u32(a, ARG(2)); /* already in the user-space dev_t encoding */
+	return sk_submit(a);
+}
+
+SK_FILLER(mknodat)
+{
+	SK_PROLOGUE
+	SK_BEGIN(a, MKNODAT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
+	sk_put_u32(a, ARG(2));
+	sk_put_u32(a, ARG(3));
+	return sk_submit(a);
+}
+
 /* ---- processes ---- */
 
 /* clone family: res, then the process block; the rest in sk_clone_2. */

@@ -24,16 +24,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -367,6 +370,19 @@ static void raw(const struct sk_evt *e, const char *name, const uint8_t **p, uin
 static void assert_complete(const struct sk_evt *e)
 {
 	assert_int_equal(e->hdr->nparams, e->info->nparams);
+}
+
+/* This process's comm (the name children inherit until they exec). */
+static const char *my_comm(void)
+{
+	static char comm[32];
+	FILE *f = fopen("/proc/self/comm", "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(comm, sizeof(comm), f));
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	return comm;
 }
 
 static void tmp_path(char *out, size_t cap, const char *name)
@@ -906,7 +922,7 @@ static void test_execve_failure(void **state)
 	e = must_find(&c, SK_EVT_EXECVE_X, pid);
 	assert_int_equal(s64(e, "res"), -ENOENT);
 	assert_string_equal(str(e, "filename"), "/nonexistent/saker-bin");
-	assert_string_equal(str(e, "comm"), "test_probe"); /* still the old image */
+	assert_string_equal(str(e, "comm"), my_comm()); /* still the old image */
 	capture_free(&c);
 }
 
@@ -947,7 +963,7 @@ static void test_clone_and_procexit(void **state)
 	assert_int_equal(s64(e, "ptid"), pid);
 	assert_int_equal(s64(e, "vtid"), sh->pid[0]); /* same pid namespace */
 	assert_int_equal(u32(e, "flags") & 0x800000, 0x800000); /* CLONE_CHILD_CLEARTID (glibc fork) */
-	assert_string_equal(str(e, "comm"), "test_probe");
+	assert_string_equal(str(e, "comm"), my_comm());
 	/* exits */
 	e = must_find(&c, SK_EVT_PROCEXIT_E, sh->pid[0]);
 	assert_complete(e);
@@ -1397,7 +1413,7 @@ static void test_execveat_failure(void **state)
 	pid = run_child(&c, child_execveat_fail);
 	e = must_find(&c, SK_EVT_EXECVEAT_X, pid);
 	assert_int_equal(s64(e, "res"), -ENOENT);
-	assert_string_equal(str(e, "comm"), "test_probe");
+	assert_string_equal(str(e, "comm"), my_comm());
 	capture_free(&c);
 }
 
@@ -1741,6 +1757,81 @@ static void test_socketpair_shutdown_handle(void **state)
 	capture_free(&c);
 }
 
+
+static void child_more_fds(void)
+{
+	struct rlimit rl, old;
+	char p[256];
+	uint64_t mask = 1u << (SIGUSR2 - 1);
+	int pfd, dfd;
+
+	sh->fd[0] = (int)syscall(SYS_epoll_create, 4);
+	sh->fd[1] = epoll_create1(EPOLL_CLOEXEC);
+	sh->fd[2] = timerfd_create(CLOCK_MONOTONIC, 0);
+	sh->fd[3] = (int)syscall(SYS_inotify_init);
+	sh->fd[4] = (int)syscall(SYS_signalfd, -1, &mask, 8);
+	pfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	sh->fd[5] = pfd;
+	sh->fd[6] = (int)syscall(SYS_pidfd_getfd, pfd, 0, 0);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	sh->u64[0] = rl.rlim_cur;
+	syscall(SYS_setrlimit, RLIMIT_NOFILE, &rl); /* glibc would use prlimit64 */
+	prlimit(0, RLIMIT_NOFILE, NULL, &old);
+	tmp_path(p, sizeof(p), "fifo");
+	syscall(SYS_mknod, p, S_IFIFO | 0600, 0); /* glibc would use mknodat */
+	dfd = open(tmpdir, O_RDONLY | O_DIRECTORY);
+	sh->fd[7] = dfd;
+	mknodat(dfd, "fifo2", S_IFIFO | 0644, 0);
+}
+
+static void test_more_fds(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	char p[256];
+
+	(void)state;
+	NEED_PROBE();
+	run_child(&c, child_more_fds);
+	e = must_find(&c, SK_EVT_EPOLL_CREATE_X, 0);
+	assert_int_equal(s64(e, "res"), sh->fd[0]);
+	assert_int_equal(u32(e, "size"), 4);
+	e = must_find(&c, SK_EVT_EPOLL_CREATE1_X, 0);
+	assert_int_equal(s64(e, "res"), sh->fd[1]);
+	assert_int_equal(u32(e, "flags"), 1); /* EPOLL_CLOEXEC */
+	e = must_find(&c, SK_EVT_TIMERFD_CREATE_X, 0);
+	assert_int_equal(s64(e, "res"), sh->fd[2]);
+	assert_int_equal(u8(e, "clockid"), CLOCK_MONOTONIC);
+	e = must_find(&c, SK_EVT_INOTIFY_INIT_X, 0);
+	assert_int_equal(s64(e, "res"), sh->fd[3]);
+	e = must_find(&c, SK_EVT_SIGNALFD_X, 0);
+	assert_int_equal(s64(e, "res"), sh->fd[4]);
+	assert_int_equal(u32(e, "mask"), 1u << (SIGUSR2 - 1));
+	e = must_find(&c, SK_EVT_PIDFD_OPEN_X, 0);
+	assert_int_equal(s64(e, "fd"), sh->fd[5]);
+	assert_true(s64(e, "pid") > 0);
+	e = must_find(&c, SK_EVT_PIDFD_GETFD_X, 0);
+	assert_int_equal(s64(e, "fd"), sh->fd[6]);
+	assert_int_equal(s64(e, "pid_fd"), sh->fd[5]);
+	assert_int_equal(s64(e, "target_fd"), 0);
+	e = must_find(&c, SK_EVT_SETRLIMIT_X, 0);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(u64(e, "cur"), sh->u64[0]);
+	assert_int_equal(u8(e, "resource"), RLIMIT_NOFILE);
+	e = must_find(&c, SK_EVT_PRLIMIT_X, 0);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(u64(e, "oldcur"), sh->u64[0]);
+	assert_int_equal(s64(e, "newcur"), -1); /* no new limit given */
+	tmp_path(p, sizeof(p), "fifo");
+	e = must_find_str(&c, SK_EVT_MKNOD_X, "path", p);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(u32(e, "mode"), S_IFIFO | 0600);
+	e = must_find_str(&c, SK_EVT_MKNODAT_X, "path", "fifo2");
+	assert_int_equal(s64(e, "dirfd"), sh->fd[7]);
+	assert_int_equal(u32(e, "mode"), S_IFIFO | 0644);
+	capture_free(&c);
+}
+
 /* ---- filtering, exclusion, generic events ---- */
 
 static void child_getppid(void)
@@ -1982,6 +2073,7 @@ int main(void)
 		cmocka_unit_test(test_long_args_truncated_and_counted),
 		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_socketpair_shutdown_handle),
+		cmocka_unit_test(test_more_fds),
 		cmocka_unit_test(test_overlay_layers),
 		cmocka_unit_test(test_all_syscalls_parse),
 		cmocka_unit_test(test_filtering_and_generic),
