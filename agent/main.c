@@ -7,6 +7,7 @@
 #include "cli/engine_setup.h"
 #include "cli/options.h"
 #include "cli/replay.h"
+#include "live.h"
 #include "saker/event.h"
 
 #define SAKER_VERSION "0.1.0"
@@ -44,14 +45,27 @@ static int run_engine(const struct sk_options *o)
 		goto out;
 	}
 	if (!o->capture) {
-		fprintf(stderr, "saker: the live probe is not available yet; use -e FILE\n");
-		rc = -1;
+		rc = sk_live_run(&s, o, stdout, stderr);
 		goto out;
 	}
 	rc = sk_replay_run(&s, o, stdout, stderr);
 out:
 	sk_engine_setup_fini(&s);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Live mode without -r: Saker's default rules, found beside the binary. */
+static int run_live_default(struct sk_options *o)
+{
+	static char path[1024];
+	char err[2048];
+	if (sk_live_default_rules(path, sizeof(path), err, sizeof(err))) {
+		fprintf(stderr, "saker: default rules %s not found (tried %s); use -r RULES\n",
+			SK_LIVE_DEFAULT_RULES, err);
+		return EXIT_FAILURE;
+	}
+	o->rules.v[o->rules.n++] = path;
+	return run_engine(o);
 }
 
 int main(int argc, char **argv)
@@ -79,8 +93,10 @@ int main(int argc, char **argv)
 		return sk_capture_dump(o.capture, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.rules.n || o.list_fields || o.list_rules || o.describe_rule)
 		return run_engine(&o);
-	fprintf(stderr, "saker: nothing to do: the live probe is not available yet; use -e FILE "
-			"with --dump, -w or -r RULES\n%s",
-		sk_usage);
-	return EXIT_FAILURE;
+	if (o.capture) {
+		fprintf(stderr, "saker: nothing to do with -e FILE: add --dump, -w or -r RULES\n%s",
+			sk_usage);
+		return EXIT_FAILURE;
+	}
+	return run_live_default(&o);
 }

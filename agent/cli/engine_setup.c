@@ -74,6 +74,9 @@ static int apply_override(struct sk_engine_setup *s, const char *kv, char *err, 
 		}
 		return 0;
 	}
+	/* Read by live mode (agent/live.h: sk_live_config_apply). */
+	if (!strcmp(key, "syscall_buf_size_preset") || !strncmp(key, "syscall_event_drops.", 20))
+		return 0;
 	snprintf(err, errlen, "-o '%s': unknown configuration key '%s'", kv, key);
 	return -EINVAL;
 }

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The kernel interest set: which syscalls the live probe reports. */
+#include <string.h>
+
+#include "live.h"
+
+/*
+ * Syscalls state tracking needs whatever the rules say: process lifecycle,
+ * fd creation and removal, identity and working-directory changes (the
+ * state set of Falco's adaptive syscall selection).
+ */
+static const char *const sk_state_syscalls[] = {
+	"clone", "clone3", "fork", "vfork", "execve", "execveat",
+	"open", "openat", "openat2", "creat", "open_by_handle_at", "close",
+	"dup", "dup2", "dup3", "fcntl", "socket", "socketpair", "connect", "accept",
+	"accept4", "bind", "listen", "pipe", "pipe2", "eventfd", "eventfd2", "signalfd",
+	"signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "epoll_create",
+	"epoll_create1", "userfaultfd", "memfd_create", "io_uring_setup", "pidfd_open",
+	"pidfd_getfd", "chdir", "fchdir", "chroot", "setuid", "setgid", "setresuid",
+	"setresgid", "setreuid", "setregid", "setsid", "setpgid", "capset", "prctl",
+};
+
+/* Event names that are not the name of their syscall(s). */
+static const struct {
+	const char *event;
+	const char *syscalls[3];
+} sk_event_syscalls[] = {
+	{"pread", {"pread64"}},
+	{"pwrite", {"pwrite64"}},
+	{"eventfd", {"eventfd", "eventfd2"}},
+	{"signalfd", {"signalfd", "signalfd4"}},
+	{"pipe", {"pipe", "pipe2"}},
+	{"dup", {"dup", "dup2", "dup3"}},
+	{"accept", {"accept", "accept4"}},
+	{"umount", {"umount2"}},
+	{"inotify_init", {"inotify_init", "inotify_init1"}},
+	{"select", {"select", "pselect6"}},
+	{"stat", {"stat", "newfstatat"}},
+};
+
+static void want_name(bool *want, const char *name)
+{
+	int nr = sk_syscall_nr(name);
+	if (nr >= 0 && (unsigned)nr < SK_PROBE_NR_MAX)
+		want[nr] = true;
+}
+
+static void want_event(bool *want, const char *event)
+{
+	for (size_t i = 0; i < sizeof(sk_event_syscalls) / sizeof(sk_event_syscalls[0]); i++) {
+		if (strcmp(sk_event_syscalls[i].event, event))
+			continue;
+		for (size_t k = 0; k < 3 && sk_event_syscalls[i].syscalls[k]; k++)
+			want_name(want, sk_event_syscalls[i].syscalls[k]);
+		return;
+	}
+	want_name(want, event);
+}
+
+void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_filler, bool *want)
+{
+	for (unsigned nr = 0; nr < SK_PROBE_NR_MAX; nr++)
+		want[nr] = all && sk_syscall_name(nr);
+	if (all)
+		return;
+	for (size_t i = 0; i < sizeof(sk_state_syscalls) / sizeof(sk_state_syscalls[0]); i++)
+		want_name(want, sk_state_syscalls[i]);
+	for (unsigned code = 0; rs && code < SK_EVT_TABLE_SIZE; code++) {
+		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
+		if (!info || !(info->category & SK_EC_SYSCALL) || code == SK_EVT_SYSCALL_E ||
+		    code == SK_EVT_SYSCALL_X || !sk_ruleset_code_used(rs, (uint16_t)code))
+			continue;
+		want_event(want, info->name);
+	}
+	/* A syscall without an event of its own would arrive as a generic event that
+	 * only -A asks for (Falco reports them only when all syscalls are wanted too). */
+	for (unsigned nr = 0; has_filler && nr < SK_PROBE_NR_MAX; nr++)
+		if (!has_filler[nr])
+			want[nr] = false;
+}
