@@ -336,8 +336,9 @@ void sk_probe_set_interesting_all(struct sk_probe *p, bool on)
 
 void sk_probe_set_interesting_default(struct sk_probe *p)
 {
-	static const char *const io[] = {"read", "write", "pread64", "pwrite64", "readv",
-					 "writev", "preadv", "pwritev"};
+	/* high-volume calls that neither state tracking nor the default rules need */
+	static const char *const io[] = {"read",  "write",   "pread64", "pwrite64", "readv",
+					 "writev", "preadv", "pwritev", "mmap"};
 
 	for (unsigned i = 0; i < SK_PROBE_NR_MAX; i++)
 		sk_probe_set_interesting(p, i, p->has_filler[i]);

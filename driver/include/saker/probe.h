@@ -79,7 +79,10 @@ int sk_probe_set_interesting(struct sk_probe *p, unsigned nr, bool on);
 int sk_probe_set_interesting_name(struct sk_probe *p, const char *name, bool on);
 /* Mark every syscall (all = true) or none. */
 void sk_probe_set_interesting_all(struct sk_probe *p, bool on);
-/* Mark the syscalls that have a dedicated filler (the state + security set), except the read/write family. */
+/*
+ * Mark the syscalls that have a dedicated event (the state + security set)
+ * except the high-volume ones (read/write family, mmap); unmark the rest.
+ */
 void sk_probe_set_interesting_default(struct sk_probe *p);
 /* Report procexit events (default on). */
 void sk_probe_set_procexit(struct sk_probe *p, bool on);
