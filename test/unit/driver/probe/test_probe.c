@@ -1073,7 +1073,9 @@ static void test_privileged(void **state)
 	NEED_PROBE();
 	if (geteuid() != 0)
 		skip();
+	assert_int_equal(sk_probe_set_interesting_name(probe, "mmap", true), 0);
 	run_child(&c, child_privileged);
+	sk_probe_set_interesting_name(probe, "mmap", false);
 	e = must_find(&c, SK_EVT_SETSID_X, 0);
 	assert_complete(e);
 	e = must_find(&c, SK_EVT_SETPGID_X, 0);
