@@ -98,14 +98,15 @@ static uint32_t sk_preset_bytes(int preset)
 
 static int sk_ring_size(const struct sk_probe_opts *opts, uint32_t *out, char *err, size_t errlen)
 {
-	uint32_t n = opts && opts->ringbuf_bytes ? opts->ringbuf_bytes
-						: sk_preset_bytes(opts ? opts->buf_size_preset : 0);
+	uint32_t n;
 
 	if (opts && (opts->buf_size_preset < 0 || opts->buf_size_preset > SK_PROBE_PRESET_MAX)) {
 		snprintf(err, errlen, "probe: buf_size_preset %d outside 1..%d", opts->buf_size_preset,
 			 SK_PROBE_PRESET_MAX);
 		return -EINVAL;
 	}
+	n = opts && opts->ringbuf_bytes ? opts->ringbuf_bytes
+					: sk_preset_bytes(opts ? opts->buf_size_preset : 0);
 	if (n < SK_PROBE_RINGBUF_MIN || n > SK_PROBE_RINGBUF_MAX || (n & (n - 1))) {
 		snprintf(err, errlen, "probe: ring buffer size %u is not a power of two in %u..%u", n,
 			 SK_PROBE_RINGBUF_MIN, SK_PROBE_RINGBUF_MAX);
