@@ -76,10 +76,6 @@ static int check(const struct sk_options *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--dump needs a capture file (-e FILE)");
 		return -EINVAL;
 	}
-	if (o->write_path && !o->capture) {
-		snprintf(err, errlen, "-w needs a source of events (-e FILE)");
-		return -EINVAL;
-	}
 	if (o->tags_include.n && (o->tags_exclude.n || o->disable_substr.n)) {
 		snprintf(err, errlen, "-t cannot be combined with -T or -D");
 		return -EINVAL;

@@ -36,7 +36,11 @@ static void test_capture_flags(void **unused)
 	assert_true(o.gzip);
 	assert_int_equal(parse(&o, err, sizeof(err), "--dump", NULL), -EINVAL);
 	assert_string_equal(err, "--dump needs a capture file (-e FILE)");
-	assert_int_equal(parse(&o, err, sizeof(err), "-w", "x", NULL), -EINVAL);
+	/* -w without -e writes a live capture. */
+	assert_int_equal(parse(&o, err, sizeof(err), "-w", "x", "-M", "5", NULL), 0);
+	assert_string_equal(o.write_path, "x");
+	assert_null(o.capture);
+	assert_int_equal(o.duration_s, 5);
 }
 
 static void test_repeatable_and_rule_flags(void **unused)
