@@ -386,7 +386,7 @@ static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
 		sk_buf_set(&t->args, &t->args_len, p, len);
 	/* An empty cwd means the driver did not read it: keep the inherited one. */
 	if ((str = arg_str(a, "cwd")) && str[0])
-		sk_str_set(&t->cwd, str, strlen(str));
+		sk_thread_set_cwd(t, str);
 	if (arg_s64(a, "fdlimit", &v))
 		t->fdlimit = v;
 	if ((str = arg_str(a, "comm"))) {
@@ -413,6 +413,59 @@ static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
 		t->vpid = v;
 	if (arg_u32(a, "tty", &u))
 		t->tty = u;
+	if (arg_s64(a, "pgid", &v))
+		t->vpgid = v;
+	if (arg_u32(a, "vm_size", &u))
+		t->vmsize_kb = u;
+	if (arg_u32(a, "vm_rss", &u))
+		t->vmrss_kb = u;
+	if (arg_u32(a, "vm_swap", &u))
+		t->vmswap_kb = u;
+	uint64_t pf;
+	const struct sk_evt *pe;
+	int pi;
+	if (arg_find(a, "pgft_maj", &pe, &pi) && sk_evt_get_u64(pe, (unsigned)pi, &pf))
+		t->pfmajor = pf;
+	if (arg_find(a, "pgft_min", &pe, &pi) && sk_evt_get_u64(pe, (unsigned)pi, &pf))
+		t->pfminor = pf;
+	uint64_t caps;
+	if (arg_find(a, "cap_permitted", &pe, &pi) && sk_evt_get_u64(pe, (unsigned)pi, &caps))
+		t->cap_permitted = caps;
+	if (arg_find(a, "cap_effective", &pe, &pi) && sk_evt_get_u64(pe, (unsigned)pi, &caps))
+		t->cap_effective = caps;
+	if (arg_find(a, "cap_inheritable", &pe, &pi) && sk_evt_get_u64(pe, (unsigned)pi, &caps))
+		t->cap_inheritable = caps;
+}
+
+static void copy_str(char **dst, const char *src)
+{
+	if (src)
+		sk_str_set(dst, src, strlen(src));
+}
+
+/* What a new thread takes from the thread that cloned it before its own parameters apply. */
+static void inherit(struct sk_thread *c, const struct sk_thread *parent)
+{
+	copy_str(&c->exe, parent->exe);
+	copy_str(&c->exepath, parent->exepath);
+	copy_str(&c->root, parent->root);
+	if (parent->env)
+		sk_buf_set(&c->env, &c->env_len, parent->env, parent->env_len);
+	if (parent->args)
+		sk_buf_set(&c->args, &c->args_len, parent->args, parent->args_len);
+	if (parent->cgroups) {
+		sk_buf_set(&c->cgroups, &c->cgroups_len, parent->cgroups, parent->cgroups_len);
+		sk_thread_set_container(c);
+	}
+	memcpy(c->comm, parent->comm, sizeof(c->comm));
+	c->sid = parent->sid;
+	c->vpgid = parent->vpgid;
+	c->tty = parent->tty;
+	c->loginuid = parent->loginuid;
+	c->fdlimit = parent->fdlimit;
+	c->cap_permitted = parent->cap_permitted;
+	c->cap_effective = parent->cap_effective;
+	c->cap_inheritable = parent->cap_inheritable;
 }
 
 static void parse_clone_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -440,6 +493,9 @@ static void parse_clone_exit(struct sk_state *s, struct sk_thread *t, const stru
 	struct sk_thread *c = sk_state_thread_add(s, child_tid);
 	if (!c)
 		return;
+	c->clone_ts = a->x->hdr->ts;
+	if (parent && parent != c)
+		inherit(c, parent);
 	if (res != 0) {
 		/* The parent's event describes the parent: take only what the child inherits. */
 		c->pid = (flags & PPM_CL_CLONE_THREAD) ? pid : child_tid;
@@ -483,9 +539,15 @@ static void parse_execve_exit(struct sk_state *s, struct sk_thread *t, const str
 		t->pid = v;
 	if (arg_s64(a, "ptid", &v))
 		t->ptid = v;
+	/* The executable: what the kernel says, else the filename execve was given. */
 	const char *str = arg_str(a, "trusted_exepath");
-	if (str)
+	if (str && str[0]) {
 		sk_str_set(&t->exepath, str, strlen(str));
+	} else if ((str = arg_str(a, "filename")) && str[0]) {
+		char path[SK_STATE_FDNAME_MAX];
+		resolve_path(s, t, -100, str, path, sizeof(path));
+		sk_str_set(&t->exepath, path, strlen(path));
+	}
 }
 
 static void parse_chdir_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a,
@@ -507,7 +569,7 @@ static void parse_chdir_exit(struct sk_state *s, struct sk_thread *t, const stru
 			return;
 		resolve_path(s, t, -100, p, path, sizeof(path));
 	}
-	sk_str_set(&t->cwd, path, strlen(path));
+	sk_thread_set_cwd(t, path);
 }
 
 static void parse_setid_exit(struct sk_thread *t, const struct argsrc *a, bool is_uid)
@@ -647,6 +709,25 @@ bool sk_state_is_fd_event(uint16_t code)
 	return enter && enter->nparams > 0 && enter->params[0].type == PT_FD;
 }
 
+/* A scheduler switch reports the memory and page faults of the thread leaving the CPU. */
+static void parse_switch(struct sk_thread *t, const struct sk_evt *e)
+{
+	uint64_t u64;
+	uint32_t u32;
+	if (e->nparams < 6)
+		return;
+	if (sk_evt_get_u64(e, 1, &u64))
+		t->pfmajor = u64;
+	if (sk_evt_get_u64(e, 2, &u64))
+		t->pfminor = u64;
+	if (sk_evt_get_u32(e, 3, &u32))
+		t->vmsize_kb = u32;
+	if (sk_evt_get_u32(e, 4, &u32))
+		t->vmrss_kb = u32;
+	if (sk_evt_get_u32(e, 5, &u32))
+		t->vmswap_kb = u32;
+}
+
 /* libsinsp's reset(): an enter event names the fd its exit will work on. */
 static void note_enter(struct sk_thread *t, const struct sk_evt *e)
 {
@@ -680,9 +761,13 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 	 * Like libsinsp, every event's thread exists from its first event on,
 	 * except that scheduler switches look threads up without adding them.
 	 */
-	struct sk_thread *t = (info->category & 0x1ffu) == SK_EC_SCHEDULER
-				  ? sk_state_thread(s, (int64_t)e->hdr->tid)
-				  : sk_state_thread_add(s, (int64_t)e->hdr->tid);
+	if ((info->category & 0x1ffu) == SK_EC_SCHEDULER) {
+		struct sk_thread *st = sk_state_thread(s, (int64_t)e->hdr->tid);
+		if (st)
+			parse_switch(st, e);
+		return;
+	}
+	struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
 	if (!t)
 		return;
 	if (sk_event_is_enter(code)) {

@@ -23,7 +23,11 @@ static int apply_proc(struct sk_state *s, const struct sk_scap_proc *p)
 	snprintf(t->comm, sizeof(t->comm), "%.*s", (int)p->comm.len, p->comm.buf);
 	int rc = sk_str_set(&t->exe, p->exe.buf, p->exe.len);
 	rc = rc ?: sk_str_set(&t->exepath, p->exepath.buf, p->exepath.len);
-	rc = rc ?: sk_str_set(&t->cwd, p->cwd.buf, p->cwd.len);
+	if (p->cwd.len > 0) {
+		char cwd[SK_STATE_FDNAME_MAX];
+		snprintf(cwd, sizeof(cwd), "%.*s", (int)p->cwd.len, p->cwd.buf);
+		rc = rc ?: sk_thread_set_cwd(t, cwd);
+	}
 	rc = rc ?: sk_str_set(&t->root, p->root.buf, p->root.len);
 	rc = rc ?: sk_buf_set(&t->args, &t->args_len, p->args.buf, p->args.len);
 	rc = rc ?: sk_buf_set(&t->env, &t->env_len, p->env.buf, p->env.len);

@@ -66,7 +66,8 @@ static void fill_thread(const struct sk_state *s, const struct sk_thread *t,
 	if (t->fdt) {
 		v->fdopencount = t->fdt->fds.len;
 		v->nthreads = t->fdt->refs;
-		v->nchilds = t->fdt->refs > 0 ? t->fdt->refs - 1 : 0;
+		/* sysdig counts a process's other threads on its main thread only */
+		v->nchilds = t->tid == t->pid && t->fdt->refs > 0 ? t->fdt->refs - 1 : 0;
 	}
 	v->vmsize_kb = t->vmsize_kb;
 	v->vmrss_kb = t->vmrss_kb;

@@ -18,6 +18,9 @@ void sk_state_thread_del(struct sk_state *s, int64_t tid);
 struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int64_t fd);
 void sk_thread_fd_del(struct sk_thread *t, int64_t fd);
 
+/* Set t's working directory, kept with a trailing '/' as sysdig shows it. */
+int sk_thread_set_cwd(struct sk_thread *t, const char *cwd);
+
 /* Replace *dst by a NUL-terminated copy of src[0..len). */
 int sk_str_set(char **dst, const char *src, size_t len);
 int sk_buf_set(char **dst, uint32_t *dst_len, const void *src, size_t len);

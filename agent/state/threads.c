@@ -134,6 +134,7 @@ struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid)
 	memcpy(t->comm, "<NA>", 5);
 	t->exe = strdup("<NA>");
 	t->uid = t->gid = UINT32_MAX;
+	t->fdlimit = -1;
 	t->loginuid = UINT32_MAX;
 	t->lastevent_fd = -1;
 	t->container_type = SK_CT_NONE;
@@ -185,6 +186,22 @@ void sk_thread_fd_del(struct sk_thread *t, int64_t fd)
 {
 	if (t->fdt)
 		free(sk_u64map_del(&t->fdt->fds, (uint64_t)fd));
+}
+
+int sk_thread_set_cwd(struct sk_thread *t, const char *cwd)
+{
+	size_t n = strnlen(cwd, SK_STATE_FDNAME_MAX);
+	char *p = malloc(n + 2);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, cwd, n);
+	/* sysdig keeps the working directory with a trailing '/' */
+	if (n == 0 || p[n - 1] != '/')
+		p[n++] = '/';
+	p[n] = '\0';
+	free(t->cwd);
+	t->cwd = p;
+	return 0;
 }
 
 int sk_str_set(char **dst, const char *src, size_t len)
