@@ -255,7 +255,7 @@ static int extract_container(const struct sk_field_ref *ref, struct sk_eval_ctx 
 	if (cap == 0 || !container_id_of(ctx, &id))
 		return 0;
 	if (!*id)
-		return (fid == C_ID || fid == C_NAME) ? sk_val_str(vals, "host") : 0;
+		return (fid == C_ID || fid == C_NAME || fid == C_TYPE) ? sk_val_str(vals, "host") : 0;
 	if (fid == C_ID)
 		return sk_val_str(vals, id);
 	memset(&c, 0, sizeof(c));

@@ -517,8 +517,8 @@ static int extract_proc_simple(struct sk_eval_ctx *ctx, unsigned id, const struc
 		return sk_val_u(v, PT_UINT64, t->vmrss_kb);
 	case P_VMSWAP:
 		return sk_val_u(v, PT_UINT64, t->vmswap_kb);
-	case P_VPID:
-		return sk_val_i(v, PT_INT64, t->vpid);
+	case P_VPID: /* unknown (-1) for threads met only in events: no value, as sysdig */
+		return t->vpid >= 0 ? sk_val_i(v, PT_INT64, t->vpid) : 0;
 	case P_SID:
 		return sk_val_i(v, PT_INT64, t->sid);
 	case P_TTY:
@@ -638,12 +638,12 @@ static int extract_thread(const struct sk_field_ref *ref, struct sk_eval_ctx *ct
 		return sk_val_u(vals, PT_UINT64, t.pfminor);
 	case T_ISMAIN:
 		return sk_val_bool(vals, t.tid == t.pid);
-	case T_CGROUPS:
-		return joined(ctx, t.cgroups, t.cgroups_len, vals);
+	case T_CGROUPS: /* no value for a thread whose cgroups are unknown, as sysdig */
+		return t.cgroups_len ? joined(ctx, t.cgroups, t.cgroups_len, vals) : 0;
 	case T_CGROUP:
 		return cgroup_of(&t, ref->arg, vals);
 	case T_VTID:
-		return sk_val_i(vals, PT_INT64, t.vtid);
+		return t.vtid >= 0 ? sk_val_i(vals, PT_INT64, t.vtid) : 0;
 	case T_VMSIZE:
 		return sk_val_u(vals, PT_UINT64, t.tid == t.pid ? t.vmsize_kb : 0);
 	case T_VMRSS:
