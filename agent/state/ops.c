@@ -184,8 +184,10 @@ static bool op_container(void *state, const char *id, struct sk_container_view *
 {
 	struct sk_state *s = state;
 	const struct sk_container *c = sk_state_container(s, id);
-	if (!c)
-		return false;
+	if (!c) {
+		const struct sk_meta_provider *m = sk_state_meta(s);
+		return m && m->container && m->container(m->ctx, id, out);
+	}
 	out->id = c->id;
 	out->name = str_or_empty(c->name);
 	out->type = container_type_name(c->type);
@@ -215,11 +217,12 @@ static bool op_container(void *state, const char *id, struct sk_container_view *
 	return true;
 }
 
-/* Kubernetes metadata comes with the Kubernetes issue: none yet. */
+/* Kubernetes metadata comes from the metadata provider (agent/k8s), if any. */
 static bool op_k8s(void *state, const char *container_id, enum sk_k8s_kind k,
 		   struct sk_k8s_view *out)
 {
-	return false;
+	const struct sk_meta_provider *m = sk_state_meta(state);
+	return m && m->k8s && m->k8s(m->ctx, container_id, k, out);
 }
 
 const struct sk_state_ops sk_state_field_ops = {

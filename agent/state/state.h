@@ -130,7 +130,21 @@ struct sk_container {
 	unsigned nmounts;
 };
 
+/*
+ * Container and pod metadata from outside the event stream (agent/k8s: the
+ * node's pods from the API server). The state ops consult it for a
+ * container the stream has no metadata for (container.*) and for every
+ * k8s.* field. Views borrow from the provider until the next event.
+ */
+struct sk_meta_provider {
+	void *ctx;
+	bool (*container)(void *ctx, const char *id, struct sk_container_view *out);
+	bool (*k8s)(void *ctx, const char *container_id, enum sk_k8s_kind k,
+		    struct sk_k8s_view *out);
+};
+
 struct sk_state {
+	const struct sk_meta_provider *meta; /* NULL: the process default (sk_state_meta_set_default) */
 	struct sk_u64map threads; /* tid -> struct sk_thread * */
 	struct sk_u64map containers; /* hash of the short id -> struct sk_container * */
 	struct sk_u64map users;   /* uid -> struct sk_user * */
@@ -204,6 +218,14 @@ int sk_state_load_host_users(struct sk_state *s, const char *root, char *err, si
 
 /* The fd type character sysdig shows: 'f', 'd', '4', '6', 'u', 'p', ... */
 char sk_fd_typechar(uint8_t type);
+
+/*
+ * The metadata provider of every sk_state whose meta is NULL (the agent sets
+ * it once at start, before events flow; p must outlive them). NULL = none.
+ */
+void sk_state_meta_set_default(const struct sk_meta_provider *p);
+/* s's provider: s->meta, else the default; NULL when none. */
+const struct sk_meta_provider *sk_state_meta(const struct sk_state *s);
 
 /* The rules engine's state hook over struct sk_state (ctx->state = the sk_state). */
 extern const struct sk_state_ops sk_state_field_ops;
