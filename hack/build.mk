@@ -13,3 +13,13 @@ bench: deps
 	$(Q)hack/bench/run.sh $(O)
 
 .PHONY: bench
+
+# The event generator (hack/event-generator): harmless actions for the default rules.
+EVENT_GENERATOR := $(O)/bin/event-generator
+BINS += $(EVENT_GENERATOR)
+DEPS += $(O)/hack/event-generator/event_generator.d
+
+$(EVENT_GENERATOR): $(O)/hack/event-generator/event_generator.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
