@@ -251,11 +251,16 @@ static int act_shell_from_server(const char *action)
 
 static int act_terminal_shell_in_container(const char *action)
 {
-	char *argv[] = {"/bin/sh", "-c", "exit 0", NULL};
+	/* As `docker exec -it`: the runtime (runc) starts the shell on a terminal. */
+	char runc[EG_PATH_MAX];
+	if (make_tool("runc", eg_self, runc))
+		return fail(action, "symlink");
+	char *argv[] = {runc, "__spawn", "/bin/sh", "-c", "exit 0", NULL};
 	struct eg_run r = {.tty = true};
 	int rc = run_in_container(action, &r, argv);
+	unlink(runc);
 	if (!rc)
-		say(action, "ran /bin/sh -c 'exit 0' on a pseudo-terminal");
+		say(action, "a process named runc ran /bin/sh -c 'exit 0' on a pseudo-terminal");
 	return rc;
 }
 
@@ -533,19 +538,25 @@ static int act_clear_history(const char *action)
 	return 0;
 }
 
-static int unshare_child(void *arg)
+/* Re-enter the process's own UTS namespace: a setns that changes nothing. */
+static int setns_child(void *arg)
 {
 	(void)arg;
-	return unshare(CLONE_NEWUTS);
+	int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = setns(fd, CLONE_NEWUTS);
+	close(fd);
+	return rc;
 }
 
 static int act_namespace_in_container(const char *action)
 {
-	char *argv[] = {eg_self, "__unshare", NULL};
+	char *argv[] = {eg_self, "__setns", NULL};
 	struct eg_run r = {0};
 	int rc = run_in_container(action, &r, argv);
 	if (!rc)
-		say(action, "a child called unshare(CLONE_NEWUTS) and exited");
+		say(action, "a child re-entered its own UTS namespace with setns and exited");
 	return rc;
 }
 
@@ -697,8 +708,8 @@ int main(int argc, char **argv)
 		return spawn_main(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "__mount"))
 		return mount_child(argv[2]) ? 1 : 0;
-	if (argc == 2 && !strcmp(argv[1], "__unshare"))
-		return unshare_child(NULL) ? 1 : 0;
+	if (argc == 2 && !strcmp(argv[1], "__setns"))
+		return setns_child(NULL) ? 1 : 0;
 	int first = 1;
 	if (argc > 1 && !strcmp(argv[1], "-q")) {
 		eg_quiet = true;
