@@ -7,6 +7,7 @@
 #include "cli/engine_setup.h"
 #include "cli/options.h"
 #include "cli/replay.h"
+#include "config/config.h"
 #include "live.h"
 #include "saker/event.h"
 
@@ -22,11 +23,11 @@ static void print_version(void)
 }
 
 /* Commands that need the rules engine: --list, -L, -l, and replaying with rules. */
-static int run_engine(const struct sk_options *o)
+static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 {
 	struct sk_engine_setup s;
 	char err[512];
-	int rc = sk_engine_setup_init(&s, o, err, sizeof(err));
+	int rc = sk_engine_setup_init(&s, o, cfg, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "saker: %s\n", err);
 		goto out;
@@ -35,7 +36,9 @@ static int run_engine(const struct sk_options *o)
 		rc = sk_cmd_list_fields(&s, o->list_source, o->names_only, stdout);
 		goto out;
 	}
-	rc = sk_engine_setup_load(&s, o->rules.v, o->rules.n, stderr);
+	/* -r wins over the configuration's rules_files, as in Falco */
+	rc = o->rules.n ? sk_engine_setup_load(&s, o->rules.v, o->rules.n, stderr)
+			: sk_engine_setup_load(&s, cfg->rules_files, cfg->nrules_files, stderr);
 	if (rc) {
 		fprintf(stderr, "saker: rules could not be loaded\n");
 		goto out;
@@ -48,14 +51,14 @@ static int run_engine(const struct sk_options *o)
 		rc = sk_live_run(&s, o, stdout, stderr);
 		goto out;
 	}
-	rc = sk_replay_run(&s, o, stdout, stderr);
+	rc = sk_replay_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);
 out:
 	sk_engine_setup_fini(&s);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* Live mode without -r: Saker's default rules, found beside the binary. */
-static int run_live_default(struct sk_options *o)
+static int run_live_default(struct sk_options *o, const struct sk_config *cfg)
 {
 	static char path[1024];
 	char err[2048];
@@ -65,7 +68,7 @@ static int run_live_default(struct sk_options *o)
 		return EXIT_FAILURE;
 	}
 	o->rules.v[o->rules.n++] = path;
-	return run_engine(o);
+	return run_engine(o, cfg);
 }
 
 int main(int argc, char **argv)
@@ -84,19 +87,35 @@ int main(int argc, char **argv)
 		print_version();
 		return EXIT_SUCCESS;
 	}
+	/* The configuration: -c FILE (or the default file), its includes, then -o. */
+	static struct sk_config cfg;
+	char cerr[1024];
+	sk_config_init(&cfg);
+	if (sk_config_load(&cfg, o.config_path, o.overrides.v, o.overrides.n, cerr, sizeof(cerr))) {
+		fprintf(stderr, "saker: %s\n", cerr);
+		return EXIT_FAILURE;
+	}
+	for (unsigned i = 0; i < cfg.nwarnings; i++)
+		fprintf(stderr, "saker: warning: %s\n", cfg.warnings[i]);
+	if (cfg.warnings_dropped)
+		fprintf(stderr, "saker: warning: %u more configuration warnings\n",
+			cfg.warnings_dropped);
 	if (o.validate.n)
-		return sk_cmd_validate(&o, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
+		return sk_cmd_validate(&o, &cfg, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.capture && o.write_path)
 		return sk_capture_rewrite(o.capture, o.write_path, o.gzip, stderr) ? EXIT_FAILURE
 										   : EXIT_SUCCESS;
 	if (o.capture && o.dump)
 		return sk_capture_dump(o.capture, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
-	if (o.rules.n || o.list_fields || o.list_rules || o.describe_rule)
-		return run_engine(&o);
+	if (o.rules.n || o.list_fields || o.list_rules || o.describe_rule ||
+	    (o.capture && cfg.nrules_files))
+		return run_engine(&o, &cfg);
 	if (o.capture) {
 		fprintf(stderr, "saker: nothing to do with -e FILE: add --dump, -w or -r RULES\n%s",
 			sk_usage);
 		return EXIT_FAILURE;
 	}
-	return run_live_default(&o);
+	if (cfg.nrules_files)
+		return run_engine(&o, &cfg);
+	return run_live_default(&o, &cfg);
 }

@@ -49,6 +49,8 @@ int sk_pipeline_init(struct sk_pipeline *p, struct sk_ruleset_slot *slot,
 		.scratch = p->scratch,
 		.scratch_cap = SK_PIPELINE_SCRATCH_MAX,
 	};
+	if (opts->ruleset_gen)
+		p->seen_gen = __atomic_load_n(opts->ruleset_gen, __ATOMIC_ACQUIRE);
 	take_ruleset(p);
 	return 0;
 }
@@ -94,9 +96,24 @@ static void evaluate(struct sk_pipeline *p, const struct sk_evt *e)
 	}
 }
 
+/* A counter that only this thread writes and others read: no locked add needed. */
+static inline void bump(uint64_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
 void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e)
 {
-	p->counts.events++;
+	if (p->opts.ruleset_gen) {
+		uint64_t gen = __atomic_load_n(p->opts.ruleset_gen, __ATOMIC_ACQUIRE);
+		if (gen != p->seen_gen) {
+			p->seen_gen = gen;
+			take_ruleset(p);
+		}
+	}
+	bump(&p->counts.events);
+	if (e->hdr->type < SK_EVT_TABLE_SIZE)
+		bump(&p->counts.by_code[e->hdr->type]);
 	sk_state_apply_event(&p->state, e);
 	/* State-only events (EVF flag 1) shape state but are never shown or matched. */
 	if (p->rs && p->src >= 0 && !(e->dump_flags & 1u) &&

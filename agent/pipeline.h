@@ -33,6 +33,12 @@ struct sk_pipeline_opts {
 	const struct sk_output_opts *out;   /* alert format */
 	const char *hostname;
 	struct sk_alert_sink sink;
+	/*
+	 * Bumped (atomically) by whoever swaps the slot's ruleset; the pipeline
+	 * takes the new ruleset before the next event when it changes. NULL:
+	 * only sk_pipeline_refresh() changes the ruleset.
+	 */
+	const uint64_t *ruleset_gen;
 };
 
 struct sk_pipeline_counts {
@@ -40,6 +46,8 @@ struct sk_pipeline_counts {
 	uint64_t evaluated;    /* events that met the rules */
 	uint64_t alerts;
 	uint64_t by_priority[SK_PRIO_COUNT];
+	/* events by code; read by other threads (/metrics) with __atomic loads */
+	uint64_t by_code[SK_EVT_TABLE_SIZE];
 };
 
 struct sk_pipeline {
@@ -51,6 +59,7 @@ struct sk_pipeline {
 	struct sk_render_resolver resolver;
 	struct sk_eval_ctx ctx;
 	struct sk_pipeline_counts counts;
+	uint64_t seen_gen;
 	char *alert;
 	char *scratch;
 };

@@ -7,80 +7,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-static int parse_bool(const char *v, bool *out)
-{
-	if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no")) {
-		*out = false;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-/* One -o key=value. */
-static int apply_override(struct sk_engine_setup *s, const char *kv, char *err, size_t errlen)
-{
-	const char *eq = strchr(kv, '=');
-	size_t klen = (size_t)(eq - kv);
-	const char *v = eq + 1;
-	char key[128];
-	if (klen >= sizeof(key)) {
-		snprintf(err, errlen, "-o '%s': key too long", kv);
-		return -EINVAL;
-	}
-	memcpy(key, kv, klen);
-	key[klen] = '\0';
-
-	static const struct {
-		const char *key;
-		size_t off;
-	} bools[] = {
-		{"json_output", offsetof(struct sk_output_opts, json)},
-		{"time_format_iso_8601", offsetof(struct sk_output_opts, time_iso8601)},
-		{"json_include_output_property", offsetof(struct sk_output_opts, json_include_output)},
-		{"json_include_output_fields_property",
-		 offsetof(struct sk_output_opts, json_include_output_fields)},
-		{"json_include_tags_property", offsetof(struct sk_output_opts, json_include_tags)},
-		{"json_include_message_property",
-		 offsetof(struct sk_output_opts, json_include_message)},
-	};
-	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
-		if (strcmp(key, bools[i].key))
-			continue;
-		if (parse_bool(v, (bool *)((char *)&s->out_opts + bools[i].off))) {
-			snprintf(err, errlen, "-o '%s': expected true or false", kv);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "priority")) {
-		if (sk_priority_parse(v, &s->rs_opts.min_priority)) {
-			snprintf(err, errlen, "-o '%s': unknown priority '%s'", kv, v);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "rule_matching")) {
-		if (!strcmp(v, "first"))
-			s->rs_opts.match_all = false;
-		else if (!strcmp(v, "all"))
-			s->rs_opts.match_all = true;
-		else {
-			snprintf(err, errlen, "-o '%s': rule_matching is 'first' or 'all'", kv);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	/* Read by live mode (agent/live.h: sk_live_config_apply). */
-	if (!strcmp(key, "syscall_buf_size_preset") || !strncmp(key, "syscall_event_drops.", 20))
-		return 0;
-	snprintf(err, errlen, "-o '%s': unknown configuration key '%s'", kv, key);
-	return -EINVAL;
-}
-
 /* The sources whose rules load: --enable-source, or the known ones minus --disable-source. */
 static int select_sources(struct sk_engine_setup *s, const struct sk_options *o, char *err,
 			  size_t errlen)
@@ -110,8 +36,8 @@ static int select_sources(struct sk_engine_setup *s, const struct sk_options *o,
 	return 0;
 }
 
-int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o, char *err,
-			 size_t errlen)
+int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
+			 const struct sk_config *cfg, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
 	sk_ruleset_opts_init(&s->rs_opts);
@@ -124,11 +50,8 @@ int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o, 
 	else if (gethostname(s->hostname, sizeof(s->hostname)))
 		snprintf(s->hostname, sizeof(s->hostname), "unknown");
 	s->out_opts.hostname = s->hostname;
-	for (unsigned i = 0; i < o->overrides.n; i++) {
-		int rc = apply_override(s, o->overrides.v[i], err, errlen);
-		if (rc)
-			return rc;
-	}
+	sk_config_ruleset_opts(cfg, &s->rs_opts);
+	sk_config_output_opts(cfg, &s->out_opts);
 	s->rs_opts.disable_substr = o->disable_substr.v;
 	s->rs_opts.ndisable_substr = o->disable_substr.n;
 	s->rs_opts.tags_exclude = o->tags_exclude.v;
@@ -171,13 +94,14 @@ int sk_engine_setup_load(struct sk_engine_setup *s, const char *const *paths, un
 	return rc;
 }
 
-int sk_cmd_validate(const struct sk_options *o, FILE *out, FILE *errf)
+int sk_cmd_validate(const struct sk_options *o, const struct sk_config *cfg, FILE *out,
+		    FILE *errf)
 {
 	int result = 0;
 	for (unsigned i = 0; i < o->validate.n; i++) {
 		struct sk_engine_setup s;
 		char err[256];
-		if (sk_engine_setup_init(&s, o, err, sizeof(err))) {
+		if (sk_engine_setup_init(&s, o, cfg, err, sizeof(err))) {
 			fprintf(errf, "saker: %s\n", err);
 			sk_engine_setup_fini(&s);
 			return -EINVAL;
@@ -246,4 +170,119 @@ int sk_cmd_list_fields(struct sk_engine_setup *s, const char *source, bool names
 		}
 	}
 	return 0;
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+struct sk_engine_build {
+	struct sk_config cfg;
+	struct sk_engine_setup s;
+	struct sk_engine_build *older;
+};
+
+void sk_engine_reloader_init(struct sk_engine_reloader *r, const struct sk_options *o,
+			     const struct sk_config *initial)
+{
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->cfg = initial;
+	pthread_mutex_init(&r->lock, NULL);
+}
+
+void sk_engine_reloader_fini(struct sk_engine_reloader *r)
+{
+	struct sk_engine_build *b = r->builds;
+	while (b) {
+		struct sk_engine_build *next = b->older;
+		sk_engine_setup_fini(&b->s);
+		sk_config_fini(&b->cfg);
+		free(b);
+		b = next;
+	}
+	pthread_mutex_destroy(&r->lock);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The rules paths of a configuration: -r wins over rules_files, as in Falco. */
+static unsigned rules_paths(const struct sk_options *o, const struct sk_config *cfg,
+			    const char *const **v)
+{
+	if (o->rules.n) {
+		*v = o->rules.v;
+		return o->rules.n;
+	}
+	*v = cfg->rules_files;
+	return cfg->nrules_files;
+}
+
+/* The first error of a diagnostics print-out, on one line. */
+static void first_error(const char *text, char *err, size_t errlen)
+{
+	const char *e = strstr(text, ": error: ");
+	const char *line = e ? e : text;
+	while (e && line > text && line[-1] != '\n')
+		line--;
+	size_t n = strcspn(line, "\n");
+	snprintf(err, errlen, "%.*s", (int)n, line);
+}
+
+int sk_engine_reloader_build(void *ctx, struct sk_ruleset **rs, unsigned *nrules, char *err,
+			     size_t errlen)
+{
+	struct sk_engine_reloader *r = ctx;
+	struct sk_engine_build *b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	sk_config_init(&b->cfg);
+	int rc = sk_config_load(&b->cfg, r->o->config_path, r->o->overrides.v, r->o->overrides.n,
+				err, errlen);
+	if (rc == 0)
+		rc = sk_engine_setup_init(&b->s, r->o, &b->cfg, err, errlen);
+	if (rc == 0) {
+		const char *const *paths;
+		unsigned n = rules_paths(r->o, &b->cfg, &paths);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+		if (!mem) {
+			rc = -ENOMEM;
+		} else {
+			rc = n ? sk_engine_setup_load(&b->s, paths, n, mem) : -ENOENT;
+			fclose(mem);
+			if (n == 0)
+				snprintf(err, errlen, "no rules files configured");
+			else if (rc)
+				first_error(text ? text : "", err, errlen);
+			free(text);
+		}
+	}
+	if (rc) {
+		sk_engine_setup_fini(&b->s);
+		sk_config_fini(&b->cfg);
+		free(b);
+		return rc;
+	}
+	*rs = sk_ruleset_ref(b->s.rs);
+	*nrules = sk_ruleset_nrules(b->s.rs);
+	pthread_mutex_lock(&r->lock);
+	b->older = r->builds;
+	r->builds = b;
+	r->cfg = &b->cfg;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+unsigned sk_engine_reloader_paths(void *ctx, const char **v, unsigned cap)
+{
+	struct sk_engine_reloader *r = ctx;
+	unsigned n = 0;
+	pthread_mutex_lock(&r->lock);
+	for (unsigned i = 0; i < r->cfg->nfiles && n < cap; i++)
+		v[n++] = r->cfg->files[i];
+	const char *const *paths;
+	unsigned np = rules_paths(r->o, r->cfg, &paths);
+	for (unsigned i = 0; i < np && n < cap; i++)
+		v[n++] = paths[i];
+	pthread_mutex_unlock(&r->lock);
+	return n;
 }

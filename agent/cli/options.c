@@ -16,6 +16,8 @@ const char sk_usage[] =
 	"Options:\n"
 	"  -h, --help                  print this help and exit\n"
 	"  --version                   print the versions of saker and its formats and exit\n"
+	"  -c <file>                   read the configuration from this file (default\n"
+	"                              /etc/saker/saker.yaml when present)\n"
 	"  -e <file>                   read events from a .scap capture instead of the live probe\n"
 	"  --dump                      with -e: print every event, one per line, like `sysdig -r`\n"
 	"  -w <file>                   write the events read to a .scap capture\n"
@@ -100,12 +102,13 @@ int sk_options_parse(struct sk_options *o, int argc, char **argv, char *err, siz
 	opterr = 0;
 	int c, rc = 0;
 	char *end;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":he:w:zr:V:o:AD:T:t:M:Ll:NUv", long_opts,
+	while (rc == 0 && (c = getopt_long(argc, argv, ":hc:e:w:zr:V:o:AD:T:t:M:Ll:NUv", long_opts,
 					   NULL)) != -1) {
 		switch (c) {
 		case 'h': o->help = true; break;
 		case OPT_VERSION: o->version = true; break;
 		case OPT_DUMP: o->dump = true; break;
+		case 'c': o->config_path = optarg; break;
 		case 'e': o->capture = optarg; break;
 		case 'w': o->write_path = optarg; break;
 		case 'z': o->gzip = true; break;

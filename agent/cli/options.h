@@ -25,6 +25,7 @@ struct sk_options {
 	bool verbose;           /* -v */
 	bool unbuffered;        /* -U */
 	const char *capture;    /* -e FILE */
+	const char *config_path; /* -c FILE */
 	const char *write_path; /* -w FILE */
 	const char *describe_rule; /* -l RULE */
 	const char *list_source;   /* --list SOURCE */

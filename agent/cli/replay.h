@@ -9,10 +9,14 @@
 #include "options.h"
 
 /*
- * Replay o->capture through state and s's ruleset; alerts go to out, the
- * closing summary (events read, alerts by priority and by rule) too, as
- * Falco prints it. Returns 0, or -errno when the capture is unusable.
+ * Replay o->capture through state and s's ruleset; alerts go to the
+ * outputs of cfg (the stdout output writes to out), the web server and hot
+ * reload run as configured, and the closing summary (events read, alerts
+ * by priority and by rule) goes to out once the outputs are drained, as
+ * Falco prints it. Returns 0, or -errno when the capture is unusable or an
+ * output cannot be opened.
  */
-int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *out, FILE *errf);
+int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
+		  const struct sk_config *cfg, const char *version, FILE *out, FILE *errf);
 
 #endif
