@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "live_capture.h"
+#include "config/services.h"
 #include "pipeline.h"
 #include "saker/scap.h"
 
@@ -52,6 +53,8 @@ static void ensure_mount(const char *dir, const char *fstype, long magic, FILE *
 
 struct live_ctx {
 	struct sk_pipeline *p;
+	bool enter_used[SK_EVT_TABLE_SIZE]; /* enter codes the rules are indexed under */
+	uint8_t *enter_buf;                 /* SK_LIVE_PAIR_EVT_MAX bytes */
 	struct sk_scap_writer *w;
 	struct sk_live_pair *pair;
 	char err[512];
@@ -74,8 +77,19 @@ static int scan_proc(void *ctx, const struct sk_scap_proc *proc)
 
 static int scan_fd(void *ctx, const struct sk_scap_fd *fd)
 {
+	struct live_ctx *c = ctx;
 	struct sk_scap_item it = {.kind = SK_SCAP_FD, .fd = fd};
-	live_item(ctx, &it);
+	sk_pipeline_item(c->p, &it);
+	if (!c->w || c->werr)
+		return 0;
+	/* Debian sysdig refuses fd-list entries of types newer than FILE_V2 (bpf, memfd...). */
+	static struct sk_scap_fd old;
+	if (fd->type > SK_FD_FILE_V2) {
+		old = *fd;
+		old.type = SK_FD_UNSUPPORTED;
+		it.fd = &old;
+	}
+	c->werr = sk_scap_writer_write(c->w, &it, c->err, sizeof(c->err));
 	return 0;
 }
 
@@ -120,15 +134,47 @@ static void seed_host(struct live_ctx *c, const char *hostname)
 	endgrent();
 }
 
-static void set_interest(struct sk_probe *p, const struct sk_ruleset *rs, bool all)
+/* The kernel filter and the enter codes to rebuild, from the current ruleset. */
+static int set_interest(struct sk_probe *p, struct live_ctx *c, const struct sk_ruleset *rs,
+			const struct sk_live_settings *ls, bool all, FILE *errf)
 {
 	static bool has_filler[SK_PROBE_NR_MAX], want[SK_PROBE_NR_MAX];
+	char err[256];
 	for (unsigned nr = 0; nr < SK_PROBE_NR_MAX; nr++)
 		has_filler[nr] = sk_probe_has_filler(p, nr);
-	sk_live_interest(rs, all, has_filler, want);
+	sk_live_interest(rs, all || ls->all_syscalls, has_filler, want);
+	if (sk_live_interest_custom(want, ls->custom_set, ls->ncustom, err, sizeof(err))) {
+		fprintf(errf, "saker: %s\n", err);
+		return -EINVAL;
+	}
 	for (unsigned nr = 0; nr < SK_PROBE_NR_MAX; nr++)
 		sk_probe_set_interesting(p, nr, want[nr]);
 	sk_probe_set_procexit(p, true);
+	for (unsigned code = 0; code < SK_EVT_TABLE_SIZE; code++) {
+		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
+		c->enter_used[code] = rs && info && info->dir == 'E' &&
+				      (info->category & SK_EC_SYSCALL) && code != SK_EVT_SYSCALL_E &&
+				      sk_ruleset_code_used(rs, (uint16_t)code);
+	}
+	return 0;
+}
+
+/*
+ * The probe reports exits only; rules written for enter events (evt.dir=>,
+ * as Falco 0.31's ptrace rule) meet an enter rebuilt from the exit first.
+ */
+static void feed_enter(struct live_ctx *c, const struct sk_evt *x)
+{
+	uint16_t code = x->hdr->type;
+	if (!code || !c->enter_used[code - 1])
+		return;
+	size_t len;
+	struct sk_evt e;
+	if (sk_live_enter_build(c->enter_buf, SK_LIVE_PAIR_EVT_MAX, &len, x) ||
+	    sk_evt_parse(&e, c->enter_buf, len, c->err, sizeof(c->err)))
+		return;
+	e.cpu = x->cpu;
+	sk_pipeline_event(c->p, &e);
 }
 
 /* Handle every buffered event (at most max). Returns how many were handled. */
@@ -146,6 +192,7 @@ static unsigned drain(struct sk_probe *probe, struct live_ctx *c, unsigned max, 
 			continue;
 		}
 		e.cpu = cpu;
+		feed_enter(c, &e);
 		sk_pipeline_event(c->p, &e);
 		if (c->w && !c->werr)
 			c->werr = sk_live_pair_write(c->w, c->pair, &e, c->err, sizeof(c->err));
@@ -160,123 +207,241 @@ static const struct sk_rule sk_drop_rule = {
 	.priority = SK_PRIO_CRITICAL,
 };
 
+/* Everything one live run holds. */
+struct live_run {
+	const struct sk_options *o;
+	struct sk_engine_setup *s;
+	struct sk_live_settings ls;
+	struct sk_probe *probe;
+	struct sk_services sv;
+	struct sk_pipeline p;
+	struct live_ctx c;
+	struct sk_drop_mgr drops;
+	uint64_t bad; /* events that did not parse */
+	const struct sk_ruleset *rs_seen; /* the ruleset the kernel filter was computed for */
+	FILE *out, *errf;
+};
+
 /* Once a second: read the counters, act on drops. Returns -ECANCELED for action exit. */
-static int check_drops(struct sk_probe *probe, struct sk_drop_mgr *m, struct sk_pipeline *p,
-		       const struct sk_output_opts *oo, FILE *errf)
+static int check_drops(struct live_run *lr)
 {
 	struct sk_probe_stats st;
-	if (sk_probe_stats(probe, &st))
+	if (sk_probe_stats(lr->probe, &st))
 		return 0;
+	lr->sv.kernel_drops = st.total.drops;
 	struct sk_drop_delta d;
 	uint64_t ts = now_ns(CLOCK_REALTIME);
-	unsigned acts = sk_drop_mgr_check(m, now_ns(CLOCK_MONOTONIC), st.total.events,
+	unsigned acts = sk_drop_mgr_check(&lr->drops, now_ns(CLOCK_MONOTONIC), st.total.events,
 					  st.total.drops, &d);
 	if (acts & SK_DROP_LOG)
-		fprintf(errf, "Falco internal: syscall event drop. %llu system calls dropped in last "
-			      "second.\n",
+		fprintf(lr->errf, "Falco internal: syscall event drop. %llu system calls dropped in "
+				  "last second.\n",
 			(unsigned long long)d.drops);
+	struct sk_pipeline *p = &lr->p;
 	if ((acts & SK_DROP_ALERT) && p->opts.sink.emit) {
-		sk_drop_alert_format(&d, ts, oo, p->alert, SK_PIPELINE_ALERT_MAX);
+		sk_drop_alert_format(&d, ts, &lr->s->out_opts, p->alert, SK_PIPELINE_ALERT_MAX);
 		p->opts.sink.emit(p->opts.sink.ctx, &sk_drop_rule, ts, p->alert);
 	}
 	if (acts & SK_DROP_EXIT) {
-		fprintf(errf, "saker: exiting: syscall events were dropped (syscall_event_drops.actions: exit)\n");
+		fprintf(lr->errf, "saker: exiting: syscall events were dropped "
+				  "(syscall_event_drops.actions: exit)\n");
 		return -ECANCELED;
 	}
 	return 0;
 }
 
-static int read_config(const struct sk_options *o, struct sk_drop_cfg *dc, int *preset, FILE *errf)
-{
-	char err[256];
-	sk_drop_cfg_default(dc);
-	*preset = 0;
-	for (unsigned i = 0; i < o->overrides.n; i++) {
-		int rc = sk_live_config_apply(dc, preset, o->overrides.v[i], err, sizeof(err));
-		if (rc < 0) {
-			fprintf(errf, "saker: %s\n", err);
-			return rc;
-		}
-	}
-	return 0;
-}
-
-static void print_exit_stats(struct sk_probe *probe, const struct sk_drop_mgr *m, uint64_t bad,
-			     bool verbose, FILE *out, FILE *errf)
+static void print_exit_stats(struct live_run *lr)
 {
 	struct sk_probe_stats st;
-	if (sk_probe_stats(probe, &st))
+	if (sk_probe_stats(lr->probe, &st))
 		return;
-	fprintf(errf, "Syscall event drop monitoring:\n   - event drop detected: %llu occurrences\n"
-		      "   - num times actions taken: %llu\n",
-		(unsigned long long)m->detected, (unsigned long long)m->actions_taken);
-	if (verbose)
-		fprintf(out, "Driver Events:%llu\nDriver Drops:%llu\nDriver Errors:%llu\n"
-			     "Truncated params:%llu\nUnparsable events:%llu\n",
+	fprintf(lr->errf, "Syscall event drop monitoring:\n   - event drop detected: %llu "
+			  "occurrences\n   - num times actions taken: %llu\n",
+		(unsigned long long)lr->drops.detected, (unsigned long long)lr->drops.actions_taken);
+	if (lr->o->verbose)
+		fprintf(lr->out, "Driver Events:%llu\nDriver Drops:%llu\nDriver Errors:%llu\n"
+				 "Truncated params:%llu\nUnparsable events:%llu\n",
 			(unsigned long long)st.total.events, (unsigned long long)st.total.drops,
 			(unsigned long long)st.total.errors, (unsigned long long)st.total.truncated,
-			(unsigned long long)bad);
+			(unsigned long long)lr->bad);
 }
 
-static int run_loop(struct sk_probe *probe, struct live_ctx *c, const struct sk_options *o,
-		    const struct sk_output_opts *oo, struct sk_drop_mgr *m, uint64_t *bad, FILE *errf)
+static int run_loop(struct live_run *lr)
 {
+	const struct sk_options *o = lr->o;
 	uint64_t start = now_ns(CLOCK_MONOTONIC);
 	uint64_t next_check = start + 1000000000u;
 	uint64_t end = o->duration_s ? start + (uint64_t)o->duration_s * 1000000000u : UINT64_MAX;
 	while (!sk_live_stop) {
-		unsigned n = drain(probe, c, SK_LIVE_BATCH, bad);
-		if (c->werr) {
-			fprintf(errf, "saker: %s\n", c->err);
-			return c->werr;
+		unsigned n = drain(lr->probe, &lr->c, SK_LIVE_BATCH, &lr->bad);
+		if (lr->c.werr) {
+			fprintf(lr->errf, "saker: %s\n", lr->c.err);
+			return lr->c.werr;
+		}
+		/* A reload swapped the rules: recompute what the kernel reports. */
+		if (lr->p.rs != lr->rs_seen) {
+			lr->rs_seen = lr->p.rs;
+			set_interest(lr->probe, &lr->c, lr->p.rs, &lr->ls, o->all_events, lr->errf);
 		}
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
 		if (t >= end)
 			break;
 		if (t >= next_check) {
 			next_check = t + 1000000000u;
-			int rc = check_drops(probe, m, c->p, oo, errf);
+			int rc = check_drops(lr);
 			if (rc)
 				return rc;
 		}
 		if (!n) {
 			uint64_t left = (end - t) / 1000000u;
-			sk_probe_wait(probe, left < SK_LIVE_WAIT_MS ? (int)left + 1 : SK_LIVE_WAIT_MS);
+			sk_probe_wait(lr->probe, left < SK_LIVE_WAIT_MS ? (int)left + 1 : SK_LIVE_WAIT_MS);
 		}
 	}
 	return 0;
 }
 
-static int open_probe(struct sk_probe **probe, int preset, FILE *errf)
+static int open_probe(struct live_run *lr)
 {
 	char err[512];
 	if (geteuid() != 0) {
-		fprintf(errf, "saker: live mode needs root (loading eBPF programs); run as root, "
-			      "or replay a capture with -e FILE\n");
+		fprintf(lr->errf, "saker: live mode needs root (it loads eBPF programs); run it as "
+				  "root, or replay a capture with -e FILE\n");
 		return -EPERM;
 	}
-	ensure_mount("/sys/fs/bpf", "bpf", SK_BPF_FS_MAGIC, errf);
-	ensure_mount("/sys/kernel/tracing", "tracefs", SK_TRACEFS_MAGIC, errf);
-	struct sk_probe_opts po = {.buf_size_preset = preset, .exclude_tgid = 0};
-	int rc = sk_probe_open(probe, &po, err, sizeof(err));
+	ensure_mount("/sys/fs/bpf", "bpf", SK_BPF_FS_MAGIC, lr->errf);
+	ensure_mount("/sys/kernel/tracing", "tracefs", SK_TRACEFS_MAGIC, lr->errf);
+	struct sk_probe_opts po = {
+		.ringbuf_bytes = lr->ls.ringbuf_bytes,
+		.buf_size_preset = lr->ls.buf_size_preset,
+		.exclude_tgid = 0,
+	};
+	int rc = sk_probe_open(&lr->probe, &po, err, sizeof(err));
 	if (rc)
-		fprintf(errf, "saker: cannot load the eBPF probe: %s\n", err);
+		fprintf(lr->errf, "saker: cannot load the eBPF probe: %s\n", err);
 	return rc;
 }
 
-static int start_probe(struct sk_probe *probe, const struct sk_options *o, struct sk_engine_setup *s,
-		       FILE *errf)
+static int start_probe(struct live_run *lr)
 {
 	char err[512];
-	set_interest(probe, s->rs, o->all_events);
+	lr->rs_seen = lr->p.rs;
+	int rc = set_interest(lr->probe, &lr->c, lr->p.rs, &lr->ls, lr->o->all_events, lr->errf);
+	if (rc)
+		return rc;
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sk_live_stop = 0;
-	int rc = sk_probe_start(probe, err, sizeof(err));
+	rc = sk_probe_start(lr->probe, err, sizeof(err));
 	if (rc)
-		fprintf(errf, "saker: cannot attach the eBPF probe: %s\n", err);
+		fprintf(lr->errf, "saker: cannot attach the eBPF probe: %s\n", err);
+	return rc;
+}
+
+/* Outputs, web server, reload: as a replay has them. */
+static int start_services(struct live_run *lr, const struct sk_config *cfg, const char *version,
+			  struct sk_ruleset_slot *slot, struct sk_engine_reloader *reloader,
+			  struct sk_log_std *log_std)
+{
+	char err[512];
+	struct sk_services_opts so = {
+		.cfg = cfg,
+		.version = version,
+		.stdout_f = lr->out,
+		.unbuffered = lr->o->unbuffered,
+		.slot = slot,
+		.build = sk_engine_reloader_build,
+		.paths = sk_engine_reloader_paths,
+		.ctx = reloader,
+		.log = {.min = cfg->log_level, .fn = sk_log_write_std, .ctx = log_std},
+	};
+	int rc = sk_services_start(&lr->sv, &so, err, sizeof(err));
+	if (rc)
+		fprintf(lr->errf, "saker: %s\n", err);
+	return rc;
+}
+
+static int start_pipeline(struct live_run *lr, struct sk_ruleset_slot *slot)
+{
+	char err[512];
+	struct sk_pipeline_opts popts = {
+		.all_events = lr->o->all_events,
+		.out = &lr->s->out_opts,
+		.hostname = lr->s->hostname,
+		.sink = sk_services_sink(&lr->sv),
+		.ruleset_gen = &lr->sv.gen,
+	};
+	int rc = sk_pipeline_init(&lr->p, slot, &popts);
+	if (rc)
+		return rc;
+	lr->c.p = &lr->p;
+	sk_services_add_pipeline(&lr->sv, &lr->p);
+	rc = sk_services_serve(&lr->sv, err, sizeof(err));
+	if (rc) {
+		fprintf(lr->errf, "saker: %s\n", err);
+		sk_pipeline_fini(&lr->p);
+	}
+	return rc;
+}
+
+static int open_capture(struct live_run *lr)
+{
+	lr->c.pair = malloc(sizeof(*lr->c.pair));
+	lr->c.enter_buf = malloc(SK_LIVE_PAIR_EVT_MAX);
+	if (!lr->c.pair || !lr->c.enter_buf)
+		return -ENOMEM;
+	if (!lr->o->write_path)
+		return 0;
+	struct sk_scap_writer_opts wo = {.gzip = lr->o->gzip};
+	int rc = sk_scap_writer_open(&lr->c.w, lr->o->write_path, &wo, lr->c.err, sizeof(lr->c.err));
+	if (rc)
+		fprintf(lr->errf, "saker: %s\n", lr->c.err);
+	return rc;
+}
+
+static int close_capture(struct live_run *lr, int rc)
+{
+	if (lr->c.w) {
+		int crc = sk_scap_writer_close(lr->c.w, lr->c.err, sizeof(lr->c.err));
+		if (crc && !rc) {
+			fprintf(lr->errf, "saker: %s\n", lr->c.err);
+			rc = crc;
+		}
+	}
+	free(lr->c.pair);
+	free(lr->c.enter_buf);
+	return rc;
+}
+
+/* Attach first, then scan: events of processes born during the scan wait in the ring. */
+static int watch(struct live_run *lr)
+{
+	int rc = start_probe(lr);
+	if (rc)
+		return rc;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	seed_host(&lr->c, lr->s->hostname);
+	struct sk_proc_scan_cb cb = {.ctx = &lr->c, .proc = scan_proc, .fd = scan_fd};
+	rc = sk_proc_scan("/proc", &cb, lr->c.err, sizeof(lr->c.err));
+	if (rc)
+		fprintf(lr->errf, "saker: /proc scan: %s\n", lr->c.err);
+	else if (lr->o->verbose)
+		fprintf(lr->errf, "saker: live: probe attached, /proc scanned\n");
+	if (!rc) {
+		sk_drop_mgr_init(&lr->drops, &lr->ls.drops, now_ns(CLOCK_MONOTONIC));
+		rc = run_loop(lr);
+	}
+	sk_probe_stop(lr->probe);
+	if (!rc)
+		while (drain(lr->probe, &lr->c, SK_LIVE_BATCH, &lr->bad))
+			;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	print_exit_stats(lr);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	sk_services_stop(&lr->sv);
+	sk_pipeline_print_summary(&lr->p, secs, lr->o->verbose, lr->out);
 	return rc;
 }
 
@@ -318,89 +483,46 @@ int sk_live_default_rules(char *out, size_t cap, char *err, size_t errlen)
 	return -ENOENT;
 }
 
-int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *out, FILE *errf)
+int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, const struct sk_config *cfg,
+		const char *version, FILE *out, FILE *errf)
 {
-	struct sk_drop_cfg dc;
-	int preset;
-	int rc = read_config(o, &dc, &preset, errf);
-	if (rc)
+	static struct live_run lr;
+	char err[512];
+	memset(&lr, 0, sizeof(lr));
+	lr.o = o;
+	lr.s = s;
+	lr.out = out;
+	lr.errf = errf;
+	int rc = sk_live_settings_read(&lr.ls, cfg, err, sizeof(err));
+	if (rc) {
+		fprintf(errf, "saker: %s\n", err);
 		return rc;
-	struct sk_probe *probe = NULL;
-	rc = open_probe(&probe, preset, errf);
+	}
+	sk_drop_mgr_init(&lr.drops, &lr.ls.drops, now_ns(CLOCK_MONOTONIC));
+	rc = open_probe(&lr);
 	if (rc)
 		return rc;
 	struct sk_ruleset_slot slot;
 	sk_ruleset_slot_init(&slot);
 	sk_ruleset_slot_swap(&slot, sk_ruleset_ref(s->rs));
-	struct sk_file_sink sink = {.f = out, .unbuffered = o->unbuffered};
-	struct sk_pipeline_opts popts = {
-		.all_events = o->all_events,
-		.out = &s->out_opts,
-		.hostname = s->hostname,
-		.sink = sk_alert_sink_file(&sink),
-	};
-	struct sk_pipeline p;
-	struct live_ctx c = {.p = &p};
-	struct sk_drop_mgr m;
-	uint64_t bad = 0;
-	sk_drop_mgr_init(&m, &dc, now_ns(CLOCK_MONOTONIC));
-	rc = sk_pipeline_init(&p, &slot, &popts);
-	if (rc)
-		goto out_slot;
-	c.pair = malloc(sizeof(*c.pair));
-	if (!c.pair) {
-		rc = -ENOMEM;
-		goto out_pipeline;
-	}
-	if (o->write_path) {
-		struct sk_scap_writer_opts wo = {.gzip = o->gzip};
-		rc = sk_scap_writer_open(&c.w, o->write_path, &wo, c.err, sizeof(c.err));
-		if (rc) {
-			fprintf(errf, "saker: %s\n", c.err);
-			goto out_pipeline;
-		}
-	}
-	/* Attach first, then scan: events of processes born during the scan wait in the ring. */
-	rc = start_probe(probe, o, s, errf);
-	if (rc)
-		goto out_writer;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	seed_host(&c, s->hostname);
-	struct sk_proc_scan_cb cb = {.ctx = &c, .proc = scan_proc, .fd = scan_fd};
-	rc = sk_proc_scan("/proc", &cb, c.err, sizeof(c.err));
-	if (rc) {
-		fprintf(errf, "saker: /proc scan: %s\n", c.err);
-		goto out_stop;
-	}
-	if (o->verbose)
-		fprintf(errf, "saker: live: probe attached, /proc scanned\n");
-	sk_drop_mgr_init(&m, &dc, now_ns(CLOCK_MONOTONIC));
-	rc = run_loop(probe, &c, o, &s->out_opts, &m, &bad, errf);
-out_stop:
-	sk_probe_stop(probe);
+	struct sk_log_std log_std = {.to_stderr = cfg->log_stderr, .to_syslog = cfg->log_syslog};
+	struct sk_engine_reloader reloader;
+	sk_engine_reloader_init(&reloader, o, cfg);
+	rc = open_capture(&lr);
 	if (!rc)
-		while (drain(probe, &c, SK_LIVE_BATCH, &bad))
-			;
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	print_exit_stats(probe, &m, bad, o->verbose, out, errf);
-	sk_pipeline_print_summary(&p, (double)(t1.tv_sec - t0.tv_sec) +
-					      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-				  o->verbose, out);
-out_writer:
-	if (c.w) {
-		int crc = sk_scap_writer_close(c.w, c.err, sizeof(c.err));
-		if (crc && !rc) {
-			fprintf(errf, "saker: %s\n", c.err);
-			rc = crc;
-		}
+		rc = start_services(&lr, cfg, version, &slot, &reloader, &log_std);
+	if (!rc) {
+		rc = start_pipeline(&lr, &slot);
+		if (rc)
+			sk_services_stop(&lr.sv);
 	}
-out_pipeline:
-	free(c.pair);
-	sk_pipeline_fini(&p);
-out_slot:
+	if (!rc) {
+		rc = watch(&lr);
+		sk_pipeline_fini(&lr.p);
+	}
+	rc = close_capture(&lr, rc);
 	sk_ruleset_slot_fini(&slot);
-	sk_probe_close(probe);
+	sk_engine_reloader_fini(&reloader);
+	sk_probe_close(lr.probe);
 	return rc;
 }

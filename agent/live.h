@@ -16,12 +16,14 @@
 
 #include "cli/engine_setup.h"
 #include "cli/options.h"
+#include "config/config.h"
 #include "engine/engine.h"
 #include "saker/probe.h"
 
-/* Caps on -o values read by live mode. */
+/* Caps on configuration values read by live mode. */
 #define SK_LIVE_DROP_RATE_MAX 1000.0 /* syscall_event_drops.rate, tokens/s */
 #define SK_LIVE_DROP_BURST_MAX 1000u /* syscall_event_drops.max_burst */
+#define SK_LIVE_CUSTOM_SET_MAX 512u  /* entries of base_syscalls.custom_set */
 
 /*
  * The syscalls the live probe must report: those whose events the enabled
@@ -32,6 +34,13 @@
  * reported only with all.
  */
 void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_filler, bool *want);
+
+/*
+ * Apply base_syscalls.custom_set entries to want: "name" adds the syscall,
+ * "!name" removes it. Returns 0, or -ENOENT with the unknown name in err.
+ */
+int sk_live_interest_custom(bool *want, const char *const *set, unsigned n, char *err,
+			    size_t errlen);
 
 /* Falco's syscall_event_drops configuration. */
 enum sk_drop_action {
@@ -51,14 +60,23 @@ struct sk_drop_cfg {
 /* Falco's defaults: threshold .1, actions log+alert, rate .03333, max_burst 1. */
 void sk_drop_cfg_default(struct sk_drop_cfg *c);
 
+/* What live mode reads from the configuration. */
+struct sk_live_settings {
+	struct sk_drop_cfg drops; /* syscall_event_drops */
+	int buf_size_preset;      /* engine.modern_ebpf.buf_size_preset or syscall_buf_size_preset; 0 = default */
+	uint32_t ringbuf_bytes;   /* engine.modern_ebpf.ringbuf_bytes (Saker): exact per-CPU size; 0 = preset */
+	bool all_syscalls;        /* base_syscalls.all */
+	/* base_syscalls.custom_set: names added ("name") or removed ("!name"); borrowed from the config */
+	const char *custom_set[SK_LIVE_CUSTOM_SET_MAX];
+	unsigned ncustom;
+};
+
 /*
- * Apply one -o key=value if it is a live-mode key (syscall_event_drops.*,
- * syscall_buf_size_preset). Returns 1 when applied, 0 when the key is not
- * a live-mode key, -EINVAL with a message naming kv in err when the value
- * is bad.
+ * Read the live-mode keys of cfg (with Falco's defaults for absent ones).
+ * Returns 0, or -EINVAL with "where: key: message" in err.
  */
-int sk_live_config_apply(struct sk_drop_cfg *c, int *buf_size_preset, const char *kv, char *err,
-			 size_t errlen);
+int sk_live_settings_read(struct sk_live_settings *ls, const struct sk_config *cfg, char *err,
+			  size_t errlen);
 
 /* Counters of one check, the delta since the previous check. */
 struct sk_drop_delta {
@@ -107,9 +125,11 @@ int sk_live_default_rules(char *out, size_t cap, char *err, size_t errlen);
 
 /*
  * Run live until SIGINT/SIGTERM or o->duration_s. Rules are s->rs (loaded
- * by the caller). Alerts and the summary go to out, errors to errf.
+ * by the caller); alerts go to the outputs of cfg (as a replay's do), the
+ * summary to out, errors to errf. version is the agent's (for /version).
  * Returns 0, or -errno (probe cannot load, not root, drop action exit).
  */
-int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, FILE *out, FILE *errf);
+int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, const struct sk_config *cfg,
+		const char *version, FILE *out, FILE *errf);
 
 #endif

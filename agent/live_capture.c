@@ -177,6 +177,15 @@ int sk_live_pair_build(struct sk_live_pair *pair, const struct sk_evt *e)
 	return 0;
 }
 
+int sk_live_enter_build(uint8_t *buf, size_t cap, size_t *len, const struct sk_evt *e)
+{
+	uint16_t code = e->hdr->type;
+	const struct sk_event_info *enter = code ? sk_event_info_get((uint16_t)(code - 1)) : NULL;
+	if (e->info->dir != 'X' || !enter || enter->dir != 'E' || strcmp(enter->name, e->info->name))
+		return -EINVAL;
+	return build_by_name(buf, cap, len, (uint16_t)(code - 1), enter->nparams, e);
+}
+
 int sk_live_pair_write(struct sk_scap_writer *w, struct sk_live_pair *scratch,
 		       const struct sk_evt *e, char *err, size_t errlen)
 {

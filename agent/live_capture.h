@@ -35,6 +35,14 @@ struct sk_live_pair {
  */
 int sk_live_pair_build(struct sk_live_pair *pair, const struct sk_evt *e);
 
+/*
+ * Rebuild the enter event (current code exit - 1, current parameter list)
+ * of exit event e into buf, parameters taken by name from e. For rules
+ * written against enter events (evt.dir=>) in live mode. Returns 0, or
+ * -EINVAL when e has no enter code, -E2BIG when buf is too small.
+ */
+int sk_live_enter_build(uint8_t *buf, size_t cap, size_t *len, const struct sk_evt *e);
+
 /* Build and write the pair of e produced by cpu. Returns 0 or -errno with a message in err. */
 int sk_live_pair_write(struct sk_scap_writer *w, struct sk_live_pair *scratch,
 		       const struct sk_evt *e, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "config/tree.h"
 #include "live.h"
 
 #define SK_DROP_RULE "Falco internal: syscall event drop"
@@ -22,81 +23,122 @@ void sk_drop_cfg_default(struct sk_drop_cfg *c)
 	};
 }
 
-static int parse_double(const char *v, double lo, double hi, double *out)
+static int bad(const struct sk_cnode *n, const char *key, const char *msg, char *err,
+	       size_t errlen)
 {
+	char where[256];
+	snprintf(err, errlen, "%s: %s: %s", sk_cnode_where(n, where, sizeof(where)), key, msg);
+	return -EINVAL;
+}
+
+/* A scalar number at path below map (absent: *out unchanged). */
+static int get_num(const struct sk_cnode *map, const char *path, double lo, double hi,
+		   double *out, char *err, size_t errlen)
+{
+	const struct sk_cnode *n = map ? sk_cnode_path(map, path) : NULL;
+	if (!n || sk_cnode_is_null(n))
+		return 0;
 	char *end;
 	errno = 0;
-	double d = strtod(v, &end);
-	if (errno || end == v || *end || d < lo || d > hi)
-		return -EINVAL;
+	double d = n->kind == SK_CNODE_SCALAR ? strtod(n->str, &end) : 0;
+	if (n->kind != SK_CNODE_SCALAR || errno || end == n->str || *end || d < lo || d > hi) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "expected a number from %g to %g", lo, hi);
+		return bad(n, path, msg, err, errlen);
+	}
 	*out = d;
 	return 0;
 }
 
-/* actions: "log", "[log, alert]", "log,alert". */
-static int parse_actions(const char *v, unsigned *out)
+static int action_bit(const char *name, unsigned *bit)
 {
 	static const struct {
 		const char *name;
 		unsigned bit;
 	} names[] = {{"ignore", SK_DROP_IGNORE}, {"log", SK_DROP_LOG},
 		     {"alert", SK_DROP_ALERT}, {"exit", SK_DROP_EXIT}};
-	unsigned acts = 0;
-	const char *p = v;
-	while (*p) {
-		p += strspn(p, "[], \t");
-		size_t n = strcspn(p, "[], \t");
-		if (!n)
-			break;
-		size_t i;
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i].name) == n && !strncmp(p, names[i].name, n))
-				break;
-		if (i == sizeof(names) / sizeof(names[0]))
-			return -EINVAL;
-		acts |= names[i].bit;
-		p += n;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i].name, name)) {
+			*bit = names[i].bit;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* actions: a sequence of names, or one name. */
+static int get_actions(const struct sk_cnode *drops, unsigned *out, char *err, size_t errlen)
+{
+	const struct sk_cnode *n = drops ? sk_cnode_get(drops, "actions") : NULL;
+	if (!n || sk_cnode_is_null(n))
+		return 0;
+	unsigned acts = 0, bit;
+	unsigned count = n->kind == SK_CNODE_SEQ ? n->n : 1;
+	for (unsigned i = 0; i < count; i++) {
+		const struct sk_cnode *v = n->kind == SK_CNODE_SEQ ? n->vals[i] : n;
+		if (v->kind != SK_CNODE_SCALAR || action_bit(v->str, &bit))
+			return bad(v, "syscall_event_drops.actions",
+				   "expected ignore, log, alert or exit", err, errlen);
+		acts |= bit;
 	}
 	*out = acts;
 	return 0;
 }
 
-int sk_live_config_apply(struct sk_drop_cfg *c, int *buf_size_preset, const char *kv, char *err,
-			 size_t errlen)
+static int get_custom_set(struct sk_live_settings *ls, const struct sk_cnode *bs, char *err,
+			  size_t errlen)
 {
-	const char *eq = strchr(kv, '=');
-	if (!eq)
+	const struct sk_cnode *n = bs ? sk_cnode_get(bs, "custom_set") : NULL;
+	if (!n || sk_cnode_is_null(n))
 		return 0;
-	size_t klen = (size_t)(eq - kv);
-	const char *v = eq + 1;
-	int rc = 0;
-	double d;
-#define KEY_IS(k) (klen == strlen(k) && !strncmp(kv, k, klen))
-	if (KEY_IS("syscall_buf_size_preset")) {
-		rc = parse_double(v, 0, SK_PROBE_PRESET_MAX, &d);
-		if (!rc && d != (int)d)
-			rc = -EINVAL;
-		if (!rc)
-			*buf_size_preset = (int)d;
-	} else if (KEY_IS("syscall_event_drops.threshold")) {
-		rc = parse_double(v, 0, 1, &c->threshold);
-	} else if (KEY_IS("syscall_event_drops.rate")) {
-		rc = parse_double(v, 0, SK_LIVE_DROP_RATE_MAX, &c->rate);
-	} else if (KEY_IS("syscall_event_drops.max_burst")) {
-		rc = parse_double(v, 0, SK_LIVE_DROP_BURST_MAX, &d);
-		if (!rc)
-			c->max_burst = (unsigned)d;
-	} else if (KEY_IS("syscall_event_drops.actions")) {
-		rc = parse_actions(v, &c->actions);
-	} else {
-		return 0;
+	if (n->kind != SK_CNODE_SEQ || n->n > SK_LIVE_CUSTOM_SET_MAX)
+		return bad(n, "base_syscalls.custom_set", "expected a list of syscall names", err,
+			   errlen);
+	for (unsigned i = 0; i < n->n; i++) {
+		if (n->vals[i]->kind != SK_CNODE_SCALAR)
+			return bad(n->vals[i], "base_syscalls.custom_set", "expected a syscall name",
+				   err, errlen);
+		ls->custom_set[ls->ncustom++] = n->vals[i]->str;
 	}
-#undef KEY_IS
-	if (rc) {
-		snprintf(err, errlen, "-o '%s': bad value '%s'", kv, v);
-		return rc;
-	}
-	return 1;
+	return 0;
+}
+
+int sk_live_settings_read(struct sk_live_settings *ls, const struct sk_config *cfg, char *err,
+			  size_t errlen)
+{
+	memset(ls, 0, sizeof(*ls));
+	sk_drop_cfg_default(&ls->drops);
+	ls->buf_size_preset = (int)cfg->syscall_buf_size_preset;
+	const struct sk_cnode *d = cfg->syscall_event_drops;
+	double burst = ls->drops.max_burst, preset = ls->buf_size_preset, bytes = 0, all = 0;
+	int rc = get_num(d, "threshold", 0, 1, &ls->drops.threshold, err, errlen);
+	if (!rc)
+		rc = get_num(d, "rate", 0, SK_LIVE_DROP_RATE_MAX, &ls->drops.rate, err, errlen);
+	if (!rc)
+		rc = get_num(d, "max_burst", 0, SK_LIVE_DROP_BURST_MAX, &burst, err, errlen);
+	if (!rc)
+		rc = get_actions(d, &ls->drops.actions, err, errlen);
+	if (!rc)
+		rc = get_num(cfg->engine, "modern_ebpf.buf_size_preset", 0, SK_PROBE_PRESET_MAX,
+			     &preset, err, errlen);
+	if (!rc)
+		rc = get_num(cfg->engine, "modern_ebpf.ringbuf_bytes", 0, SK_PROBE_RINGBUF_MAX, &bytes,
+			     err, errlen);
+	if (!rc && bytes && ((uint32_t)bytes < SK_PROBE_RINGBUF_MIN ||
+			     ((uint32_t)bytes & ((uint32_t)bytes - 1))))
+		rc = bad(sk_cnode_path(cfg->engine, "modern_ebpf.ringbuf_bytes"),
+			 "engine.modern_ebpf.ringbuf_bytes", "expected a power of two >= 4096", err,
+			 errlen);
+	const struct sk_cnode *bs = cfg->base_syscalls;
+	const struct sk_cnode *an = bs ? sk_cnode_get(bs, "all") : NULL;
+	if (!rc && an && an->kind == SK_CNODE_SCALAR)
+		all = !strcmp(an->str, "true") || !strcmp(an->str, "1") || !strcmp(an->str, "yes");
+	if (!rc)
+		rc = get_custom_set(ls, bs, err, errlen);
+	ls->drops.max_burst = (unsigned)burst;
+	ls->buf_size_preset = (int)preset;
+	ls->ringbuf_bytes = (uint32_t)bytes;
+	ls->all_syscalls = all != 0;
+	return rc;
 }
 
 void sk_drop_mgr_init(struct sk_drop_mgr *m, const struct sk_drop_cfg *cfg, uint64_t now_ns)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel interest set: which syscalls the live probe reports. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "live.h"
@@ -77,4 +79,20 @@ void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_fil
 	for (unsigned nr = 0; has_filler && nr < SK_PROBE_NR_MAX; nr++)
 		if (!has_filler[nr])
 			want[nr] = false;
+}
+
+int sk_live_interest_custom(bool *want, const char *const *set, unsigned n, char *err,
+			    size_t errlen)
+{
+	for (unsigned i = 0; i < n; i++) {
+		bool on = set[i][0] != '!';
+		const char *name = on ? set[i] : set[i] + 1;
+		int nr = sk_syscall_nr(name);
+		if (nr < 0 || (unsigned)nr >= SK_PROBE_NR_MAX) {
+			snprintf(err, errlen, "base_syscalls.custom_set: unknown syscall '%s'", name);
+			return -ENOENT;
+		}
+		want[nr] = on;
+	}
+	return 0;
 }

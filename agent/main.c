@@ -48,7 +48,7 @@ static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 		goto out;
 	}
 	if (!o->capture) {
-		rc = sk_live_run(&s, o, stdout, stderr);
+		rc = sk_live_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);
 		goto out;
 	}
 	rc = sk_replay_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);
