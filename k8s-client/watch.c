@@ -133,6 +133,8 @@ static int append(struct k8s_watch_parser *p, const char *data, size_t n)
 		size_t cap = p->cap ? p->cap : 4096;
 		while (cap < p->len + n)
 			cap *= 2;
+		if (cap > p->max_line)
+			cap = p->max_line; /* p->len + n <= max_line: checked by the caller */
 		char *b = realloc(p->buf, cap);
 		if (!b)
 			return -ENOMEM;
