@@ -115,7 +115,10 @@ static int container_create(struct eg_container *c)
 		errno = ENOENT;
 		return -1;
 	}
-	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	static unsigned serial;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	unsigned seed = (unsigned)now.tv_nsec ^ ((unsigned)getpid() << 16) ^ ++serial;
 	for (int i = 0; i < 64; i++)
 		c->id[i] = "0123456789abcdef"[rand_r(&seed) & 15];
 	c->id[64] = '\0';
