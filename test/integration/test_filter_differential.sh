@@ -272,10 +272,21 @@ if [ -z "$saker_failed" ]; then
 				$2 in shown { print $1, c, $2 }' "$tmp/shown/$c" -
 	done | LC_ALL=C sort >"$tmp/got"
 fi
+LC_ALL=C comm -3 "$tmp/want" "$tmp/got" | awk '{ print $1, $2 }' | sort -u >"$tmp/differs"
 declare -A differs=()
 while read -r r c; do
 	differs["$r $c"]=1
-done < <(LC_ALL=C comm -3 "$tmp/want" "$tmp/got" | awk '{ print $1, $2 }' | sort -u)
+done <"$tmp/differs"
+# the evt.num lists of the differing (rule, capture) pairs, one file each
+mkdir -p "$tmp/d"
+for side in want got; do
+	awk -v d="$tmp/d" -v side="$side" 'NR == FNR { keep[$1 " " $2] = 1; next }
+		($1 " " $2) in keep {
+			f = d "/" side "." $1 "." $2 # input sorted: each file written in one go
+			if (f != last) { if (last != "") close(last); last = f }
+			print $3 >f
+		}' "$tmp/differs" "$tmp/$side"
+done
 
 show() { # list file -> "N [a b c ...]"
 	local n
@@ -284,8 +295,9 @@ show() { # list file -> "N [a b c ...]"
 		"$([ "$n" -gt "$list_cap" ] && echo ' ...')"
 }
 
-pick() { # file rule capture -> evt.num list, ascending
-	awk -v r="$2" -v c="$3" '$1 == r && $2 == c { print $3 }' "$1" | sort -n
+pick() { # want|got rule capture -> evt.num list, ascending
+	local f=$tmp/d/$1.$2.$3
+	if [ -e "$f" ]; then sort -n "$f"; fi
 }
 
 compared=0
@@ -335,8 +347,8 @@ for ((i = 0; i < nrules; i++)); do
 			continue
 		fi
 		[ -n "${differs["$id $c"]:-}" ] || continue
-		pick "$tmp/want" "$id" "$c" >"$tmp/w"
-		pick "$tmp/got" "$id" "$c" >"$tmp/g"
+		pick want "$id" "$c" >"$tmp/w"
+		pick got "$id" "$c" >"$tmp/g"
 		LC_ALL=C comm -23 <(LC_ALL=C sort "$tmp/w") <(LC_ALL=C sort "$tmp/g") | sort -n >"$tmp/only_sys"
 		LC_ALL=C comm -13 <(LC_ALL=C sort "$tmp/w") <(LC_ALL=C sort "$tmp/g") | sort -n >"$tmp/only_sak"
 		report+=$'\n'"    $c: sysdig $(show "$tmp/w"), saker $(show "$tmp/g")"
