@@ -26,13 +26,13 @@ struct standin {
 	char token[128];
 };
 
-static void standin_path(const struct standin *s, const char *name, char *buf, size_t cap)
+static inline void standin_path(const struct standin *s, const char *name, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s/%s", s->dir, name);
 }
 
 /* Make the PKI (once per dir) and start the server; extra args may be NULL. */
-static int standin_start(struct standin *s, const char *bookmark_s, const char *history)
+static inline int standin_start(struct standin *s, const char *bookmark_s, const char *history)
 {
 	char cmd[1024], ports[300];
 	FILE *f;
@@ -78,7 +78,7 @@ static int standin_start(struct standin *s, const char *bookmark_s, const char *
 	return 0;
 }
 
-static void standin_stop(struct standin *s)
+static inline void standin_stop(struct standin *s)
 {
 	char cmd[512];
 	if (s->pid > 0) {
@@ -98,7 +98,7 @@ struct standin_buf {
 	size_t len;
 };
 
-static size_t standin_write(char *p, size_t sz, size_t nm, void *ud)
+static inline size_t standin_write(char *p, size_t sz, size_t nm, void *ud)
 {
 	struct standin_buf *b = ud;
 	size_t n = sz * nm;
@@ -111,7 +111,7 @@ static size_t standin_write(char *p, size_t sz, size_t nm, void *ud)
 }
 
 /* POST /control/ACTION with a JSON body (GET when body is NULL); the reply into out (may be NULL). */
-static long standin_control(struct standin *s, const char *action, const char *body,
+static inline long standin_control(struct standin *s, const char *action, const char *body,
 			    struct standin_buf *out)
 {
 	static struct standin_buf scratch;
@@ -135,7 +135,7 @@ static long standin_control(struct standin *s, const char *action, const char *b
 }
 
 /* Poll cond(ctx) every 20 ms for up to ms milliseconds. */
-static int wait_for(int (*cond)(void *), void *ctx, unsigned ms)
+static inline int wait_for(int (*cond)(void *), void *ctx, unsigned ms)
 {
 	for (unsigned t = 0; t < ms; t += 20) {
 		if (cond(ctx))
