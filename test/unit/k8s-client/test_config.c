@@ -297,15 +297,23 @@ static void test_token_rotation(void **state)
 	assert_int_equal(k8s_informer_new(&inf, c, &o, NULL, NULL, err, sizeof(err)), 0);
 	assert_int_equal(k8s_informer_start(inf), 0);
 	assert_true(k8s_informer_wait_synced(inf, 5000));
-	/* the kubelet rotates the token: new file content, the server drops the old one */
+	/* the server stops accepting the old token: the watch gets 401s */
+	assert_int_equal(standin_control(&srv, "tokens",
+					 "{\"tokens\": [\"rotated-token-2\"]}", NULL), 200);
+	assert_int_equal(standin_control(&srv, "fault", "{\"drop\": true}", NULL), 200);
+	for (int i = 0; i < 250; i++) {
+		k8s_client_stats(c, &cs);
+		if (cs.unauthorized)
+			break;
+		usleep(20000);
+	}
+	assert_true(cs.unauthorized >= 1);
+	/* then the kubelet rewrites the token file */
 	snprintf(tmp, sizeof(tmp), "%s.new", tokpath);
 	FILE *f = fopen(tmp, "w");
 	fputs("rotated-token-2\n", f);
 	fclose(f);
 	assert_int_equal(rename(tmp, tokpath), 0);
-	assert_int_equal(standin_control(&srv, "tokens",
-					 "{\"tokens\": [\"rotated-token-2\"]}", NULL), 200);
-	assert_int_equal(standin_control(&srv, "fault", "{\"drop\": true}", NULL), 200);
 	assert_int_equal(standin_control(&srv, "apply",
 					 "{\"object\":{\"kind\":\"Namespace\",\"metadata\":{\"name\":"
 					 "\"rot-b\"}}}",
@@ -324,8 +332,7 @@ static void test_token_rotation(void **state)
 	assert_non_null(k8s_informer_get(inf, NULL, "rot-b"));
 	k8s_informer_unlock(inf);
 	k8s_client_stats(c, &cs);
-	assert_true(cs.token_reloads >= 2); /* read at start, re-read after the 401 */
-	assert_true(cs.unauthorized >= 1);
+	assert_true(cs.token_reloads >= 2); /* read at start, re-read after rotation */
 	k8s_informer_free(inf);
 	k8s_client_free(c);
 	snprintf(body, sizeof(body), "{\"tokens\": [\"%s\"]}", srv.token);
