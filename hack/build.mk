@@ -23,3 +23,5 @@ $(EVENT_GENERATOR): $(O)/hack/event-generator/event_generator.o
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+# The syscall load of the live benchmark, also used by the live tests.
+BINS += $(O)/bin/bench_loop

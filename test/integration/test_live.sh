@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The live agent: root check, default rules, -M, SIGINT/SIGTERM, -w captures
+# that Debian sysdig reads, its own syscalls left out, the kernel filter, and
+# drops with a tiny ring buffer under load (counted, alerted, agent keeps
+# running; action exit stops it). Needs root and the probe (live_lib.sh).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/live_lib.sh"
+need_sysdig
+
+# Not root: one clear message (runs before need_live, which skips when not root).
+if [ "$(id -u)" = 0 ]; then
+	if setpriv --reuid=65534 --regid=65534 --clear-groups "$SAKER" -M 1 >/dev/null 2>"$tmp/nonroot.err"; then
+		not_ok "saker live as uid 65534 succeeded"
+	elif grep -q 'needs root' "$tmp/nonroot.err"; then
+		ok "not root: '$(cat "$tmp/nonroot.err")'"
+	else
+		not_ok "not root: unclear message: $(cat "$tmp/nonroot.err")"
+	fi
+fi
+need_live
+
+cat >"$tmp/rules.yaml" <<'EOF'
+- rule: marker opened
+  desc: the test's marker file was opened
+  condition: evt.type in (open, openat, openat2) and fd.name contains saker-live-marker
+  output: "marker opened (proc.name=%proc.name proc.pname=%proc.pname fd.name=%fd.name user.name=%user.name)"
+  priority: NOTICE
+EOF
+
+# Default rules, -M: runs for about the time asked and prints the summary.
+start=$SECONDS
+if "$SAKER" -M 2 >"$tmp/m.out" 2>"$tmp/m.err"; then
+	ok "saker -M 2 with the default rules exits 0"
+else
+	not_ok "saker -M 2 failed: $(cat "$tmp/m.err")"
+fi
+took=$((SECONDS - start))
+[ "$took" -ge 2 ] && [ "$took" -le 15 ] && ok "-M 2 stopped after ${took}s" || not_ok "-M 2 took ${took}s"
+grep -q '^Events detected:' "$tmp/m.out" && ok "summary printed" || not_ok "no summary: $(cat "$tmp/m.out")"
+grep -q 'not found' "$tmp/m.err" && not_ok "default rules not found: $(cat "$tmp/m.err")" || ok "default rules found beside the binary"
+
+# SIGTERM and SIGINT both stop it cleanly; alerts carry the state's fields.
+marker=$tmp/saker-live-marker
+echo x >"$marker"
+for sig in TERM INT; do
+	start_agent "$tmp/$sig.out" "$tmp/$sig.err" -r "$tmp/rules.yaml" || exit 1
+	cat "$marker" >/dev/null
+	sleep 0.3
+	stop_agent "$sig"
+	[ "$agent_rc" = 0 ] && ok "SIG$sig: exit 0" || not_ok "SIG$sig: exit $agent_rc: $(cat "$tmp/$sig.err")"
+	grep -q "marker opened (proc.name=cat proc.pname=bash fd.name=$marker user.name=root)" "$tmp/$sig.out" &&
+		ok "SIG$sig: alert with proc, parent, file and user" || not_ok "SIG$sig: alert missing: $(cat "$tmp/$sig.out")"
+	grep -q '^Events detected: ' "$tmp/$sig.out" && ok "SIG$sig: summary" || not_ok "SIG$sig: no summary"
+done
+
+# -w: a capture sysdig reads, with enter+exit pairs, process and fd names.
+start_agent "$tmp/w.out" "$tmp/w.err" -r "$tmp/rules.yaml" -w "$tmp/live.scap" || exit 1
+cat "$marker" >/dev/null
+/bin/true saker-live-arg
+"$BENCH_LOOP" getpid 1000 >/dev/null
+sleep 0.3
+self=$agent_pid
+stop_agent INT
+[ "$agent_rc" = 0 ] && ok "-w: exit 0" || not_ok "-w: exit $agent_rc: $(cat "$tmp/w.err")"
+if sysdig -r "$tmp/live.scap" -p '%evt.dir %evt.type %proc.name %fd.name' "fd.name=$marker" >"$tmp/sd" 2>"$tmp/sd.err"; then
+	ok "sysdig reads the live capture"
+else
+	not_ok "sysdig cannot read the live capture: $(cat "$tmp/sd.err")"
+fi
+grep -q "^< openat cat $marker\$" "$tmp/sd" && ok "-w: openat exit with process and file" || not_ok "-w: no openat of the marker: $(cat "$tmp/sd")"
+grep -q "^> close cat $marker\$" "$tmp/sd" && ok "-w: close enter carries the fd (pairs)" || not_ok "-w: no close enter of the marker: $(cat "$tmp/sd")"
+args=$(sysdig -r "$tmp/live.scap" -p '%proc.args' 'evt.type=execve and evt.dir=< and proc.name=true' 2>/dev/null)
+[ "$args" = "saker-live-arg" ] && ok "-w: execve with its arguments" || not_ok "-w: execve of true: '$args'"
+n=$(sysdig -r "$tmp/live.scap" "proc.pid=$self" 2>/dev/null | wc -l)
+[ "$n" = 0 ] && ok "-w: none of the agent's own syscalls" || not_ok "-w: $n events of the agent itself"
+n=$(sysdig -r "$tmp/live.scap" 'evt.type=getpid' 2>/dev/null | wc -l)
+[ "$n" = 0 ] && ok "kernel filter: getpid not reported (no rule needs it)" || not_ok "kernel filter: $n getpid events"
+
+# base_syscalls.custom_set widens the kernel filter.
+start_agent "$tmp/c.out" "$tmp/c.err" -r "$tmp/rules.yaml" -w "$tmp/custom.scap" \
+	-o 'base_syscalls.custom_set[]=getpid' || exit 1
+"$BENCH_LOOP" getpid 1000 >/dev/null
+sleep 0.3
+stop_agent INT
+n=$(sysdig -r "$tmp/custom.scap" 'evt.type=getpid and proc.name=bench_loop' 2>/dev/null | wc -l)
+[ "$n" -ge 2000 ] && ok "base_syscalls.custom_set: $n getpid events" || not_ok "base_syscalls.custom_set: $n getpid events (want >= 2000 with enter+exit)"
+
+# Tiny ring buffer under load: drops are counted and alerted, the agent keeps running.
+start_agent "$tmp/d.out" "$tmp/d.err" -r "$tmp/rules.yaml" -o engine.modern_ebpf.ringbuf_bytes=4096 \
+	-o syscall_event_drops.rate=100 -o syscall_event_drops.max_burst=100 || exit 1
+"$BENCH_LOOP" open 300000 >/dev/null
+sleep 1.5
+if kill -0 "$agent_pid" 2>/dev/null; then ok "drops: agent still running after the load"; else not_ok "drops: agent died"; fi
+stop_agent INT
+[ "$agent_rc" = 0 ] && ok "drops: exit 0" || not_ok "drops: exit $agent_rc"
+drops=$(sed -n 's/^Driver Drops:\([0-9]*\)$/\1/p' "$tmp/d.out")
+[ "${drops:-0}" -gt 0 ] && ok "drops: $drops counted" || not_ok "drops: none counted: $(cat "$tmp/d.out")"
+grep -q 'Critical Falco internal: syscall event drop. [0-9]* system calls dropped in last second.' "$tmp/d.out" &&
+	ok "drops: syscall_event_drops alert" || not_ok "drops: no alert: $(head -c 2000 "$tmp/d.out")"
+grep -q '^Falco internal: syscall event drop' "$tmp/d.err" && ok "drops: logged" || not_ok "drops: not logged"
+grep -q 'event drop detected: [1-9]' "$tmp/d.err" && ok "drops: exit statistics" || not_ok "drops: $(cat "$tmp/d.err")"
+events=$(sed -n 's/^Driver Events:\([0-9]*\)$/\1/p' "$tmp/d.out")
+[ "${events:-0}" -gt 0 ] && grep -q '^Events detected: ' "$tmp/d.out" &&
+	ok "drops: $events events still delivered, summary printed" || not_ok "drops: no events or summary"
+
+# syscall_event_drops.actions=exit stops the agent with an error.
+"$SAKER" -r "$tmp/rules.yaml" -o engine.modern_ebpf.ringbuf_bytes=4096 -o syscall_event_drops.actions=exit \
+	-M 20 >"$tmp/x.out" 2>"$tmp/x.err" &
+xpid=$!
+sleep 2
+"$BENCH_LOOP" open 300000 >/dev/null
+sleep 1.5
+if kill -0 "$xpid" 2>/dev/null; then
+	kill -9 "$xpid"
+	not_ok "actions=exit: agent still running"
+else
+	wait "$xpid"
+	rc=$?
+	[ "$rc" != 0 ] && grep -q 'exiting' "$tmp/x.err" && ok "actions=exit: exits $rc on drops" ||
+		not_ok "actions=exit: exit $rc: $(cat "$tmp/x.err")"
+fi
+finish
