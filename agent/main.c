@@ -6,6 +6,7 @@
 #include "cli/capture.h"
 #include "cli/engine_setup.h"
 #include "cli/options.h"
+#include "cli/plugins.h"
 #include "cli/replay.h"
 #include "config/config.h"
 #include "live.h"
@@ -34,6 +35,11 @@ static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 	}
 	if (o->list_fields) {
 		rc = sk_cmd_list_fields(&s, o->list_source, o->names_only, stdout);
+		goto out;
+	}
+	if (o->list_plugins || o->plugin_info) {
+		rc = o->plugin_info ? sk_cmd_plugin_info(&s, o->plugin_info, stdout)
+				    : sk_cmd_list_plugins(&s, stdout);
 		goto out;
 	}
 	/* -r wins over the configuration's rules_files, as in Falco */
@@ -102,12 +108,14 @@ int main(int argc, char **argv)
 			cfg.warnings_dropped);
 	if (o.validate.n)
 		return sk_cmd_validate(&o, &cfg, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
-	if (o.capture && o.write_path)
+	/* -e FILE.json -w OUT.scap: plugin events go through the engine (replay writes them). */
+	if (o.capture && o.write_path && !sk_cli_capture_is_plugin(o.capture))
 		return sk_capture_rewrite(o.capture, o.write_path, o.gzip, stderr) ? EXIT_FAILURE
 										   : EXIT_SUCCESS;
 	if (o.capture && o.dump)
 		return sk_capture_dump(o.capture, stdout, stderr) ? EXIT_FAILURE : EXIT_SUCCESS;
-	if (o.rules.n || o.list_fields || o.list_rules || o.describe_rule ||
+	if (o.rules.n || o.list_fields || o.list_rules || o.describe_rule || o.list_plugins ||
+	    o.plugin_info || (o.capture && o.write_path) ||
 	    (o.capture && cfg.nrules_files))
 		return run_engine(&o, &cfg);
 	if (o.capture) {

@@ -22,7 +22,7 @@ static void take_ruleset(struct sk_pipeline *p)
 	if (p->rs)
 		sk_ruleset_unref(p->rs);
 	p->rs = rs;
-	p->src = rs ? sk_ruleset_source(rs, "syscall") : -1;
+	p->src = rs ? sk_ruleset_source(rs, p->ctx.source) : -1;
 }
 
 int sk_pipeline_init(struct sk_pipeline *p, struct sk_ruleset_slot *slot,
@@ -40,8 +40,10 @@ int sk_pipeline_init(struct sk_pipeline *p, struct sk_ruleset_slot *slot,
 	}
 	sk_state_init(&p->state);
 	sk_state_resolver(&p->state, &p->resolver);
+	p->plugin_source = opts->source && strcmp(opts->source, "syscall");
 	p->ctx = (struct sk_eval_ctx){
-		.source = "syscall",
+		.source = opts->source ? opts->source : "syscall",
+		.plugin_ctx = opts->plugin_ctx,
 		.hostname = opts->hostname,
 		.state = &p->state,
 		.state_ops = &sk_state_field_ops,
@@ -114,6 +116,15 @@ void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e)
 	bump(&p->counts.events);
 	if (e->hdr->type < SK_EVT_TABLE_SIZE)
 		bump(&p->counts.by_code[e->hdr->type]);
+	if (p->plugin_source) {
+		/* Plugin events carry no thread: no state, and no high-volume filter. */
+		if (!p->ctx.first_ts)
+			p->ctx.first_ts = e->hdr->ts;
+		if (p->rs && p->src >= 0)
+			evaluate(p, e);
+		p->ctx.prev_ts = e->hdr->ts;
+		return;
+	}
 	sk_state_apply_event(&p->state, e);
 	/* State-only events (EVF flag 1) shape state but are never shown or matched. */
 	if (p->rs && p->src >= 0 && !(e->dump_flags & 1u) &&

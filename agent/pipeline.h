@@ -39,6 +39,13 @@ struct sk_pipeline_opts {
 	 * only sk_pipeline_refresh() changes the ruleset.
 	 */
 	const uint64_t *ruleset_gen;
+	/*
+	 * The event source this pipeline evaluates (NULL = "syscall"). A plugin
+	 * source keeps no state; plugin_ctx (a struct sk_plugin_event_ctx, set
+	 * per event by the caller) reaches the plugins' extractors.
+	 */
+	const char *source;
+	void *plugin_ctx;
 };
 
 struct sk_pipeline_counts {
@@ -54,7 +61,8 @@ struct sk_pipeline {
 	struct sk_pipeline_opts opts;
 	struct sk_ruleset_slot *slot;
 	struct sk_ruleset *rs; /* reference held while processing */
-	int src;               /* index of the syscall source in rs, or -1 */
+	int src;               /* index of the pipeline's source in rs, or -1 */
+	bool plugin_source;    /* not "syscall": no state, every event evaluated */
 	struct sk_state state;
 	struct sk_render_resolver resolver;
 	struct sk_eval_ctx ctx;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "engine_setup.h"
 
+#include "../plugin/plugin.h"
+#include "plugins.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,9 +67,12 @@ int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
 	rc = sk_field_registry_new(&s->reg);
 	if (rc == 0)
 		rc = sk_field_registry_add_builtin(s->reg);
-	if (rc)
+	if (rc) {
 		snprintf(err, errlen, "cannot build the field registry: %s", strerror(-rc));
-	return rc;
+		return rc;
+	}
+	/* Plugins: their fields join the registry, their versions the requirements. */
+	return sk_cli_plugins_setup(s, o, cfg, err, errlen);
 }
 
 void sk_engine_setup_fini(struct sk_engine_setup *s)
@@ -77,6 +83,7 @@ void sk_engine_setup_fini(struct sk_engine_setup *s)
 	sk_diags_fini(&s->diags);
 	if (s->reg)
 		sk_field_registry_free(s->reg);
+	sk_plugin_host_free(s->plugins); /* after the registry: it holds their field classes */
 	memset(s, 0, sizeof(*s));
 }
 

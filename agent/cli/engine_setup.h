@@ -14,6 +14,8 @@
 #include "../engine/engine.h"
 #include "options.h"
 
+struct sk_plugin_host;
+
 struct sk_engine_setup {
 	struct sk_ruleset_opts rs_opts;
 	struct sk_output_opts out_opts;
@@ -23,6 +25,7 @@ struct sk_engine_setup {
 	struct sk_diags diags;
 	struct sk_ruleset *rs;
 	char hostname[256];
+	struct sk_plugin_host *plugins; /* loaded plugins (agent/cli/plugins.c); NULL = none */
 };
 
 /*

@@ -18,7 +18,9 @@ const char sk_usage[] =
 	"  --version                   print the versions of saker and its formats and exit\n"
 	"  -c <file>                   read the configuration from this file (default\n"
 	"                              /etc/saker/saker.yaml when present)\n"
-	"  -e <file>                   read events from a .scap capture instead of the live probe\n"
+	"  -e <file>                   read events from a .scap capture instead of the live probe;\n"
+	"                              a .json file is replayed as Kubernetes audit events\n"
+	"                              through the k8saudit plugin\n"
 	"  --dump                      with -e: print every event, one per line, like `sysdig -r`\n"
 	"  -w <file>                   write the events read to a .scap capture\n"
 	"  -z                          with -w: compress the capture with gzip\n"
@@ -42,12 +44,16 @@ const char sk_usage[] =
 	"  -l <rule>                   print the name and description of one rule\n"
 	"  --list [<source>]           print the fields (of one event source)\n"
 	"  -N                          with --list: field names only\n"
+	"  --list-plugins              print the loaded plugins (configured with plugins: and\n"
+	"                              load_plugins:, e.g. -o load_plugins[]=k8saudit) and exit\n"
+	"  --plugin-info <name>        print a loaded plugin's description, schema and fields\n"
 	"  --disable-source <source>   do not load rules of this source (repeatable)\n"
 	"  --enable-source <source>    load rules of this source only (repeatable)\n"
 	"  -U, --unbuffered            flush outputs after every alert\n"
 	"  -v                          verbose\n";
 
 enum { OPT_VERSION = 0x100, OPT_DUMP, OPT_LIST, OPT_DISABLE_SOURCE, OPT_ENABLE_SOURCE };
+enum { OPT_LIST_PLUGINS = 0x300, OPT_PLUGIN_INFO };
 
 static const struct option long_opts[] = {
 	{"help", no_argument, NULL, 'h'},
@@ -58,6 +64,8 @@ static const struct option long_opts[] = {
 	{"list", optional_argument, NULL, OPT_LIST},
 	{"disable-source", required_argument, NULL, OPT_DISABLE_SOURCE},
 	{"enable-source", required_argument, NULL, OPT_ENABLE_SOURCE},
+	{"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
+	{"plugin-info", required_argument, NULL, OPT_PLUGIN_INFO},
 	{"unbuffered", no_argument, NULL, 'U'},
 	{NULL, 0, NULL, 0},
 };
@@ -110,6 +118,8 @@ int sk_options_parse(struct sk_options *o, int argc, char **argv, char *err, siz
 		case OPT_DUMP: o->dump = true; break;
 		case 'c': o->config_path = optarg; break;
 		case 'e': o->capture = optarg; break;
+		case OPT_LIST_PLUGINS: o->list_plugins = true; break;
+		case OPT_PLUGIN_INFO: o->plugin_info = optarg; break;
 		case 'w': o->write_path = optarg; break;
 		case 'z': o->gzip = true; break;
 		case 'A': o->all_events = true; break;

@@ -21,6 +21,8 @@ struct sk_options {
 	bool all_events;        /* -A */
 	bool list_rules;        /* -L */
 	bool list_fields;       /* --list [SOURCE] */
+	bool list_plugins;      /* --list-plugins */
+	const char *plugin_info; /* --plugin-info NAME */
 	bool names_only;        /* -N */
 	bool verbose;           /* -v */
 	bool unbuffered;        /* -U */

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "plugins.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../plugin/config.h"
+#include "../plugin/plugin.h"
+
+bool sk_cli_capture_is_plugin(const char *path)
+{
+	if (!path || !strcmp(path, "-"))
+		return false;
+	size_t n = strlen(path);
+	if ((n > 5 && !strcmp(path + n - 5, ".json")) || (n > 6 && !strcmp(path + n - 6, ".jsonl")))
+		return true;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	int c;
+	while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+		;
+	fclose(f);
+	return c == '{' || c == '[';
+}
+
+static bool plugin_log_verbose;
+
+static void log_stderr(void *ctx, const char *plugin, int sev, const char *msg)
+{
+	if (sev <= 4 || plugin_log_verbose) /* errors and warnings unless -v */
+		fprintf(stderr, "saker: plugin '%s': %s\n", plugin, msg);
+}
+
+int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
+			 const struct sk_config *cfg, char *err, size_t errlen)
+{
+	char dir[4096];
+	plugin_log_verbose = o->verbose;
+	struct sk_plugin_host_opts ho = {.log = log_stderr};
+	if (sk_plugin_bundled_dir(dir, sizeof(dir)) == 0)
+		ho.plugin_dir = dir;
+	int rc = sk_plugin_host_new(&s->plugins, &ho);
+	if (rc) {
+		snprintf(err, errlen, "cannot create the plugin host: %s", strerror(-rc));
+		return rc;
+	}
+	rc = sk_plugin_host_configure(s->plugins, cfg ? cfg->plugins : NULL,
+				      cfg ? cfg->load_plugins : NULL, err, errlen);
+	bool json_capture = o->capture && sk_cli_capture_is_plugin(o->capture);
+	if (rc == 0 && json_capture) {
+		/* Falco 0.31: -e FILE.json replays Kubernetes audit events. */
+		struct sk_plugin *k = sk_plugin_host_find_source(s->plugins, "k8s_audit");
+		if (k) {
+			snprintf(err, errlen,
+				 "-e %s: a k8s_audit source plugin is configured already; give the "
+				 "file as its open_params instead",
+				 o->capture);
+			rc = -EINVAL;
+		} else {
+			rc = sk_plugin_host_load_bundled(s->plugins, "k8saudit", o->capture, err,
+							 errlen);
+		}
+		if (rc == 0 && !sk_plugin_host_find(s->plugins, "json"))
+			rc = sk_plugin_host_load_bundled(s->plugins, "json", NULL, err, errlen);
+	}
+	if (rc == 0)
+		rc = sk_plugin_host_check(s->plugins, err, errlen);
+	if (rc == 0)
+		rc = sk_plugin_host_register_fields(s->plugins, s->reg, err, errlen);
+	if (rc == 0)
+		s->rs_opts.plugins = sk_plugin_host_versions(s->plugins, s->rs_opts.plugins,
+							     s->rs_opts.nplugins, &s->rs_opts.nplugins);
+	return rc;
+}
+
+int sk_cmd_list_plugins(struct sk_engine_setup *s, FILE *out)
+{
+	unsigned n = sk_plugin_host_count(s->plugins);
+	fprintf(out, "%u Plugins Loaded:\n", n);
+	for (unsigned i = 0; i < n; i++) {
+		struct sk_plugin_info in;
+		sk_plugin_get_info(sk_plugin_host_at(s->plugins, i), &in);
+		fprintf(out, "\nName: %s\nDescription: %s\nContact: %s\nVersion: %s\nCapabilities:\n",
+			in.name, in.description, in.contact, in.version);
+		if (in.cap_source)
+			fprintf(out, "  - Event Sourcing (ID=%u, source='%s')\n", in.id, in.source);
+		if (in.cap_extract)
+			fprintf(out, "  - Field Extraction\n");
+	}
+	return 0;
+}
+
+int sk_cmd_plugin_info(struct sk_engine_setup *s, const char *name, FILE *out)
+{
+	struct sk_plugin *p = sk_plugin_host_find(s->plugins, name);
+	if (!p) {
+		fprintf(out, "saker: no plugin named '%s' is loaded\n", name);
+		return -ENOENT;
+	}
+	struct sk_plugin_info in;
+	sk_plugin_get_info(p, &in);
+	fprintf(out, "Name: %s\nDescription: %s\nContact: %s\nVersion: %s\n"
+		     "Required API version: %s\nLibrary: %s\nCapabilities:\n",
+		in.name, in.description, in.contact, in.version, in.required_api,
+		in.library_path);
+	if (in.cap_source)
+		fprintf(out, "  - Event Sourcing (ID=%u, source='%s')\n", in.id, in.source);
+	if (in.cap_extract) {
+		fprintf(out, "  - Field Extraction (sources:");
+		if (!in.extract_sources[0])
+			fprintf(out, " all");
+		for (unsigned i = 0; in.extract_sources[i]; i++)
+			fprintf(out, " %s", in.extract_sources[i]);
+		fprintf(out, ")\n");
+	}
+	fprintf(out, "Init config schema type: %s\n", in.init_schema ? "JSON" : "None");
+	if (in.init_schema)
+		fprintf(out, "%s\n", in.init_schema);
+	char params[16384];
+	if (sk_plugin_list_open_params(p, params, sizeof(params)) == 0 && params[0])
+		fprintf(out, "Suggested open params:\n%s\n", params);
+	if (in.nfields)
+		fprintf(out, "Fields:\n");
+	for (unsigned i = 0; i < in.nfields; i++)
+		fprintf(out, "  %-40s %s\n", in.fields[i].name, in.fields[i].desc);
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The CLI around the plugin host: loading the configured plugins (and
+ * k8saudit + json for `-e FILE.json`, as Falco 0.31 did), --list-plugins and
+ * --plugin-info.
+ */
+#ifndef SAKER_CLI_PLUGINS_H
+#define SAKER_CLI_PLUGINS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../config/config.h"
+#include "engine_setup.h"
+#include "options.h"
+
+/* Whether -e names plugin input (JSON audit events) rather than a .scap capture. */
+bool sk_cli_capture_is_plugin(const char *path);
+
+/*
+ * Load the plugins of cfg (plugins:, load_plugins:) into s->plugins, check
+ * them, register their fields in s->reg and their versions in s->rs_opts.
+ * With -e FILE.json, k8saudit reads FILE (bundled k8saudit and json are
+ * loaded when not configured). Returns 0, or -errno with the reason (naming
+ * the plugin and where it was configured) in err.
+ */
+int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
+			 const struct sk_config *cfg, char *err, size_t errlen);
+
+/* --list-plugins: every loaded plugin with its capabilities. */
+int sk_cmd_list_plugins(struct sk_engine_setup *s, FILE *out);
+/* --plugin-info NAME: identity, capabilities, schema, open params, fields. */
+int sk_cmd_plugin_info(struct sk_engine_setup *s, const char *name, FILE *out);
+
+#endif
