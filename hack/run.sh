@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# What `make run` starts. Until the live probe lands, the agent replays a
-# capture from the shared corpus and prints its events.
-# Usage: hack/run.sh BUILD_DIR [CAPTURE]
+# What `make run` starts: the agent live on this host with Saker's default
+# rules (rules/saker_rules.yaml), alerts on stdout, until Ctrl-C. Extra
+# arguments go to saker (e.g. -o json_output=true, -M 60, -w live.scap).
+# Try it: in another terminal, `sudo build/bin/event-generator all`.
+# Usage: hack/run.sh BUILD_DIR [SAKER_ARGS...]
 set -euo pipefail
 O=${1:-build}
+shift || true
 top=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${SAKER_CORPUS:-$top/../shared/corpus}
-capture=${2:-$corpus/captures/run_as_user_0_container.scap}
-if [ ! -r "$capture" ]; then
-	echo "run: capture '$capture' not found (set SAKER_CORPUS)" >&2
+saker=$top/$O/bin/saker
+if [ "$(id -u)" != 0 ]; then
+	echo "run: saker runs live and loads an eBPF probe, which needs root." >&2
+	echo "run: try 'sudo make run', or replay a capture: $O/bin/saker -e FILE -r RULES" >&2
 	exit 1
 fi
-echo "saker: replaying $(basename "$capture") (the live probe arrives with its issue)" >&2
-exec "$top/$O/bin/saker" -e "$capture" --dump
+echo "saker: live with $top/rules/saker_rules.yaml; Ctrl-C stops (try: sudo $O/bin/event-generator all)" >&2
+exec "$saker" -U "$@"
