@@ -16,6 +16,7 @@
 #include "live_capture.h"
 #include "config/services.h"
 #include "pipeline.h"
+#include "plugin/runner.h"
 #include "saker/scap.h"
 
 #define SK_BPF_FS_MAGIC 0xcafe4a11
@@ -220,6 +221,7 @@ struct live_run {
 	uint64_t bad; /* events that did not parse */
 	const struct sk_ruleset *rs_seen; /* the ruleset the kernel filter was computed for */
 	FILE *out, *errf;
+	struct sk_plugin_runner plugins; /* plugin sources, each on its own thread */
 };
 
 /* Once a second: read the counters, act on drops. Returns -ECANCELED for action exit. */
@@ -377,9 +379,24 @@ static int start_pipeline(struct live_run *lr, struct sk_ruleset_slot *slot)
 		return rc;
 	lr->c.p = &lr->p;
 	sk_services_add_pipeline(&lr->sv, &lr->p);
+	/* Plugin sources with open params run beside the probe, sharing the outputs. */
+	struct sk_plugin_runner_opts ro = {.slot = slot, .popts = popts, .duration_s = lr->o->duration_s};
+	rc = lr->s->plugins ? sk_plugin_runner_start(&lr->plugins, lr->s->plugins, &ro, NULL, err,
+						     sizeof(err))
+			    : 0;
+	if (rc) {
+		fprintf(lr->errf, "saker: %s\n", err);
+		sk_pipeline_fini(&lr->p);
+		return rc;
+	}
+	for (unsigned i = 0; i < lr->plugins.n; i++)
+		sk_services_add_pipeline(&lr->sv, &lr->plugins.runs[i].pipe);
 	rc = sk_services_serve(&lr->sv, err, sizeof(err));
 	if (rc) {
 		fprintf(lr->errf, "saker: %s\n", err);
+		sk_plugin_runner_stop(&lr->plugins);
+		sk_plugin_runner_wait(&lr->plugins, NULL);
+		sk_plugin_runner_fini(&lr->plugins);
 		sk_pipeline_fini(&lr->p);
 	}
 	return rc;
@@ -418,8 +435,12 @@ static int close_capture(struct live_run *lr, int rc)
 static int watch(struct live_run *lr)
 {
 	int rc = start_probe(lr);
-	if (rc)
+	if (rc) {
+		sk_plugin_runner_stop(&lr->plugins);
+		sk_plugin_runner_wait(&lr->plugins, lr->errf);
+		sk_plugin_runner_fini(&lr->plugins);
 		return rc;
+	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	seed_host(&lr->c, lr->s->hostname);
@@ -437,6 +458,10 @@ static int watch(struct live_run *lr)
 	if (!rc)
 		while (drain(lr->probe, &lr->c, SK_LIVE_BATCH, &lr->bad))
 			;
+	sk_plugin_runner_stop(&lr->plugins);
+	sk_plugin_runner_wait(&lr->plugins, lr->errf);
+	sk_plugin_runner_counts(&lr->plugins, &lr->p.counts);
+	sk_plugin_runner_fini(&lr->plugins);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	print_exit_stats(lr);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
