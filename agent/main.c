@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* saker: the node agent. main() only decides; the work is in the libraries. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,6 +11,7 @@
 #include "cli/replay.h"
 #include "config/config.h"
 #include "live.h"
+#include "k8s/meta.h"
 #include "saker/event.h"
 
 #define SAKER_VERSION "0.1.0"
@@ -23,10 +25,50 @@ static void print_version(void)
 	printf("Capture format: scap %s\n", SAKER_SCAP_VERSION);
 }
 
+static void k8s_log(void *ctx, enum k8s_log_level level, const char *msg)
+{
+	const struct sk_options *o = ctx;
+	if (level <= K8S_LOG_WARNING || o->verbose)
+		fprintf(stderr, "saker: k8s: %s\n", msg);
+}
+
+/*
+ * Pod metadata for k8s.* and container.* fields: -k/-K/--k8s-node, and in
+ * live mode the in-cluster service account when nothing is given. NULL (one
+ * log line) without Kubernetes. A replay waits for the first lists.
+ */
+static struct sk_k8s_meta *start_k8s(const struct sk_options *o, bool live)
+{
+	struct sk_k8s_settings ks = {
+	    .enabled = -1,
+	    .api_server = o->k8s_api,
+	    .auth = o->k8s_auth,
+	    .node_name = o->k8s_node,
+	    .allow_incluster = live,
+	};
+	struct sk_k8s_meta_opts mo = {.log = k8s_log, .log_ctx = (void *)o};
+	struct sk_k8s_meta *m = NULL;
+	char err[512];
+	int rc;
+
+	if (!live && !o->k8s_api)
+		return NULL;
+	rc = sk_k8s_meta_setup(&m, &ks, &mo, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "saker: k8s: %s\n", err); /* the one line: fields stay <NA> */
+		return NULL;
+	}
+	sk_state_meta_set_default(sk_k8s_meta_provider(m));
+	if (!live && !sk_k8s_meta_wait_synced(m, 10000))
+		fprintf(stderr, "saker: k8s: pods not listed after 10 s; continuing without\n");
+	return m;
+}
+
 /* Commands that need the rules engine: --list, -L, -l, and replaying with rules. */
 static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 {
 	struct sk_engine_setup s;
+	struct sk_k8s_meta *k8s = NULL;
 	char err[512];
 	int rc = sk_engine_setup_init(&s, o, cfg, err, sizeof(err));
 	if (rc) {
@@ -53,12 +95,15 @@ static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 		rc = sk_cmd_list_rules(&s, o->describe_rule, stdout);
 		goto out;
 	}
+	k8s = start_k8s(o, !o->capture);
 	if (!o->capture) {
 		rc = sk_live_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);
 		goto out;
 	}
 	rc = sk_replay_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);
 out:
+	sk_state_meta_set_default(NULL);
+	sk_k8s_meta_free(k8s);
 	sk_engine_setup_fini(&s);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }

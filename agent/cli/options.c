@@ -40,6 +40,11 @@ const char sk_usage[] =
 	"  -T <tag>                    disable rules carrying the tag\n"
 	"  -t <tag>                    run only rules carrying the tag\n"
 	"  -M <seconds>                stop after this many seconds\n"
+	"  -k <url>                    Kubernetes API server; pod metadata for k8s.* and container.*\n"
+	"  -K <token_file>|<cert>:<key>[#<pass>][:<ca>]\n"
+	"                              credentials for -k: a bearer token file (ca.crt beside it\n"
+	"                              is the CA), or client certificate, key and CA files\n"
+	"  --k8s-node <node>           watch the pods of this node only (default: the host name)\n"
 	"  -L                          print the name and description of every loaded rule\n"
 	"  -l <rule>                   print the name and description of one rule\n"
 	"  --list [<source>]           print the fields (of one event source)\n"
@@ -53,6 +58,7 @@ const char sk_usage[] =
 	"  -v                          verbose\n";
 
 enum { OPT_VERSION = 0x100, OPT_DUMP, OPT_LIST, OPT_DISABLE_SOURCE, OPT_ENABLE_SOURCE };
+enum { OPT_K8S_NODE = 0x200 };
 enum { OPT_LIST_PLUGINS = 0x300, OPT_PLUGIN_INFO };
 
 static const struct option long_opts[] = {
@@ -64,6 +70,7 @@ static const struct option long_opts[] = {
 	{"list", optional_argument, NULL, OPT_LIST},
 	{"disable-source", required_argument, NULL, OPT_DISABLE_SOURCE},
 	{"enable-source", required_argument, NULL, OPT_ENABLE_SOURCE},
+	{"k8s-node", required_argument, NULL, OPT_K8S_NODE},
 	{"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
 	{"plugin-info", required_argument, NULL, OPT_PLUGIN_INFO},
 	{"unbuffered", no_argument, NULL, 'U'},
@@ -110,7 +117,7 @@ int sk_options_parse(struct sk_options *o, int argc, char **argv, char *err, siz
 	opterr = 0;
 	int c, rc = 0;
 	char *end;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":hc:e:w:zr:V:o:AD:T:t:M:Ll:NUv", long_opts,
+	while (rc == 0 && (c = getopt_long(argc, argv, ":hc:e:w:zk:K:r:V:o:AD:T:t:M:Ll:NUv", long_opts,
 					   NULL)) != -1) {
 		switch (c) {
 		case 'h': o->help = true; break;
@@ -118,6 +125,9 @@ int sk_options_parse(struct sk_options *o, int argc, char **argv, char *err, siz
 		case OPT_DUMP: o->dump = true; break;
 		case 'c': o->config_path = optarg; break;
 		case 'e': o->capture = optarg; break;
+		case 'k': o->k8s_api = optarg; break;
+		case 'K': o->k8s_auth = optarg; break;
+		case OPT_K8S_NODE: o->k8s_node = optarg; break;
 		case OPT_LIST_PLUGINS: o->list_plugins = true; break;
 		case OPT_PLUGIN_INFO: o->plugin_info = optarg; break;
 		case 'w': o->write_path = optarg; break;

@@ -28,6 +28,9 @@ struct sk_options {
 	bool unbuffered;        /* -U */
 	const char *capture;    /* -e FILE */
 	const char *config_path; /* -c FILE */
+	const char *k8s_api;    /* -k URL: Kubernetes API server */
+	const char *k8s_auth;   /* -K TOKEN_FILE | CERT:KEY[#PASS][:CA] */
+	const char *k8s_node;   /* --k8s-node NODE */
 	const char *write_path; /* -w FILE */
 	const char *describe_rule; /* -l RULE */
 	const char *list_source;   /* --list SOURCE */
