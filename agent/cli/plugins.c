@@ -8,21 +8,40 @@
 #include "../plugin/config.h"
 #include "../plugin/plugin.h"
 
-bool sk_cli_capture_is_plugin(const char *path)
+/* Bytes read to tell a CloudTrail log ({"Records": [...]}) from audit events. */
+#define SNIFF_MAX 4096u
+
+const char *sk_cli_plugin_input(const char *path)
 {
 	if (!path || !strcmp(path, "-"))
-		return false;
-	size_t n = strlen(path);
-	if ((n > 5 && !strcmp(path + n - 5, ".json")) || (n > 6 && !strcmp(path + n - 6, ".jsonl")))
-		return true;
+		return NULL;
+	char buf[SNIFF_MAX + 1];
+	size_t n = 0;
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	int c;
-	while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
-		;
-	fclose(f);
-	return c == '{' || c == '[';
+	if (f) {
+		n = fread(buf, 1, SNIFF_MAX, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	const char *p = buf + strspn(buf, " \t\r\n");
+	size_t len = strlen(path);
+	bool json_name = (len > 5 && !strcmp(path + len - 5, ".json")) ||
+			 (len > 6 && !strcmp(path + len - 6, ".jsonl"));
+	if (!json_name && *p != '{' && *p != '[')
+		return NULL;
+	/* {"Records": ... is a CloudTrail log file; anything else Kubernetes audit events */
+	if (*p == '{') {
+		p++;
+		p += strspn(p, " \t\r\n");
+		if (!strncmp(p, "\"Records\"", 9))
+			return "cloudtrail";
+	}
+	return "k8saudit";
+}
+
+bool sk_cli_capture_is_plugin(const char *path)
+{
+	return sk_cli_plugin_input(path) != NULL;
 }
 
 static bool plugin_log_verbose;
@@ -48,19 +67,21 @@ int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 	}
 	rc = sk_plugin_host_configure(s->plugins, cfg ? cfg->plugins : NULL,
 				      cfg ? cfg->load_plugins : NULL, err, errlen);
-	bool json_capture = o->capture && sk_cli_capture_is_plugin(o->capture);
-	if (rc == 0 && json_capture) {
-		/* Falco 0.31: -e FILE.json replays Kubernetes audit events. */
-		struct sk_plugin *k = sk_plugin_host_find_source(s->plugins, "k8s_audit");
-		if (k) {
+	const char *input = o->capture ? sk_cli_plugin_input(o->capture) : NULL;
+	if (rc == 0 && input) {
+		/*
+		 * Falco 0.31: -e FILE.json replays Kubernetes audit events (k8saudit);
+		 * Saker also takes a CloudTrail log file (cloudtrail).
+		 */
+		const char *src = strcmp(input, "cloudtrail") ? "k8s_audit" : "aws_cloudtrail";
+		if (sk_plugin_host_find_source(s->plugins, src)) {
 			snprintf(err, errlen,
-				 "-e %s: a k8s_audit source plugin is configured already; give the "
-				 "file as its open_params instead",
-				 o->capture);
+				 "-e %s: a %s source plugin is configured already; give the file as "
+				 "its open_params instead",
+				 o->capture, src);
 			rc = -EINVAL;
 		} else {
-			rc = sk_plugin_host_load_bundled(s->plugins, "k8saudit", o->capture, err,
-							 errlen);
+			rc = sk_plugin_host_load_bundled(s->plugins, input, o->capture, err, errlen);
 		}
 		if (rc == 0 && !sk_plugin_host_find(s->plugins, "json"))
 			rc = sk_plugin_host_load_bundled(s->plugins, "json", NULL, err, errlen);

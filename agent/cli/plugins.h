@@ -14,7 +14,13 @@
 #include "engine_setup.h"
 #include "options.h"
 
-/* Whether -e names plugin input (JSON audit events) rather than a .scap capture. */
+/*
+ * The bundled plugin that reads -e FILE when it is JSON rather than a .scap
+ * capture: "cloudtrail" for a CloudTrail log ({"Records": [...]}),
+ * "k8saudit" for anything else (audit Events, EventLists, JSONL); NULL for a
+ * capture.
+ */
+const char *sk_cli_plugin_input(const char *path);
 bool sk_cli_capture_is_plugin(const char *path);
 
 /*
