@@ -469,7 +469,7 @@ class Api(BaseHTTPRequestHandler):
         limit = int(q.get("limit") or 0)
         with store.cond:
             store.stats["list"] += 1
-            store.stats["selectors"].append(q.get("fieldSelector") or "")
+            store.stats["selectors"].append(kind + "?" + (q.get("fieldSelector") or ""))
             start = ""
             list_rv = store.rv
             if q.get("continue"):
@@ -511,7 +511,7 @@ class Api(BaseHTTPRequestHandler):
         initial = []
         with store.cond:
             store.stats["watch"] += 1
-            store.stats["selectors"].append(q.get("fieldSelector") or "")
+            store.stats["selectors"].append(kind + "?" + (q.get("fieldSelector") or ""))
             if rv_text in ("", "0"):
                 start = store.rv
                 initial = [o for _, o in store.items(kind, ns, fsel, lsel)]
