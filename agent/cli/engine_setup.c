@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -91,10 +92,14 @@ int sk_engine_setup_load(struct sk_engine_setup *s, const char *const *paths, un
 			 FILE *errf)
 {
 	int rc = 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned i = 0; i < npaths && rc == 0; i++)
 		rc = sk_rules_load_path(&s->rules, paths[i], &s->diags);
 	if (rc == 0)
 		rc = sk_ruleset_compile(&s->rules, s->reg, &s->rs_opts, &s->diags, &s->rs);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s->load_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	sk_diags_print(&s->diags, errf);
 	if (rc == 0 && s->diags.nerrors)
 		rc = -EINVAL;

@@ -26,6 +26,7 @@ struct sk_engine_setup {
 	struct sk_ruleset *rs;
 	char hostname[256];
 	struct sk_plugin_host *plugins; /* loaded plugins (agent/cli/plugins.c); NULL = none */
+	double load_seconds; /* time the last sk_engine_setup_load took */
 };
 
 /*

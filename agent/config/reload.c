@@ -134,19 +134,19 @@ static void reload_now(struct sk_reload *r)
 static void *run(void *arg)
 {
 	struct sk_reload *r = arg;
-	bool pending = false;
+	double due = 0; /* when a change seen on a watched file is reloaded; 0 = none */
 	for (;;) {
 		struct pollfd pf[2] = {{.fd = r->pipe[0], .events = POLLIN},
 				       {.fd = r->inotify, .events = POLLIN}};
-		int n = poll(pf, r->inotify >= 0 ? 2 : 1, pending ? (int)SK_RELOAD_SETTLE_MS : -1);
+		int wait_ms = -1;
+		if (due) {
+			double left = due - mono();
+			wait_ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+		}
+		int n = poll(pf, r->inotify >= 0 ? 2 : 1, wait_ms);
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n == 0 && pending) { /* files quiet for a while: reload */
-			pending = false;
-			reload_now(r);
-			continue;
-		}
-		if (pf[0].revents & POLLIN) {
+		if (n > 0 && (pf[0].revents & POLLIN)) {
 			char c[64];
 			ssize_t k = read(r->pipe[0], c, sizeof(c));
 			bool quit = false, now = false;
@@ -157,12 +157,18 @@ static void *run(void *arg)
 			if (quit)
 				break;
 			if (now) {
-				pending = false;
+				due = 0;
 				reload_now(r);
 			}
 		}
-		if (r->inotify >= 0 && (pf[1].revents & POLLIN) && drain_inotify(r))
-			pending = true;
+		/* Only changes to watched files (re)start the settle time; others in
+		 * the same directories are ignored. */
+		if (n > 0 && r->inotify >= 0 && (pf[1].revents & POLLIN) && drain_inotify(r))
+			due = mono() + SK_RELOAD_SETTLE_MS / 1000.0;
+		if (due && mono() >= due) {
+			due = 0;
+			reload_now(r);
+		}
 	}
 	return NULL;
 }

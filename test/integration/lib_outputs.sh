@@ -69,22 +69,27 @@ big_capture() {
 	"$tool" build "$CAPTURES/syscall.scap" "$1" "$2" >/dev/null
 }
 
-# stream_capture FILE FIFO SECONDS: write FILE into FIFO evenly over SECONDS
-# (a replay then lasts that long). Background; pid in $!.
+# stream_capture FILE SECONDS [HOLD]: write FILE to stdout evenly over
+# SECONDS (a replay of `-e -` then lasts that long), then keep stdout open
+# HOLD more seconds.
 stream_capture() {
-	python3 - "$@" <<'PY' &
+	python3 - "$@" <<'PY'
 import os, sys, time
 data = open(sys.argv[1], "rb").read()
-secs = float(sys.argv[3])
+secs = float(sys.argv[2])
 chunk = 16384
 n = max(1, len(data) // chunk)
-with open(sys.argv[2], "wb", buffering=0) as f:
-    t0 = time.time()
+out = os.fdopen(sys.stdout.fileno(), "wb", buffering=0)
+t0 = time.time()
+try:
     for i in range(0, len(data), chunk):
-        f.write(data[i:i + chunk])
+        out.write(data[i:i + chunk])
         lag = t0 + secs * (i // chunk + 1) / n - time.time()
         if lag > 0:
             time.sleep(lag)
+    time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 0)
+except BrokenPipeError:
+    pass
 PY
 }
 
