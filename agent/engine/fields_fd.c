@@ -208,19 +208,36 @@ static unsigned addr_len(const struct sk_fd_view *f)
 	return f->family == SK_AF_INET6 ? 16 : 4;
 }
 
-/* The client (true) or server (false) address of f as a value. */
-static int addr_value(const struct sk_fd_view *f, bool client, struct sk_value *v)
+/*
+ * An IP socket whose endpoints are known. The state gives family 0 to a
+ * socket that has none yet (sysdig's "role none": created, not yet
+ * connected, accepted or bound): it has no addresses, ports or protocol.
+ */
+static bool fd_has_ends(const struct sk_fd_view *f)
 {
-	if (!fd_is_ip(f))
+	return fd_is_ip(f) && f->family != 0;
+}
+
+/*
+ * The client (true) or server (false) address of f as a value. The view
+ * lives on the extractor's stack: the bytes are copied into scratch so the
+ * value outlives it.
+ */
+static int addr_value(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, bool client,
+		      struct sk_value *v)
+{
+	uint8_t *b;
+
+	if (!fd_has_ends(f) || !(b = (uint8_t *)sk_scratch_alloc(ctx, addr_len(f))))
 		return 0;
-	*v =
-	    (struct sk_value){.type = PT_IPADDR, .len = addr_len(f), .b = client ? f->sip : f->dip};
+	memcpy(b, client ? f->sip : f->dip, addr_len(f));
+	*v = (struct sk_value){.type = PT_IPADDR, .len = addr_len(f), .b = b};
 	return 1;
 }
 
 static int port_value(const struct sk_fd_view *f, bool client, struct sk_value *v)
 {
-	if (!fd_is_ip(f))
+	if (!fd_has_ends(f))
 		return 0;
 	return sk_val_u(v, PT_PORT, client ? f->sport : f->dport);
 }
@@ -241,7 +258,7 @@ static int proto_name(struct sk_eval_ctx *ctx, const struct sk_fd_view *f, bool 
 	char buf[8];
 	int n;
 
-	if (!fd_is_ip(f))
+	if (!fd_has_ends(f))
 		return 0;
 	n = snprintf(buf, sizeof(buf), "%u", client ? f->sport : f->dport);
 	return sk_val_scratch(ctx, v, buf, (size_t)n);
@@ -313,7 +330,7 @@ static int fd_text(struct sk_eval_ctx *ctx, unsigned id, const struct sk_fd_view
 
 static const char *l4proto_name(const struct sk_fd_view *f)
 {
-	if (!fd_is_ip(f))
+	if (!fd_has_ends(f))
 		return NULL;
 	switch (f->l4proto) {
 	case 6:
@@ -336,9 +353,9 @@ static int extract_fd_net(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 	switch (id) {
 	case F_IP:
 	case F_NET:
-		if (addr_value(f, true, &vals[0]) == 0)
+		if (addr_value(ctx, f, true, &vals[0]) == 0)
 			return 0;
-		return 1 + (cap > 1 ? addr_value(f, false, &vals[1]) : 0);
+		return 1 + (cap > 1 ? addr_value(ctx, f, false, &vals[1]) : 0);
 	case F_PORT:
 		if (port_value(f, true, &vals[0]) == 0)
 			return 0;
@@ -350,16 +367,16 @@ static int extract_fd_net(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 	}
 	case F_CIP:
 	case F_CNET:
-		return addr_value(f, true, vals);
+		return addr_value(ctx, f, true, vals);
 	case F_SIP:
 	case F_SNET:
-		return addr_value(f, false, vals);
+		return addr_value(ctx, f, false, vals);
 	case F_LIP:
 	case F_LNET:
-		return addr_value(f, lc, vals);
+		return addr_value(ctx, f, lc, vals);
 	case F_RIP:
 	case F_RNET:
-		return addr_value(f, !lc, vals);
+		return addr_value(ctx, f, !lc, vals);
 	case F_CPORT:
 		return port_value(f, true, vals);
 	case F_SPORT:
