@@ -330,6 +330,27 @@ static int cmdline(struct sk_eval_ctx *ctx, const char *prog, const char *args, 
 	return text_end(ctx, &t, v);
 }
 
+/* An environment's entries joined with spaces, empty entries left out as sysdig does. */
+static int env_joined(struct sk_eval_ctx *ctx, const char *list, uint32_t len, struct sk_value *v)
+{
+	struct text t;
+	uint32_t i = 0;
+
+	if (!text_begin(ctx, &t))
+		return 0;
+	while (i < len) {
+		size_t n = strnlen(list + i, len - i);
+
+		if (n > 0) {
+			if (t.len)
+				text_add(&t, " ", 1);
+			text_add(&t, list + i, n);
+		}
+		i += (uint32_t)n + 1;
+	}
+	return text_end(ctx, &t, v);
+}
+
 static int joined(struct sk_eval_ctx *ctx, const char *list, uint32_t len, struct sk_value *v)
 {
 	struct text t;
@@ -385,13 +406,26 @@ static int ancestor_value(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
  * proc.a*[N]: the Nth ancestor (0 = the process itself). Without an index,
  * every ancestor from the parent up, one value each (filters match any).
  */
+/* The main thread of t's process (sysdig walks ancestors from it), else t. */
+static void main_thread_of(struct sk_eval_ctx *ctx, const struct sk_thread_view *t,
+			   struct sk_thread_view *out)
+{
+	if (t->pid != t->tid) {
+		memset(out, 0, sizeof(*out));
+		if (ctx->state_ops->thread(ctx->state, t->pid, out))
+			return;
+	}
+	*out = *t;
+}
+
 static int extract_ancestor(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 			    const struct sk_thread_view *self, struct sk_value *vals, unsigned cap)
 {
-	struct sk_thread_view cur = *self, next;
+	struct sk_thread_view cur, next;
 	unsigned id = ref->field->id;
 	unsigned n = 0;
 
+	main_thread_of(ctx, self, &cur);
 	if (ref->prepared == 1) {
 		for (int64_t i = 0; i < ref->arg_index; i++) {
 			if (i >= (int64_t)SK_PROC_ANCESTORS_MAX || !parent_of(ctx, &cur, &next))
@@ -438,9 +472,13 @@ static int extract_parent(struct sk_eval_ctx *ctx, unsigned id, const struct sk_
 static int extract_walk(struct sk_eval_ctx *ctx, unsigned id, const struct sk_thread_view *t,
 			struct sk_value *v)
 {
-	struct sk_thread_view cur = *t, next;
-	const char *leader = t->comm;
-	int64_t shell = t->comm && is_shell(t->comm) ? t->pid : -1;
+	struct sk_thread_view cur, next;
+	const char *leader;
+	int64_t shell;
+
+	main_thread_of(ctx, t, &cur);
+	leader = cur.comm;
+	shell = cur.comm && is_shell(cur.comm) ? cur.pid : -1;
 
 	for (unsigned i = 0; i < SK_PROC_ANCESTORS_MAX && parent_of(ctx, &cur, &next); i++) {
 		cur = next;
@@ -575,7 +613,7 @@ static int extract_proc(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	case P_ENV:
 		if (ref->arg)
 			return env_var(t.env, t.env_len, ref->arg, vals);
-		return joined(ctx, t.env, t.env_len, vals);
+		return env_joined(ctx, t.env, t.env_len, vals);
 	case P_PPID: /* the parent's id as recorded, even when the parent is gone */
 		return sk_val_i(vals, PT_INT64, t.ptid);
 	case P_PNAME:
