@@ -286,6 +286,8 @@ static void parse_connect_exit(struct sk_state *s, struct sk_thread *t, const st
 		return;
 	apply_tuple(fi, p, len);
 	fi->connected = true;
+	fi->role_known = true;
+	fi->is_server = false;
 }
 
 static void parse_accept_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -302,6 +304,7 @@ static void parse_accept_exit(struct sk_state *s, struct sk_thread *t, const str
 	fi->type = SK_FD_IPV4_SOCK;
 	fi->is_server = true;
 	fi->connected = true;
+	fi->role_known = true;
 	if (arg_raw(a, "tuple", &p, &len))
 		apply_tuple(fi, p, len);
 }
@@ -371,8 +374,57 @@ static void parse_close_exit(struct sk_state *s, struct sk_thread *t, const stru
 	s->close_fd = fd;
 }
 
+/*
+ * Set t's cgroups from an event's list, naming subsystems as libsinsp does
+ * ("io" is shown as blkio, "perf" as perf_event), capped at SK_STATE_PROCSTR_MAX.
+ */
+static void set_cgroups(struct sk_state *s, struct sk_thread *t, const char *list, uint32_t len)
+{
+	char *out = malloc((size_t)len * 2 + 16);
+	size_t n = 0;
+	uint32_t i = 0;
+	if (!out)
+		return;
+	while (i < len) {
+		size_t e = strnlen(list + i, len - i);
+		if (n + e + 16 > SK_STATE_PROCSTR_MAX) {
+			s->strings_capped++;
+			break;
+		}
+		if (e >= 3 && !memcmp(list + i, "io=", 3)) {
+			memcpy(out + n, "blk", 3);
+			n += 3;
+		} else if (e >= 5 && !memcmp(list + i, "perf=", 5)) {
+			memcpy(out + n, "perf_event", 10);
+			n += 10;
+			i += 4;
+			e -= 4;
+		}
+		memcpy(out + n, list + i, e);
+		n += e;
+		out[n++] = '\0';
+		i += (uint32_t)e + 1;
+	}
+	free(t->cgroups);
+	t->cgroups = out;
+	t->cgroups_len = (uint32_t)n;
+	sk_thread_set_container(t);
+}
+
+/* brk, mmap, munmap exits report the process's memory. */
+static void parse_vm_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	uint32_t u;
+	if (arg_u32(a, "vm_size", &u))
+		t->vmsize_kb = u;
+	if (arg_u32(a, "vm_rss", &u))
+		t->vmrss_kb = u;
+	if (arg_u32(a, "vm_swap", &u))
+		t->vmswap_kb = u;
+}
+
 /* Copy the process fields that clone/execve exits carry into t. */
-static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
+static void take_proc_params(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
 {
 	const char *str;
 	const uint8_t *p;
@@ -395,10 +447,8 @@ static void take_proc_params(struct sk_thread *t, const struct argsrc *a)
 		const char *slash = strrchr(t->exe, '/');
 		snprintf(t->comm, sizeof(t->comm), "%s", slash ? slash + 1 : t->exe);
 	}
-	if (arg_raw(a, "cgroups", &p, &len)) {
-		sk_buf_set(&t->cgroups, &t->cgroups_len, p, len);
-		sk_thread_set_container(t);
-	}
+	if (arg_raw(a, "cgroups", &p, &len))
+		set_cgroups(s, t, (const char *)p, len);
 	if (arg_raw(a, "env", &p, &len))
 		sk_buf_set(&t->env, &t->env_len, p, len);
 	if (arg_u32(a, "uid", &u))
@@ -504,7 +554,7 @@ static void parse_clone_exit(struct sk_state *s, struct sk_thread *t, const stru
 		c->pid = pid;
 		c->ptid = ptid;
 	}
-	take_proc_params(c, a);
+	take_proc_params(s, c, a);
 	if (parent && parent != c) {
 		c->uid = parent->uid;
 		c->gid = parent->gid;
@@ -534,7 +584,7 @@ static void parse_execve_exit(struct sk_state *s, struct sk_thread *t, const str
 	int64_t res, v;
 	if (!exit_res(a->x, &res) || res < 0)
 		return;
-	take_proc_params(t, a);
+	take_proc_params(s, t, a);
 	if (arg_s64(a, "pid", &v))
 		t->pid = v;
 	if (arg_s64(a, "ptid", &v))
@@ -669,6 +719,8 @@ static const struct {
 	{"chdir", parse_chdir},        {"fchdir", parse_fchdir},
 	{"setuid", parse_setuid},      {"setresuid", parse_setuid},
 	{"setgid", parse_setgid},      {"setresgid", parse_setgid},
+	{"brk", parse_vm_exit},        {"mmap", parse_vm_exit},
+	{"mmap2", parse_vm_exit},      {"munmap", parse_vm_exit},
 };
 
 /* Exit parser per event code, built once from the names above. */

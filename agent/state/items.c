@@ -67,6 +67,7 @@ static int apply_proc(struct sk_state *s, const struct sk_scap_proc *p)
  */
 static void set_proc_tuple(struct sk_fdinfo *fi, const struct sk_scap_fd *f, size_t alen)
 {
+	fi->role_known = true;
 	fi->is_server = f->sport < f->dport;
 	if (fi->is_server) {
 		memcpy(fi->sip, f->dip, alen);
@@ -108,6 +109,8 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 		break;
 	case SK_FD_IPV4_SERVSOCK: {
 		char ip[INET_ADDRSTRLEN];
+		fi->role_known = true;
+		fi->is_server = true;
 		fi->family = SK_AF_INET;
 		memcpy(fi->sip, f->sip, 4);
 		fi->sport = f->sport;
@@ -117,6 +120,8 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 	}
 	case SK_FD_IPV6_SERVSOCK: {
 		char ip[INET6_ADDRSTRLEN];
+		fi->role_known = true;
+		fi->is_server = true;
 		fi->family = SK_AF_INET6;
 		memcpy(fi->sip, f->sip, 16);
 		fi->sport = f->sport;
@@ -180,6 +185,14 @@ int sk_state_apply_item(struct sk_state *s, const struct sk_scap_item *item)
 	switch (item->kind) {
 	case SK_SCAP_SECTION:
 		sk_state_reset(s);
+		return 0;
+	case SK_SCAP_IFACE_LIST_BEGIN:
+		s->nifaddrs = 0;
+		return 0;
+	case SK_SCAP_IFACE:
+		if ((item->iface->type == 1 || item->iface->type == 3) &&
+		    s->nifaddrs < sizeof(s->ifaddrs) / sizeof(s->ifaddrs[0]))
+			memcpy(&s->ifaddrs[s->nifaddrs++], item->iface->addr, 4);
 		return 0;
 	case SK_SCAP_MACHINE:
 		s->machine = *item->machine;

@@ -103,6 +103,12 @@ static bool op_parent(void *state, const struct sk_thread_view *t, struct sk_thr
 	return true;
 }
 
+static bool is_ip_type(uint8_t type)
+{
+	return type == SK_FD_IPV4_SOCK || type == SK_FD_IPV6_SOCK || type == SK_FD_IPV4_SERVSOCK ||
+	       type == SK_FD_IPV6_SERVSOCK;
+}
+
 static void fill_fd(int64_t fd, const struct sk_fdinfo *fi, struct sk_fd_view *v)
 {
 	v->fd = fd;
@@ -114,7 +120,8 @@ static void fill_fd(int64_t fd, const struct sk_fdinfo *fi, struct sk_fd_view *v
 	v->open_flags = fi->flags;
 	v->dev = fi->dev;
 	v->ino = fi->ino;
-	v->family = fi->family;
+	/* An IP socket without endpoints yet (sysdig's role none) shows family 0. */
+	v->family = fi->role_known || !is_ip_type(fi->type) ? fi->family : 0;
 	v->l4proto = ipproto_of(fi->l4proto);
 	memcpy(v->sip, fi->sip, sizeof(v->sip));
 	memcpy(v->dip, fi->dip, sizeof(v->dip));

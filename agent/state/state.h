@@ -43,6 +43,7 @@ struct sk_fdinfo {
 	uint16_t sport, dport;  /* s = client, d = server once the role is known */
 	bool is_server;         /* this process is the server end */
 	bool connected;         /* connect/accept gave it a peer */
+	bool role_known;        /* endpoints known: client or server (not sysdig's role none) */
 	char name[SK_STATE_FDNAME_MAX]; /* path, "a:b->c:d", unix path... as sysdig shows it */
 };
 
@@ -151,6 +152,9 @@ struct sk_state {
 	struct sk_u64map groups;  /* gid -> struct sk_group * */
 	struct sk_scap_machine machine;
 	bool have_machine;
+	/* the capture host's IPv4 interface addresses, for the role of loopback-like peers */
+	uint32_t ifaddrs[16];
+	unsigned nifaddrs;
 	/* counters */
 	uint64_t events;
 	uint64_t threads_dropped; /* not added: SK_STATE_MAX_THREADS reached */
