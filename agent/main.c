@@ -95,8 +95,9 @@ static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 		rc = sk_cmd_list_rules(&s, o->describe_rule, stdout);
 		goto out;
 	}
-	k8s = start_k8s(o, !o->capture);
-	if (!o->capture) {
+	k8s = start_k8s(o, !o->capture && sk_cli_syscall_enabled(o));
+	/* Plugin sources only (--disable-source syscall): no probe, the sources run as a replay does. */
+	if (!o->capture && sk_cli_syscall_enabled(o)) {
 		rc = sk_live_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);
 		goto out;
 	}

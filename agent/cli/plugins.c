@@ -44,6 +44,37 @@ bool sk_cli_capture_is_plugin(const char *path)
 	return sk_cli_plugin_input(path) != NULL;
 }
 
+bool sk_cli_syscall_enabled(const struct sk_options *o)
+{
+	for (unsigned i = 0; i < o->disable_sources.n; i++)
+		if (!strcmp(o->disable_sources.v[i], "syscall"))
+			return false;
+	if (!o->enable_sources.n)
+		return true;
+	for (unsigned i = 0; i < o->enable_sources.n; i++)
+		if (!strcmp(o->enable_sources.v[i], "syscall"))
+			return true;
+	return false;
+}
+
+/* --disable-source lists the sources left: every loaded plugin source not disabled joins. */
+static void add_plugin_sources(struct sk_engine_setup *s, const struct sk_options *o)
+{
+	if (!o->disable_sources.n || !s->rs_opts.sources)
+		return;
+	for (unsigned i = 0; i < sk_plugin_host_count(s->plugins); i++) {
+		struct sk_plugin_info in;
+		sk_plugin_get_info(sk_plugin_host_at(s->plugins, i), &in);
+		bool skip = !in.source || s->rs_opts.nsources >= SK_ENGINE_MAX_SOURCES;
+		for (unsigned k = 0; !skip && k < o->disable_sources.n; k++)
+			skip = !strcmp(o->disable_sources.v[k], in.source);
+		for (unsigned k = 0; !skip && k < s->rs_opts.nsources; k++)
+			skip = !strcmp(s->sources[k], in.source);
+		if (!skip)
+			s->sources[s->rs_opts.nsources++] = in.source;
+	}
+}
+
 static bool plugin_log_verbose;
 
 static void log_stderr(void *ctx, const char *plugin, int sev, const char *msg)
@@ -74,7 +105,10 @@ int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 		 * Saker also takes a CloudTrail log file (cloudtrail).
 		 */
 		const char *src = strcmp(input, "cloudtrail") ? "k8s_audit" : "aws_cloudtrail";
-		if (sk_plugin_host_find_source(s->plugins, src)) {
+		struct sk_plugin *have = sk_plugin_host_find_source(s->plugins, src);
+		if (have && sk_plugin_set_open_params(have, o->capture) == 0) {
+			rc = 0; /* a configured plugin of that source without open params reads it */
+		} else if (have) {
 			snprintf(err, errlen,
 				 "-e %s: a %s source plugin is configured already; give the file as "
 				 "its open_params instead",
@@ -86,6 +120,8 @@ int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 		if (rc == 0 && !sk_plugin_host_find(s->plugins, "json"))
 			rc = sk_plugin_host_load_bundled(s->plugins, "json", NULL, err, errlen);
 	}
+	if (rc == 0)
+		add_plugin_sources(s, o);
 	if (rc == 0)
 		rc = sk_plugin_host_check(s->plugins, err, errlen);
 	if (rc == 0)

@@ -33,6 +33,9 @@ bool sk_cli_capture_is_plugin(const char *path);
 int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 			 const struct sk_config *cfg, char *err, size_t errlen);
 
+/* Whether the syscall source is enabled (--disable-source / --enable-source). */
+bool sk_cli_syscall_enabled(const struct sk_options *o);
+
 /* --list-plugins: every loaded plugin with its capabilities. */
 int sk_cmd_list_plugins(struct sk_engine_setup *s, FILE *out);
 /* --plugin-info NAME: identity, capabilities, schema, open params, fields. */

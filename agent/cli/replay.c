@@ -24,9 +24,9 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 	struct sk_scap_reader *r = NULL;
 	struct sk_scap_writer *w = NULL;
 	/* -e FILE.json: the events come from plugin sources (k8saudit), not a capture */
-	bool plugin_input = sk_cli_capture_is_plugin(o->capture);
-	int rc = plugin_input ? 0 : sk_scap_reader_open(&r, o->capture, err, sizeof(err));
-	if (rc == 0 && plugin_input && o->write_path) {
+	bool plugin_input = !o->capture || sk_cli_capture_is_plugin(o->capture);
+	int rc = 0;
+	if (plugin_input && o->write_path) {
 		struct sk_scap_writer_opts wo = {.gzip = o->gzip};
 		rc = sk_scap_writer_open(&w, o->write_path, &wo, err, sizeof(err));
 	}
@@ -96,6 +96,9 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 			sk_services_add_pipeline(&sv, &runner.runs[i].pipe);
 	}
 	rc = sk_services_serve(&sv, err, sizeof(err));
+	/* Opened once the web server runs: a capture on a pipe may be slow to start. */
+	if (rc == 0 && !plugin_input)
+		rc = sk_scap_reader_open(&r, o->capture, err, sizeof(err));
 	if (rc) {
 		fprintf(errf, "saker: %s\n", err);
 		sk_plugin_runner_stop(&runner);

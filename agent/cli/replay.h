@@ -9,7 +9,8 @@
 #include "options.h"
 
 /*
- * Replay o->capture through state and s's ruleset; alerts go to the
+ * Replay o->capture (a .scap capture, or JSON read by a plugin; without
+ * -e, only the configured plugin sources) through state and s's ruleset; alerts go to the
  * outputs of cfg (the stdout output writes to out), the web server and hot
  * reload run as configured, and the closing summary (events read, alerts
  * by priority and by rule) goes to out once the outputs are drained, as

@@ -760,6 +760,18 @@ int sk_plugin_list_open_params(struct sk_plugin *p, char *out, size_t cap)
 	return rc == SS_PLUGIN_SUCCESS && n > 0 ? 0 : -ENOTSUP;
 }
 
+int sk_plugin_set_open_params(struct sk_plugin *p, const char *params)
+{
+	if (p->open_params && p->open_params[0])
+		return -EBUSY;
+	char *c = strdup(params ? params : "");
+	if (!c)
+		return -ENOMEM;
+	free(p->open_params);
+	p->open_params = c;
+	return 0;
+}
+
 int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, size_t errlen)
 {
 	if (!p->api.set_config)

@@ -144,6 +144,12 @@ void sk_plugin_get_stats(const struct sk_plugin *p, struct sk_plugin_stats *out)
  */
 int sk_plugin_list_open_params(struct sk_plugin *p, char *out, size_t cap);
 
+/*
+ * Set the open params the runner uses for p (copied). Returns 0, -EBUSY when
+ * it has some already, -ENOMEM.
+ */
+int sk_plugin_set_open_params(struct sk_plugin *p, const char *params);
+
 /* Live reconfiguration through plugin_set_config. Returns 0, -ENOTSUP, or -EIO with err. */
 int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, size_t errlen);
 
