@@ -15,7 +15,7 @@ unit-tests: $(UNIT_TESTS)
 FUZZ_O := build/fuzz
 FUZZ_SRCS := $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:test/fuzz/%.c=$(FUZZ_O)/%)
-FUZZ_LIB_SRCS := $(DRIVER_SRCS) $(ENGINE_SRCS)
+FUZZ_LIB_SRCS := $(DRIVER_SRCS) $(ENGINE_SRCS) $(K8S_SRCS) agent/k8s/record.c
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(WARN)
 FUZZ_SECONDS ?= 60
 

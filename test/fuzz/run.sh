@@ -31,8 +31,18 @@ for f in "$top"/test/data/filters/*.txt; do
 	done <"$f"
 done
 
+# Watch streams (the first byte is the fuzzer's chunk size).
+mkdir -p "$seeds/watch"
+for f in "$top"/test/data/k8s/*.jsonl; do
+	[ -e "$f" ] || continue
+	for c in 1 7 63; do
+		{ printf "\\$(printf %o "$c")"; cat "$f"; } >"$seeds/watch/$(basename "$f").$c"
+	done
+done
+
 seeds_for() { # fuzzer name -> seed dir
 	case "$1" in
+	*watch*) echo "$seeds/watch" ;;
 	*scap*) echo "$seeds/scap" ;;
 	*rules*) echo "$seeds/rules" ;;
 	*) echo "$seeds/cond" ;;
