@@ -69,9 +69,9 @@ big_capture() {
 	"$tool" build "$CAPTURES/syscall.scap" "$1" "$2" >/dev/null
 }
 
-# stream_capture FILE SECONDS [HOLD]: write FILE to stdout evenly over
-# SECONDS (a replay of `-e -` then lasts that long), then keep stdout open
-# HOLD more seconds.
+# stream_capture FILE SECONDS [HOLD] [DELAY]: after DELAY seconds, write FILE
+# to stdout evenly over SECONDS (a replay of `-e -` then lasts that long),
+# then keep stdout open HOLD more seconds.
 stream_capture() {
 	python3 - "$@" <<'PY'
 import os, sys, time
@@ -80,6 +80,7 @@ secs = float(sys.argv[2])
 chunk = 16384
 n = max(1, len(data) // chunk)
 out = os.fdopen(sys.stdout.fileno(), "wb", buffering=0)
+time.sleep(float(sys.argv[4]) if len(sys.argv) > 4 else 0)
 t0 = time.time()
 try:
     for i in range(0, len(data), chunk):
@@ -204,5 +205,5 @@ PY
 
 # metric FILE 'name{labels}': the value of one series (empty when absent).
 metric() {
-	awk -v k="$2" '$1 == k { print $2 }' "$1"
+	awk -v k="$2 " 'index($0, k) == 1 { print $NF }' "$1"
 }
