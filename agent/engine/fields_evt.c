@@ -339,7 +339,6 @@ static const char *io_category(struct sk_eval_ctx *ctx)
 	case SK_FD_UNIX_SOCK:
 	case SK_FD_EVENT:
 	case SK_FD_SIGNALFD:
-	case SK_FD_INOTIFY:
 		return "ipc";
 	default:
 		return "unknown";
@@ -348,7 +347,7 @@ static const char *io_category(struct sk_eval_ctx *ctx)
 
 static unsigned evt_category(const struct sk_evt *e)
 {
-	return e->info->category & 0x1ffu;
+	return sk_evt_category(e) & 0x1ffu;
 }
 
 static bool is_io_category(unsigned cat)
@@ -746,17 +745,18 @@ static int extract_io(const struct sk_field_ref *ref, const struct sk_evt *e, st
  * Bytes moved by an I/O exit event: its non-negative return value. Like
  * sysdig, only when the fd is known (no value for fds the state never saw).
  */
+/*
+ * evt.buflen: the return value of an I/O exit event whose fd is known and
+ * resolves the I/O category (file, net, ipc), as sysdig has it: a close exit
+ * gives 0, a read on an inotify fd (category unknown) gives nothing.
+ */
 static int extract_buflen(struct sk_eval_ctx *ctx, struct sk_value *v)
 {
 	const struct sk_evt *e = ctx->evt;
-	struct sk_fd_view fd;
 	int64_t res;
 
-	if (!(e->info->flags & (SK_EF_READS_FROM_FD | SK_EF_WRITES_TO_FD)) || !evt_res(e, &res) ||
-	    res < 0 || !SK_STATE_HAS(ctx, event_fd))
-		return 0;
-	memset(&fd, 0, sizeof(fd));
-	if (!ctx->state_ops->event_fd(ctx->state, e, &fd) || !fd.in_table)
+	if (sk_event_is_enter(e->hdr->type) || !is_io_category(evt_category(e)) ||
+	    !evt_res(e, &res) || res < 0 || !strcmp(io_category(ctx), "unknown"))
 		return 0;
 	return sk_val_u(v, PT_UINT64, (uint64_t)res);
 }

@@ -230,11 +230,90 @@ static bool is_list_op(enum sk_cmp_op op)
 	return op == SK_CMP_IN || op == SK_CMP_INTERSECTS || op == SK_CMP_PMATCH;
 }
 
-/* condition ::= 'exists' | listop list_value | cmpop rhs */
-static int parse_condition(struct sk_lex *l, struct sk_ast_node *c)
+/* Modifiers of a comparison (libs 0.25, Falco 0.44): "startswith anyof (a, b)". */
+enum modifier { MOD_NONE, MOD_ANYOF, MOD_ALLOF, MOD_ONEOF };
+
+/* A check of c's operand and operator against c's value i alone. */
+static struct sk_ast_node *check_of_value(struct sk_lex *l, const struct sk_ast_node *c,
+					  uint32_t i, bool negate)
+{
+	struct sk_ast_node *k = sk_ast_arena_alloc(l->a, sizeof(*k));
+	if (!k)
+		return NULL;
+	*k = *c;
+	k->rhs_kind = SK_RHS_VALUE;
+	k->values = &c->values[i];
+	k->nvalues = 1;
+	if (!negate)
+		return k;
+	struct sk_ast_node *n = sk_ast_arena_alloc(l->a, sizeof(*n));
+	if (!n || !(n->children = sk_ast_arena_alloc(l->a, sizeof(*n->children))))
+		return NULL;
+	n->kind = SK_AST_NOT;
+	n->pos = c->pos;
+	n->children[0] = k;
+	n->nchildren = 1;
+	return n;
+}
+
+static struct sk_ast_node *junction(struct sk_lex *l, enum sk_ast_kind kind, struct sk_pos pos,
+				    uint32_t n)
+{
+	struct sk_ast_node *j = sk_ast_arena_alloc(l->a, sizeof(*j));
+	if (!j || !(j->children = sk_ast_arena_alloc(l->a, n * sizeof(*j->children))))
+		return NULL;
+	j->kind = kind;
+	j->pos = pos;
+	j->nchildren = n;
+	return j;
+}
+
+/*
+ * Rewrite "F op MOD (v1, ..., vn)" into plain checks: anyof is
+ * (F op v1 or ...), allof (F op v1 and ...), oneof the disjunction over i of
+ * (F op vi and not F op vj for every j != i). One value is the check itself.
+ */
+static int expand_modifier(struct sk_lex *l, struct sk_ast_node *c, enum modifier mod,
+			   struct sk_ast_node **out)
+{
+	uint32_t n = c->nvalues;
+	if (n == 1) {
+		*out = check_of_value(l, c, 0, false);
+		return *out ? 0 : -ENOMEM;
+	}
+	struct sk_ast_node *top = junction(l, mod == MOD_ALLOF ? SK_AST_AND : SK_AST_OR, c->pos, n);
+	if (!top)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		if (mod != MOD_ONEOF) {
+			if (!(top->children[i] = check_of_value(l, c, i, false)))
+				return -ENOMEM;
+			continue;
+		}
+		struct sk_ast_node *only = junction(l, SK_AST_AND, c->pos, n);
+		if (!only)
+			return -ENOMEM;
+		for (uint32_t j = 0; j < n; j++)
+			if (!(only->children[j] = check_of_value(l, c, j, j != i)))
+				return -ENOMEM;
+		top->children[i] = only;
+	}
+	*out = top;
+	return 0;
+}
+
+/* Most values a oneof may list: its expansion grows with the square. */
+#define SK_COND_MAX_ONEOF 64u
+
+/*
+ * condition ::= 'exists' | listop list_value | cmpop [modifier list_value | rhs]
+ * modifier  ::= 'anyof' | 'allof' | 'oneof'
+ */
+static int parse_condition(struct sk_lex *l, struct sk_ast_node *c, enum modifier *mod)
 {
 	sk_lex_skip_blank(l);
 	size_t off = l->off;
+	*mod = MOD_NONE;
 	if (!sk_lex_cmp_op(l, &c->op))
 		return sk_lex_error(l, off, "expected an operator");
 	if (c->op == SK_CMP_EXISTS) {
@@ -243,7 +322,27 @@ static int parse_condition(struct sk_lex *l, struct sk_ast_node *c)
 	}
 	if (is_list_op(c->op))
 		return parse_list_value(l, c);
-	return parse_rhs(l, c);
+	sk_lex_skip_blank(l);
+	size_t moff = l->off;
+	if (sk_lex_keyword(l, "anyof", false))
+		*mod = MOD_ANYOF;
+	else if (sk_lex_keyword(l, "allof", false))
+		*mod = MOD_ALLOF;
+	else if (sk_lex_keyword(l, "oneof", false))
+		*mod = MOD_ONEOF;
+	else
+		return parse_rhs(l, c);
+	sk_lex_skip_blank(l);
+	if (!sk_lex_peek(l, '('))
+		return sk_lex_error(l, l->off, "expected '(' after the modifier");
+	int rc = parse_list_value(l, c);
+	if (rc)
+		return rc;
+	if (c->nvalues == 0)
+		return sk_lex_error(l, moff, "a modifier needs at least one value");
+	if (*mod == MOD_ONEOF && c->nvalues > SK_COND_MAX_ONEOF)
+		return sk_lex_error(l, moff, "oneof takes at most %u values", SK_COND_MAX_ONEOF);
+	return 0;
 }
 
 /* check ::= '(' or_expr ')' | operand condition | MACRO */
@@ -280,11 +379,14 @@ static int parse_check(struct sk_lex *l, struct sk_ast_node **out)
 	struct sk_ast_node *c = node_new(l, SK_AST_CHECK, start);
 	if (!c)
 		return -ENOMEM;
+	enum modifier mod;
 	rc = parse_operand(l, &c->lhs);
 	if (!rc)
-		rc = parse_condition(l, c);
+		rc = parse_condition(l, c, &mod);
 	if (rc)
 		return rc;
+	if (mod != MOD_NONE)
+		return expand_modifier(l, c, mod, out);
 	*out = c;
 	return 0;
 }

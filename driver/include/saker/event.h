@@ -154,5 +154,10 @@ int sk_ppm_sc_by_name(const char *name);
  * syscall in their ID parameter ("madvise"), as sysdig and Falco do.
  */
 const char *sk_evt_type_name(const struct sk_evt *e);
+/*
+ * The event's category (enum sk_event_category): the table's, except for
+ * generic syscall events, which take their syscall's (syscalls.def).
+ */
+unsigned sk_evt_category(const struct sk_evt *e);
 
 #endif

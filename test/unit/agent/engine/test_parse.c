@@ -281,6 +281,28 @@ static void test_errors(void **state)
 		     "c.yaml:7:6: expected ')' closing the '(' at 6:3 near 'd'");
 }
 
+/* Modifiers (Falco 0.44) are rewritten into plain checks. */
+static void test_modifiers(void **state)
+{
+	(void)state;
+	expect_print("fd.name startswith anyof (/etc, /dev)",
+		     "fd.name startswith /etc or fd.name startswith /dev");
+	expect_print("fd.name contains allof (a, \"b c\")",
+		     "fd.name contains a and fd.name contains \"b c\"");
+	expect_print("fd.name endswith oneof (a, b)",
+		     "(fd.name endswith a and not fd.name endswith b) or "
+		     "(not fd.name endswith a and fd.name endswith b)");
+	/* Inside a larger condition the rewrite keeps its own precedence. */
+	expect_print("evt.type = open and fd.name startswith anyof (/a, /b)",
+		     "evt.type = open and (fd.name startswith /a or fd.name startswith /b)");
+	expect_print("fd.name = anyof (x)", "fd.name = x");
+	/* A value that only looks like a modifier stays a value. */
+	expect_print("proc.name = anyof", "proc.name = anyof");
+	expect_error("fd.name = anyof ()",
+		     "c.yaml:5:24: a modifier needs at least one value near 'anyof'");
+	expect_error("fd.name = oneof x", "c.yaml:5:30: expected '(' after the modifier near 'x'");
+}
+
 /* A condition assembled from two files maps errors into the second one. */
 static void test_error_in_appended_fragment(void **state)
 {
@@ -477,6 +499,7 @@ int main(void)
 	    cmocka_unit_test(test_printing),
 	    cmocka_unit_test(test_print_truncation),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_modifiers),
 	    cmocka_unit_test(test_error_in_appended_fragment),
 	    cmocka_unit_test(test_depth_cap),
 	    cmocka_unit_test(test_size_cap),
