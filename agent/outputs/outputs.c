@@ -103,6 +103,16 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&out->lock);
 		while (out->count == 0 && !out->stopping)
 			pthread_cond_wait(&out->nonempty, &out->lock);
+		if (out->count < SK_OUTPUTS_BATCH && !out->stopping) {
+			/*
+			 * Woken for a few alerts: linger so that a burst is taken as one
+			 * batch. Meanwhile the event thread finds no waiter to wake.
+			 */
+			pthread_mutex_unlock(&out->lock);
+			struct timespec ts = {0, SK_OUTPUTS_LINGER_US * 1000L};
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&out->lock);
+		}
 		unsigned n = 0;
 		while (out->count && n < SK_OUTPUTS_BATCH) {
 			batch[n++] = out->ring[out->head];

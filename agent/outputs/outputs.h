@@ -27,6 +27,7 @@
 #define SK_OUTPUTS_MAX 8u              /* outputs at once */
 #define SK_OUTPUTS_QUEUE_MAX (1u << 24) /* alerts queued per output */
 #define SK_OUTPUTS_BATCH 256u          /* alerts a worker takes from its queue at once */
+#define SK_OUTPUTS_LINGER_US 500u      /* a woken worker waits this long for a batch to gather */
 #define SK_OUTPUTS_HTTP_TRIES 3u       /* attempts per alert (then counted as an error) */
 #define SK_OUTPUTS_HTTP_BACKOFF_MS 100u /* first retry delay, doubled each time */
 #define SK_OUTPUTS_HTTP_REPLY_MAX (64u << 10) /* bytes of a reply kept for `echo` */
