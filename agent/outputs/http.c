@@ -115,6 +115,7 @@ static void sleep_ms(unsigned ms)
 static bool post(struct sk_output *out, struct http_state *h, const struct sk_alert_msg *m)
 {
 	unsigned delay = SK_OUTPUTS_HTTP_BACKOFF_MS;
+	bool was_failing = out->logged_error; /* the previous alert failed every try */
 	for (unsigned attempt = 1;; attempt++) {
 		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, (const char *)&m->text[0]);
 		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)m->len);
@@ -133,8 +134,12 @@ static bool post(struct sk_output *out, struct http_state *h, const struct sk_al
 		else
 			sk_output_fail(out, "POST %s: HTTP status %ld", out->opts->http->url,
 				       status);
-		/* While shutting down, one attempt each: the queue must drain. */
-		if (!retry || attempt >= SK_OUTPUTS_HTTP_TRIES || sk_output_stopping(out))
+		/*
+		 * While shutting down, a sink that already failed an alert gets one
+		 * attempt per alert: the queue must drain in bounded time.
+		 */
+		if (!retry || attempt >= SK_OUTPUTS_HTTP_TRIES ||
+		    (was_failing && sk_output_stopping(out)))
 			return false;
 		sleep_ms(delay);
 		delay *= 2;

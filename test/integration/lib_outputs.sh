@@ -7,20 +7,28 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# http_receiver PORT LOG [DELAY_S]: record every POST as one JSON line
-# {"ua", "ctype", "body", "t"} in LOG; answer 200 after DELAY_S. Runs in the
+# http_receiver PORT LOG [DELAY_S] [FAIL_FIRST]: record every POST as one
+# JSON line {"ua", "ctype", "body", "t"} in LOG; answer 200 after DELAY_S,
+# except 503 (not recorded) to the first FAIL_FIRST requests. Runs in the
 # background; its pid is in $!.
 http_receiver() {
 	python3 - "$@" <<'PY' &
 import http.server, json, sys, time, socketserver
 port, log = int(sys.argv[1]), sys.argv[2]
 delay = float(sys.argv[3]) if len(sys.argv) > 3 else 0
+fail = [int(sys.argv[4]) if len(sys.argv) > 4 else 0]
 out = open(log, "a", buffering=1)
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_POST(self):
         n = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(n).decode()
+        if fail[0] > 0:
+            fail[0] -= 1
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         time.sleep(delay)
         out.write(json.dumps({"ua": self.headers.get("User-Agent"),
                               "ctype": self.headers.get("Content-Type"),

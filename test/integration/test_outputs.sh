@@ -78,6 +78,16 @@ expect "http: configured user_agent, text/plain" "4 custom/1.0 text/plain" \
 	"$(python3 -c 'import json,sys; p=[json.loads(l) for l in open(sys.argv[1])]; print(len(p), p[0]["ua"], p[0]["ctype"])' "$tmp/http.log")"
 if grep -q 'Notice null open 188' "$tmp/http.log"; then ok "http: text alert body"; else not_ok "http text body"; fi
 
+# A server answering 503 twice: the first alert is retried with backoff and delivered.
+flaky=$(free_port)
+http_receiver "$flaky" "$tmp/flaky.log" 0 2
+pids+=($!)
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$flaky/" && break; sleep 0.1; done
+"$SAKER" -r "$rules" -e "$cap" -o stdout_output.enabled=false -o http_output.enabled=true \
+	-o "http_output.url=http://127.0.0.1:$flaky/" >/dev/null 2>"$tmp/flaky.err"
+expect "http retries 503 with backoff: every alert delivered" "4 1" \
+	"$(wc -l <"$tmp/flaky.log") $(grep -c 'HTTP status 503' "$tmp/flaky.err")"
+
 # A dead HTTP endpoint: every alert counted as an error, logged once, exit 0.
 dead=$(free_port)
 "$SAKER" -r "$rules" -e "$cap" -o stdout_output.enabled=false -o http_output.enabled=true \
