@@ -87,10 +87,11 @@ for c in "${captures[@]}"; do
 	fi
 	# "HH:MM:SS.nnnnnnnnn: Warning <id> <rest>" -> one file per rule id, shown events only
 	sed -nE 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}: [A-Za-z]+ ([ef][0-9]+) (.*)$/\1\t\2/p' \
-		"$tmp/sak/$c.out" |
+		"$tmp/sak/$c.out" | LC_ALL=C sort -s -t$'\t' -k1,1 |
 		awk -F'\t' -v d="$tmp/sak" -v c="$c" -v shown="$tmp/sys/$c.shown" '
 			BEGIN { while ((getline n < shown) > 0) ok[n] = 1 }
-			{ split($2, w, " "); if (w[1] in ok) print $2 > (d "/" c "." $1) }'
+			$1 != cur { if (out) close(out); cur = $1; out = d "/" c "." $1 }
+			{ split($2, w, " "); if (w[1] in ok) print $2 > out }'
 done
 [ "$saker_ok" -eq 1 ] || { finish; exit; }
 
