@@ -36,7 +36,7 @@
 #define PPM_CL_CLONE_NEWPID 0x40u
 #define PPM_CL_CHILD_IN_PIDNS 0x20000000u
 #define PPM_FCNTL_F_DUPFD 1u
-#define PPM_FCNTL_F_DUPFD_CLOEXEC 14u
+#define PPM_FCNTL_F_DUPFD_CLOEXEC 0x1au
 
 /* Event codes the dispatcher treats specially. */
 #define CODE_PROCEXIT_OLD 16u
@@ -622,6 +622,10 @@ static void parse_chdir_exit(struct sk_state *s, struct sk_thread *t, const stru
 	sk_thread_set_cwd(t, path);
 }
 
+/*
+ * setuid/setreuid/setresuid (and the gid calls): the effective id is the
+ * one the thread now acts as; -1 leaves it unchanged.
+ */
 static void parse_setid_exit(struct sk_thread *t, const struct argsrc *a, bool is_uid)
 {
 	int64_t res;
@@ -629,12 +633,95 @@ static void parse_setid_exit(struct sk_thread *t, const struct argsrc *a, bool i
 	if (!exit_res(a->x, &res) || res < 0)
 		return;
 	if (is_uid) {
-		if (arg_u32(a, "euid", &id) || arg_u32(a, "uid", &id))
+		if ((arg_u32(a, "euid", &id) || arg_u32(a, "uid", &id)) && id != UINT32_MAX)
 			t->uid = id;
 	} else {
-		if (arg_u32(a, "egid", &id) || arg_u32(a, "gid", &id))
+		if ((arg_u32(a, "egid", &id) || arg_u32(a, "gid", &id)) && id != UINT32_MAX)
 			t->gid = id;
 	}
+}
+
+/* fcntl(F_DUPFD / F_DUPFD_CLOEXEC) returns a copy of the fd, like dup. */
+static void parse_fcntl_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	const uint8_t *p;
+	uint32_t len;
+	int64_t newfd, oldfd;
+	if (!arg_raw(a, "cmd", &p, &len) || len < 1 ||
+	    (p[0] != PPM_FCNTL_F_DUPFD && p[0] != PPM_FCNTL_F_DUPFD_CLOEXEC))
+		return;
+	if (!exit_res(a->x, &newfd) || newfd < 0 || !arg_s64(a, "fd", &oldfd) || oldfd == newfd)
+		return;
+	struct sk_fdinfo *old = sk_state_fd(s, t->tid, oldfd);
+	if (!old)
+		return;
+	struct sk_fdinfo copy = *old;
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, newfd);
+	if (!fi)
+		return;
+	*fi = copy;
+	fi->fd = newfd;
+}
+
+/* bind: the socket becomes a server socket named by its address (or unix path). */
+static void parse_bind_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, fd = t->lastevent_fd;
+	const uint8_t *p;
+	uint32_t len;
+	char ip[INET6_ADDRSTRLEN];
+	uint16_t port;
+	if (!exit_res(a->x, &res) || res < 0 || !arg_raw(a, "addr", &p, &len) || len < 1)
+		return;
+	arg_s64(a, "fd", &fd);
+	struct sk_fdinfo *fi = sk_state_fd(s, t->tid, fd);
+	if (!fi)
+		return;
+	switch (p[0]) {
+	case SK_AF_INET:
+		if (len < 7)
+			return;
+		fi->type = SK_FD_IPV4_SERVSOCK;
+		fi->family = SK_AF_INET;
+		memcpy(fi->sip, p + 1, 4);
+		memcpy(&port, p + 5, 2);
+		fi->sport = port;
+		inet_ntop(AF_INET, p + 1, ip, sizeof(ip));
+		break;
+	case SK_AF_INET6:
+		if (len < 19)
+			return;
+		fi->type = SK_FD_IPV6_SERVSOCK;
+		fi->family = SK_AF_INET6;
+		memcpy(fi->sip, p + 1, 16);
+		memcpy(&port, p + 17, 2);
+		fi->sport = port;
+		inet_ntop(AF_INET6, p + 1, ip, sizeof(ip));
+		break;
+	case SK_AF_UNIX:
+		snprintf(fi->name, sizeof(fi->name), "%.*s", (int)(len - 1), (const char *)p + 1);
+		return;
+	default:
+		return;
+	}
+	fi->role_known = true;
+	fi->is_server = true;
+	snprintf(fi->name, sizeof(fi->name), "%s:%u", ip, port);
+}
+
+/* socketpair: two connected unix sockets. */
+static void parse_socketpair_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, fd1, fd2;
+	if (!exit_res(a->x, &res) || res < 0 || !arg_s64(a, "fd1", &fd1) || !arg_s64(a, "fd2", &fd2))
+		return;
+	add_simple_fd(s, t, fd1, SK_FD_UNIX_SOCK, NULL);
+	add_simple_fd(s, t, fd2, SK_FD_UNIX_SOCK, NULL);
+	struct sk_fdinfo *f1 = sk_state_fd(s, t->tid, fd1), *f2 = sk_state_fd(s, t->tid, fd2);
+	if (f1)
+		f1->family = SK_AF_UNIX;
+	if (f2)
+		f2->family = SK_AF_UNIX;
 }
 
 static void keep_enter(struct sk_thread *t, const struct sk_evt *e)
@@ -719,6 +806,9 @@ static const struct {
 	{"chdir", parse_chdir},        {"fchdir", parse_fchdir},
 	{"setuid", parse_setuid},      {"setresuid", parse_setuid},
 	{"setgid", parse_setgid},      {"setresgid", parse_setgid},
+	{"setreuid", parse_setuid},    {"setregid", parse_setgid},
+	{"fcntl", parse_fcntl_exit},   {"bind", parse_bind_exit},
+	{"socketpair", parse_socketpair_exit},
 	{"brk", parse_vm_exit},        {"mmap", parse_vm_exit},
 	{"mmap2", parse_vm_exit},      {"munmap", parse_vm_exit},
 };

@@ -144,7 +144,7 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 	return 0;
 }
 
-static int apply_user(struct sk_state *s, const struct sk_scap_user *u)
+int sk_state_add_user(struct sk_state *s, const struct sk_scap_user *u)
 {
 	if (u->is_group) {
 		struct sk_group *g = sk_u64map_get(&s->groups, u->gid);
@@ -205,7 +205,7 @@ int sk_state_apply_item(struct sk_state *s, const struct sk_scap_item *item)
 		sk_u64map_fini(&s->groups);
 		return 0;
 	case SK_SCAP_USER:
-		return apply_user(s, item->user);
+		return sk_state_add_user(s, item->user);
 	case SK_SCAP_PROC:
 		return apply_proc(s, item->proc);
 	case SK_SCAP_FD:

@@ -28,6 +28,9 @@ int sk_buf_set(char **dst, uint32_t *dst_len, const void *src, size_t len);
 /* Socket tuple text "1.2.3.4:5->6.7.8.9:10" / IPv6 "[::1]:5->..." into fi->name. */
 void sk_fdinfo_set_tuple_name(struct sk_fdinfo *fi);
 
+/* Add or replace a user (or, with is_group, a group) in s's tables. */
+int sk_state_add_user(struct sk_state *s, const struct sk_scap_user *u);
+
 void sk_container_free(struct sk_container *c);
 /* Apply a container event (codes 228, 272, 324). */
 int sk_state_apply_container_event(struct sk_state *s, const struct sk_evt *e);
