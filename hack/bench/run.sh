@@ -44,3 +44,7 @@ awk -v e="$events" -v a="$t0" -v b="$t1" 'BEGIN { t = b - a;
 echo
 echo "== alert outputs (every exit event of the big capture alerts; JSON to a file and HTTP at once)"
 "$bin/bench_outputs" "$big" "$work"
+
+echo
+echo "== state tables: RSS with 10k threads and 100k fds (target: under 150 MB)"
+"$bin/bench_state"
