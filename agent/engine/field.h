@@ -96,6 +96,12 @@ struct sk_thread_view {
 	bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
 	/* Enter event of the syscall this exit event closes: ts (0 = unpaired). */
 	uint64_t enter_ts;
+	/*
+	 * Code of the thread's last enter event (libsinsp's lastevent_type; any
+	 * enter event, a context switch included, replaces it). An exit event
+	 * is paired with its enter only when this is its code - 1.
+	 */
+	uint16_t enter_type;
 };
 
 struct sk_fd_view {

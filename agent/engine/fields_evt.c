@@ -313,6 +313,31 @@ static const char *category_name(unsigned cat)
 }
 
 /*
+ * An exit event has its fd attached only when it closes the thread's last
+ * enter event (libsinsp's reset(): any other enter event in between, a
+ * context switch included, or none at all, leaves it without). Enter events
+ * always have theirs.
+ */
+static bool exit_paired(struct sk_eval_ctx *ctx)
+{
+	struct sk_thread_view t;
+	uint16_t type = ctx->evt->hdr->type;
+
+	if (sk_event_is_enter(type))
+		return true;
+	return sk_field_event_thread(ctx, &t) && t.enter_type == (uint16_t)(type - 1);
+}
+
+/* The event's fd when attached (see exit_paired) and in the fd table. */
+static bool attached_fd(struct sk_eval_ctx *ctx, struct sk_fd_view *fd)
+{
+	if (!SK_STATE_HAS(ctx, event_fd) || !exit_paired(ctx))
+		return false;
+	memset(fd, 0, sizeof(*fd));
+	return ctx->state_ops->event_fd(ctx->state, ctx->evt, fd) && fd->in_table;
+}
+
+/*
  * I/O events take the category of their fd, as sysdig does: file, net, ipc
  * or unknown (also when no state engine knows the fd).
  */
@@ -320,10 +345,7 @@ static const char *io_category(struct sk_eval_ctx *ctx)
 {
 	struct sk_fd_view fd;
 
-	if (!SK_STATE_HAS(ctx, event_fd))
-		return "unknown";
-	memset(&fd, 0, sizeof(fd));
-	if (!ctx->state_ops->event_fd(ctx->state, ctx->evt, &fd) || !fd.in_table)
+	if (!attached_fd(ctx, &fd))
 		return "unknown";
 	switch (fd.type) {
 	case SK_FD_FILE:
@@ -339,6 +361,7 @@ static const char *io_category(struct sk_eval_ctx *ctx)
 	case SK_FD_UNIX_SOCK:
 	case SK_FD_EVENT:
 	case SK_FD_SIGNALFD:
+	case SK_FD_INOTIFY:
 		return "ipc";
 	default:
 		return "unknown";
@@ -746,17 +769,18 @@ static int extract_io(const struct sk_field_ref *ref, const struct sk_evt *e, st
  * sysdig, only when the fd is known (no value for fds the state never saw).
  */
 /*
- * evt.buflen: the return value of an I/O exit event whose fd is known and
- * resolves the I/O category (file, net, ipc), as sysdig has it: a close exit
- * gives 0, a read on an inotify fd (category unknown) gives nothing.
+ * evt.buflen: the return value of an I/O exit event with its fd attached, as
+ * sysdig has it (a close exit gives 0; a read whose enter event was not the
+ * thread's last one gives nothing).
  */
 static int extract_buflen(struct sk_eval_ctx *ctx, struct sk_value *v)
 {
 	const struct sk_evt *e = ctx->evt;
+	struct sk_fd_view fd;
 	int64_t res;
 
 	if (sk_event_is_enter(e->hdr->type) || !is_io_category(evt_category(e)) ||
-	    !evt_res(e, &res) || res < 0 || !strcmp(io_category(ctx), "unknown"))
+	    !evt_res(e, &res) || res < 0 || !attached_fd(ctx, &fd))
 		return 0;
 	return sk_val_u(v, PT_UINT64, (uint64_t)res);
 }

@@ -79,6 +79,7 @@ static void fill_thread(const struct sk_state *s, const struct sk_thread *t,
 	v->cap_effective = t->cap_effective;
 	v->cap_inheritable = t->cap_inheritable;
 	v->enter_ts = t->lastevent_ts;
+	v->enter_type = t->lastevent_type;
 }
 
 static bool op_thread(void *state, int64_t tid, struct sk_thread_view *out)
