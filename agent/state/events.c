@@ -887,6 +887,62 @@ static void note_enter(struct sk_thread *t, const struct sk_evt *e)
 		sk_evt_get_s64(e, 0, &t->lastevent_fd);
 }
 
+struct sweep {
+	uint64_t now, cutoff;
+	struct sk_u64map parents; /* pids that some thread names as its parent */
+	int64_t *dead;
+	size_t n, cap;
+};
+
+static void note_parent(uint64_t key, void *val, void *ctx)
+{
+	struct sweep *w = ctx;
+	const struct sk_thread *t = val;
+	if (t->ptid > 0)
+		sk_u64map_put(&w->parents, (uint64_t)t->ptid, (void *)1);
+}
+
+static void find_stale(uint64_t key, void *val, void *ctx)
+{
+	struct sweep *w = ctx;
+	struct sk_thread *t = val;
+	/* threads of the process list start their clock at the first sweep */
+	if (!t->last_seen_ts)
+		t->last_seen_ts = w->now;
+	if (t->last_seen_ts >= w->cutoff || w->n == w->cap ||
+	    sk_u64map_get(&w->parents, (uint64_t)t->tid))
+		return;
+	w->dead[w->n++] = t->tid;
+}
+
+/*
+ * Evict threads that made no event for SK_STATE_THREAD_TIMEOUT_NS of event
+ * time (their exit was lost, or they idle), as Falco's thread timeout does,
+ * keeping those that are another thread's parent (proc.aname needs them);
+ * checked every SK_STATE_SWEEP_INTERVAL_NS of event time.
+ */
+static void sweep(struct sk_state *s, uint64_t now)
+{
+	struct sweep w = {.now = now, .cap = s->threads.len};
+	bool first = !s->last_sweep_ts;
+	s->last_sweep_ts = now;
+	if (now < SK_STATE_THREAD_TIMEOUT_NS)
+		return;
+	w.cutoff = now - SK_STATE_THREAD_TIMEOUT_NS;
+	w.dead = malloc(w.cap * sizeof(*w.dead) + 1);
+	if (!w.dead)
+		return;
+	sk_u64map_init(&w.parents);
+	sk_u64map_foreach(&s->threads, note_parent, &w);
+	sk_u64map_foreach(&s->threads, find_stale, &w);
+	if (!first)
+		for (size_t i = 0; i < w.n; i++)
+			sk_state_thread_del(s, w.dead[i]);
+	s->threads_evicted += first ? 0 : w.n;
+	sk_u64map_fini(&w.parents);
+	free(w.dead);
+}
+
 void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 {
 	const struct sk_event_info *info = e->info;
@@ -912,6 +968,9 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 	struct sk_thread *t = sk_state_thread_add(s, (int64_t)e->hdr->tid);
 	if (!t)
 		return;
+	t->last_seen_ts = e->hdr->ts;
+	if (e->hdr->ts - s->last_sweep_ts >= SK_STATE_SWEEP_INTERVAL_NS)
+		sweep(s, e->hdr->ts);
 	if (sk_event_is_enter(code)) {
 		note_enter(t, e);
 		if (code + 1u < SK_EVT_TABLE_SIZE && exit_parsers[code + 1])

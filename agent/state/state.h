@@ -27,6 +27,8 @@
 #define SK_STATE_MAX_MOUNTS 64u       /* mounts kept per container */
 #define SK_STATE_STR_MAX 4096u        /* longest container metadata string kept */
 #define SK_STATE_PROCSTR_MAX 65536u   /* longest args/env/cgroups list kept */
+#define SK_STATE_THREAD_TIMEOUT_NS (30ull * 60 * 1000000000) /* as Falco's thread_timeout */
+#define SK_STATE_SWEEP_INTERVAL_NS (60ull * 1000000000)       /* event time between sweeps */
 #define SK_STATE_CID_SHORT 12u        /* container.id */
 #define SK_STATE_CID_FULL 64u         /* container.full_id */
 
@@ -76,6 +78,7 @@ struct sk_thread {
 	int64_t lastevent_fd;
 	uint16_t lastevent_type; /* code of the last enter event */
 	uint64_t lastevent_ts;	 /* its timestamp */
+	uint64_t last_seen_ts;	 /* ts of the thread's last event (0: none yet) */
 	/* from the cgroups: "" on the host */
 	char container_id[SK_STATE_CID_SHORT + 1];
 	char container_full_id[SK_STATE_CID_FULL + 1];
@@ -158,6 +161,8 @@ struct sk_state {
 	/* counters */
 	uint64_t events;
 	uint64_t threads_dropped; /* not added: SK_STATE_MAX_THREADS reached */
+	uint64_t threads_evicted; /* removed after SK_STATE_THREAD_TIMEOUT_NS without events */
+	uint64_t last_sweep_ts;
 	uint64_t fds_dropped;
 	uint64_t containers_dropped; /* not added: SK_STATE_MAX_CONTAINERS reached or bad JSON */
 	uint64_t strings_capped;     /* args/env/cgroups cut at SK_STATE_PROCSTR_MAX */

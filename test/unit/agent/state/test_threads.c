@@ -110,6 +110,44 @@ static void test_procexit_after_event(void **unused)
 	sk_state_fini(&st);
 }
 
+/* Feed a parameterless pipe enter event of tid at ts. */
+static void feed(struct sk_state *st, int64_t tid, uint64_t ts)
+{
+	struct sk_evt_hdr h = {.ts = ts, .tid = (uint64_t)tid, .len = sizeof(h), .type = 60};
+	struct sk_evt e;
+	char err[64];
+	assert_int_equal(sk_evt_parse(&e, &h, sizeof(h), err, sizeof(err)), 0);
+	sk_state_apply_event(st, &e);
+	sk_state_after_event(st, &e);
+}
+
+/*
+ * Threads without events for SK_STATE_THREAD_TIMEOUT_NS of event time are
+ * evicted and counted, except those another thread names as its parent.
+ */
+static void test_idle_threads_evicted(void **unused)
+{
+	struct sk_state st;
+	uint64_t t0 = 1000000000000ull;
+	sk_state_init(&st);
+	feed(&st, 1, t0);
+	feed(&st, 100, t0);
+	feed(&st, 200, t0);
+	sk_state_thread(&st, 100)->ptid = 1;
+	/* within the timeout nothing goes */
+	feed(&st, 300, t0 + SK_STATE_THREAD_TIMEOUT_NS / 2);
+	assert_int_equal(st.threads.len, 4);
+	assert_int_equal(st.threads_evicted, 0);
+	/* past it: 100 and 200 go, 1 stays as 100's parent, 300 is recent */
+	feed(&st, 300, t0 + SK_STATE_THREAD_TIMEOUT_NS + SK_STATE_SWEEP_INTERVAL_NS);
+	assert_int_equal(st.threads_evicted, 2);
+	assert_null(sk_state_thread(&st, 100));
+	assert_null(sk_state_thread(&st, 200));
+	assert_non_null(sk_state_thread(&st, 1));
+	assert_non_null(sk_state_thread(&st, 300));
+	sk_state_fini(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_fd_tables),
 		cmocka_unit_test(test_fd_cap),
 		cmocka_unit_test(test_procexit_after_event),
+		cmocka_unit_test(test_idle_threads_evicted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
