@@ -94,6 +94,8 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 		}
 		for (unsigned i = 0; i < runner.n; i++)
 			sk_services_add_pipeline(&sv, &runner.runs[i].pipe);
+		if (plugin_input && runner.n)
+			sk_plugin_runner_handle_signals(); /* Ctrl-C ends an endless source (webhook) */
 	}
 	rc = sk_services_serve(&sv, err, sizeof(err));
 	/* Opened once the web server runs: a capture on a pipe may be slow to start. */
@@ -141,6 +143,8 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 	sk_plugin_runner_counts(&runner, &p.counts);
 	sk_plugin_dispatch_counts(&dispatch, &p.counts);
 	sk_pipeline_print_summary(&p, secs, o->verbose, out);
+	if (o->verbose && s->plugins)
+		sk_plugin_host_print_metrics(s->plugins, out);
 	sk_plugin_runner_fini(&runner);
 	sk_plugin_dispatch_fini(&dispatch);
 	sk_pipeline_fini(&p);

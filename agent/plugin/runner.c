@@ -2,11 +2,46 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "plugin_int.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	stop_requested = 1;
+}
+
+void sk_plugin_runner_handle_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_ONSTACK};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void print_metric(void *ctx, const char *name, bool monotonic, double value)
+{
+	fprintf(ctx, "   %s: %.0f\n", name, value);
+}
+
+void sk_plugin_host_print_metrics(struct sk_plugin_host *h, FILE *out)
+{
+	bool header = false;
+	for (unsigned i = 0; i < sk_plugin_host_count(h); i++) {
+		struct sk_plugin *p = sk_plugin_host_at(h, i);
+		if (!p->api.get_metrics)
+			continue;
+		if (!header)
+			fprintf(out, "Plugin metrics:\n");
+		header = true;
+		sk_plugin_metrics(p, print_metric, out);
+	}
+}
 
 static double now_s(void)
 {
@@ -41,7 +76,7 @@ static void *source_main(void *arg)
 	struct sk_plugin_runner *r = s->r;
 	double t0 = now_s();
 	unsigned idle = 0;
-	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED) && !stop_requested) {
 		const uint8_t *evt;
 		uint32_t len;
 		int rc = sk_plugin_capture_next(s->cap, &evt, &len, s->err, sizeof(s->err));

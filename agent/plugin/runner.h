@@ -55,6 +55,13 @@ int sk_plugin_runner_start(struct sk_plugin_runner *r, struct sk_plugin_host *h,
 			   size_t errlen);
 /* Ask every source to stop after its current event. */
 void sk_plugin_runner_stop(struct sk_plugin_runner *r);
+/*
+ * Make SIGINT and SIGTERM stop every runner's sources (for runs that are
+ * only plugin sources; the live probe has handlers of its own).
+ */
+void sk_plugin_runner_handle_signals(void);
+/* Print every loaded plugin's metrics ("   <plugin>.<metric>: value"). */
+void sk_plugin_host_print_metrics(struct sk_plugin_host *h, FILE *out);
 /* Wait for every source; the first error goes to errf. Returns 0 or that error. */
 int sk_plugin_runner_wait(struct sk_plugin_runner *r, FILE *errf);
 /* Add every source pipeline's counters to c. */

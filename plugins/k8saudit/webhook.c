@@ -24,6 +24,8 @@
 
 #define IO_TIMEOUT_S 10	    /* a silent client is dropped after this */
 #define STOP_WAIT_MS 5000   /* graceful shutdown */
+#define LINGER_MAX (64u << 20) /* request bytes discarded after an error reply */
+#define LINGER_S 2
 
 struct k8s_webhook {
 	struct k8s_instance *in;
@@ -94,10 +96,31 @@ static void reply(struct conn *c, int code, const char *reason, const char *msg,
 	conn_write_all(c, buf, (size_t)n);
 }
 
+/*
+ * After an error reply the client may still be sending its body: read and
+ * drop it for a while so that it sees the reply rather than a reset.
+ */
+static void linger(struct conn *c)
+{
+	struct timeval tv = {.tv_sec = LINGER_S};
+	char buf[16384];
+	size_t total = 0;
+	if (!c->ssl)
+		shutdown(c->fd, SHUT_WR);
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (total < LINGER_MAX) {
+		ssize_t r = conn_read(c, buf, sizeof(buf));
+		if (r <= 0)
+			break;
+		total += (size_t)r;
+	}
+}
+
 static void bad(struct conn *c, int code, const char *reason, const char *msg)
 {
 	__atomic_add_fetch(&c->w->m->requests_bad, 1, __ATOMIC_RELAXED);
 	reply(c, code, reason, msg, false);
+	linger(c);
 }
 
 /* A header's value (case-insensitive name) copied into out, or false. */
