@@ -48,3 +48,6 @@ echo "== alert outputs (every exit event of the big capture alerts; JSON to a fi
 echo
 echo "== state tables: RSS with 10k threads and 100k fds (target: under 150 MB)"
 "$bin/bench_state"
+
+# The live agent: syscall cost beside the floor and auditd, zero-drop rate (root).
+"$top/hack/bench/live.sh" "$O"
