@@ -516,6 +516,14 @@ static void inherit(struct sk_thread *c, const struct sk_thread *parent)
 	c->cap_permitted = parent->cap_permitted;
 	c->cap_effective = parent->cap_effective;
 	c->cap_inheritable = parent->cap_inheritable;
+	c->pidns_init_start_ts = parent->pidns_init_start_ts;
+	c->exe_ino = parent->exe_ino;
+	c->exe_ino_ctime = parent->exe_ino_ctime;
+	c->exe_ino_mtime = parent->exe_ino_mtime;
+	c->exe_writable = parent->exe_writable;
+	c->exe_upper_layer = parent->exe_upper_layer;
+	c->exe_lower_layer = parent->exe_lower_layer;
+	c->exe_from_memfd = parent->exe_from_memfd;
 }
 
 static void parse_clone_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)

@@ -48,6 +48,14 @@ static int apply_proc(struct sk_state *s, const struct sk_scap_proc *p)
 	t->cap_permitted = p->cap_permitted;
 	t->cap_effective = p->cap_effective;
 	t->cap_inheritable = p->cap_inheritable;
+	t->pidns_init_start_ts = p->pidns_init_start_ts;
+	t->exe_ino = p->exe_ino;
+	t->exe_ino_ctime = p->exe_ino_ctime;
+	t->exe_ino_mtime = p->exe_ino_mtime;
+	t->exe_writable = p->exe_writable;
+	t->exe_upper_layer = p->exe_upper_layer;
+	t->exe_lower_layer = p->exe_lower_layer;
+	t->exe_from_memfd = p->exe_from_memfd;
 	/* Threads of a process share the main thread's fd table. */
 	if (p->pid != p->tid) {
 		struct sk_thread *leader = sk_state_thread(s, p->pid);

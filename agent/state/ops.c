@@ -78,6 +78,14 @@ static void fill_thread(const struct sk_state *s, const struct sk_thread *t,
 	v->cap_permitted = t->cap_permitted;
 	v->cap_effective = t->cap_effective;
 	v->cap_inheritable = t->cap_inheritable;
+	v->pidns_init_start_ts = t->pidns_init_start_ts;
+	v->exe_ino = t->exe_ino;
+	v->exe_ino_ctime = t->exe_ino_ctime;
+	v->exe_ino_mtime = t->exe_ino_mtime;
+	v->exe_writable = t->exe_writable;
+	v->exe_upper_layer = t->exe_upper_layer;
+	v->exe_lower_layer = t->exe_lower_layer;
+	v->exe_from_memfd = t->exe_from_memfd;
 	v->enter_ts = t->lastevent_ts;
 	v->enter_type = t->lastevent_type;
 }

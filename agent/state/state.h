@@ -73,6 +73,9 @@ struct sk_thread {
 	uint64_t pfmajor, pfminor;
 	uint32_t tty;
 	uint64_t clone_ts;
+	uint64_t pidns_init_start_ts;
+	uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
+	bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
 	struct sk_fdtable *fdt;
 	/* sinsp's "last event fd": set by enter events that use an fd and by fd-creating exits */
 	int64_t lastevent_fd;
