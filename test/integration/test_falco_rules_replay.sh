@@ -33,7 +33,6 @@
 #    rules raise exactly the alerts listed in `expect` below.
 . "$(dirname "$0")/lib.sh"
 need_sysdig
-command -v jq >/dev/null 2>&1 || { echo "jq is not installed" >&2; exit 1; }
 
 RULES=$SAKER_CORPUS/falco-rules/falco_rules-0.31.0.yaml
 LOCAL=$top/test/data/rules/falco-0.31-local.yaml
@@ -53,12 +52,49 @@ expect=(
 	"run_as_user_0_container|Read sensitive file untrusted|1562711472096032984"
 )
 
-# "2019-07-09T22:31:12.095933116Z" -> ns since the epoch (jq rounds the
-# integer evt.time of output_fields to a double).
+# "2019-07-09T22:31:12.095933116Z" -> ns since the epoch.
 rawtime() {
 	local t=${1%Z} ns
 	ns=${t#*.}
 	echo "$(date -u -d "${t%.*}Z" +%s)$ns"
+}
+
+# Flatten Saker's one-line JSON alerts (objects of strings, numbers, bools,
+# string arrays and one nested object) into "line<TAB>object<TAB>key<TAB>value"
+# rows; object is "" at the top and "output_fields" inside it.
+json_fields() {
+	awk '
+	function str(   v, c) {
+		v = ""
+		for (i++; i <= n; i++) {
+			c = substr(s, i, 1)
+			if (c == "\\") { i++; c = substr(s, i, 1); v = v (c == "n" ? "\n" : c == "t" ? "\t" : c); continue }
+			if (c == "\"") break
+			v = v c
+		}
+		i++
+		return v
+	}
+	{
+		s = $0; n = length(s); i = 2; obj = ""; key = ""; want_key = 1
+		while (i <= n) {
+			c = substr(s, i, 1)
+			if (c == "\"") {
+				v = str()
+				if (want_key) { key = v; want_key = 0 } else if (!inarr) print NR "\t" obj "\t" key "\t" v
+				continue
+			}
+			if (c == ":") { i++; continue }
+			if (c == ",") { if (!inarr) want_key = 1; i++; continue }
+			if (c == "{") { obj = key; want_key = 1; i++; continue }
+			if (c == "}") { obj = ""; i++; continue }
+			if (c == "[") { inarr = 1; i++; continue }
+			if (c == "]") { inarr = 0; i++; continue }
+			v = ""
+			while (i <= n && index(",}]", substr(s, i, 1)) == 0) { v = v substr(s, i, 1); i++ }
+			if (!inarr) print NR "\t" obj "\t" key "\t" v
+		}
+	}'
 }
 
 list_captures
@@ -69,7 +105,9 @@ alerts() { # capture rules... -> "capture|rule|time" lines, and the JSON in $tmp
 	for r; do args+=(-r "$r"); done
 	"$SAKER" "${args[@]}" -e "$CAPTURES/$c.scap" -o json_output=true >"$tmp/$c.json" 2>"$tmp/$c.err" ||
 		{ not_ok "$c: saker fails: $(grep -v ': warning: ' "$tmp/$c.err" | head -c 300)"; return 1; }
-	grep '^{' "$tmp/$c.json" | jq -r --arg c "$c" '"\($c)|\(.rule)|\(.time)"' |
+	grep '^{' "$tmp/$c.json" | json_fields |
+		awk -F'\t' -v c="$c" '$3 == "rule" { r[$1] = $4 } $3 == "time" { t[$1] = $4 }
+			END { for (i in r) print c "|" r[i] "|" t[i] }' |
 		while IFS='|' read -r c rule t; do echo "$c|$rule|$(rawtime "$t")"; done
 }
 
@@ -107,7 +145,9 @@ for c in "${captures[@]}"; do
 		else
 			not_ok "$c: $rule: $field: saker '$value', sysdig '$want'"
 		fi
-	done < <(grep '^{' "$tmp/$c.json" | jq -r '.output_fields as $f | .rule as $r | .time as $t |
-		$f | to_entries[] | select(.key != "evt.time") | "\($r)\t\($t)\t\(.key)\t\(.value)"')
+	done < <(grep '^{' "$tmp/$c.json" | json_fields |
+		awk -F'\t' '$3 == "rule" { r[$1] = $4 } $3 == "time" { t[$1] = $4 }
+			$2 == "output_fields" && $3 != "evt.time" { f[++n] = $1 "\t" $3 "\t" $4 }
+			END { for (i = 1; i <= n; i++) { split(f[i], x, "\t"); print r[x[1]] "\t" t[x[1]] "\t" x[2] "\t" x[3] } }')
 done
 finish
