@@ -125,7 +125,7 @@ void sk_fdinfo_set_tuple_name(struct sk_fdinfo *fi)
 	int af = fi->family == SK_AF_INET6 ? AF_INET6 : AF_INET;
 	inet_ntop(af, fi->sip, s, sizeof(s));
 	inet_ntop(af, fi->dip, d, sizeof(d));
-	snprintf(fi->name, sizeof(fi->name), "%s:%u->%s:%u", s, fi->sport, d, fi->dport);
+	sk_fdinfo_set_name(fi, "%s:%u->%s:%u", s, fi->sport, d, fi->dport);
 }
 
 /* Absolute path of name relative to dirfd (AT_FDCWD = -100) for thread t. */
@@ -139,7 +139,7 @@ static void resolve_path(struct sk_state *s, struct sk_thread *t, int64_t dirfd,
 		} else {
 			struct sk_fdinfo *d = sk_state_fd(s, t->tid, dirfd);
 			if (d)
-				base = d->name;
+				base = sk_fdinfo_name(d);
 		}
 	}
 	if (!base || base[0] != '/' || !sk_path_join(base, name, out, cap))
@@ -168,8 +168,11 @@ static void parse_open_exit(struct sk_state *s, struct sk_thread *t, const struc
 	int64_t ino;
 	if (arg_s64(a, "ino", &ino))
 		fi->ino = (uint64_t)ino;
-	if (name)
-		resolve_path(s, t, dirfd, name, fi->name, sizeof(fi->name));
+	if (name) {
+		char path[SK_STATE_FDNAME_MAX];
+		resolve_path(s, t, dirfd, name, path, sizeof(path));
+		sk_fdinfo_set_name(fi, "%s", path);
+	}
 }
 
 static uint8_t l4proto_of(uint32_t type, uint32_t proto)
@@ -264,7 +267,7 @@ static void apply_tuple(struct sk_fdinfo *fi, const uint8_t *p, uint32_t len)
 		fi->family = SK_AF_UNIX;
 		fi->type = SK_FD_UNIX_SOCK;
 		if (len > 17)
-			snprintf(fi->name, sizeof(fi->name), "%.*s", (int)(len - 17), (const char *)p + 17);
+			sk_fdinfo_set_name(fi, "%.*s", (int)(len - 17), (const char *)p + 17);
 		break;
 	default:
 		break;
@@ -319,7 +322,7 @@ static void add_simple_fd(struct sk_state *s, struct sk_thread *t, int64_t fd, u
 		return;
 	fi->type = type;
 	if (name)
-		snprintf(fi->name, sizeof(fi->name), "%s", name);
+		sk_fdinfo_set_name(fi, "%s", name);
 }
 
 static void parse_pipe_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -347,15 +350,7 @@ static void parse_dup_exit(struct sk_state *s, struct sk_thread *t, const struct
 		return;
 	if (!arg_s64(a, "oldfd", &oldfd) && !arg_s64(a, "fd", &oldfd))
 		return;
-	struct sk_fdinfo *old = sk_state_fd(s, t->tid, oldfd);
-	if (!old || oldfd == newfd)
-		return;
-	struct sk_fdinfo copy = *old;
-	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, newfd);
-	if (!fi)
-		return;
-	*fi = copy;
-	fi->fd = newfd;
+	sk_thread_fd_dup(s, t, oldfd, newfd);
 }
 
 static void parse_close_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -620,7 +615,7 @@ static void parse_chdir_exit(struct sk_state *s, struct sk_thread *t, const stru
 		struct sk_fdinfo *fi;
 		if (!arg_s64(a, "fd", &fd) || !(fi = sk_state_fd(s, t->tid, fd)))
 			return;
-		snprintf(path, sizeof(path), "%s", fi->name);
+		snprintf(path, sizeof(path), "%s", sk_fdinfo_name(fi));
 	} else {
 		const char *p = arg_str(a, "path");
 		if (!p)
@@ -660,15 +655,7 @@ static void parse_fcntl_exit(struct sk_state *s, struct sk_thread *t, const stru
 		return;
 	if (!exit_res(a->x, &newfd) || newfd < 0 || !arg_s64(a, "fd", &oldfd) || oldfd == newfd)
 		return;
-	struct sk_fdinfo *old = sk_state_fd(s, t->tid, oldfd);
-	if (!old)
-		return;
-	struct sk_fdinfo copy = *old;
-	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, newfd);
-	if (!fi)
-		return;
-	*fi = copy;
-	fi->fd = newfd;
+	sk_thread_fd_dup(s, t, oldfd, newfd);
 }
 
 /* bind: the socket becomes a server socket named by its address (or unix path). */
@@ -707,14 +694,14 @@ static void parse_bind_exit(struct sk_state *s, struct sk_thread *t, const struc
 		inet_ntop(AF_INET6, p + 1, ip, sizeof(ip));
 		break;
 	case SK_AF_UNIX:
-		snprintf(fi->name, sizeof(fi->name), "%.*s", (int)(len - 1), (const char *)p + 1);
+		sk_fdinfo_set_name(fi, "%.*s", (int)(len - 1), (const char *)p + 1);
 		return;
 	default:
 		return;
 	}
 	fi->role_known = true;
 	fi->is_server = true;
-	snprintf(fi->name, sizeof(fi->name), "%s:%u", ip, port);
+	sk_fdinfo_set_name(fi, "%s:%u", ip, port);
 }
 
 /* socketpair: two connected unix sockets. */

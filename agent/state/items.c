@@ -123,7 +123,7 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 		memcpy(fi->sip, f->sip, 4);
 		fi->sport = f->sport;
 		inet_ntop(AF_INET, f->sip, ip, sizeof(ip));
-		snprintf(fi->name, sizeof(fi->name), "%s:%u", ip, f->sport);
+		sk_fdinfo_set_name(fi, "%s:%u", ip, f->sport);
 		break;
 	}
 	case SK_FD_IPV6_SERVSOCK: {
@@ -134,7 +134,7 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 		memcpy(fi->sip, f->sip, 16);
 		fi->sport = f->sport;
 		inet_ntop(AF_INET6, f->sip, ip, sizeof(ip));
-		snprintf(fi->name, sizeof(fi->name), "%s:%u", ip, f->sport);
+		sk_fdinfo_set_name(fi, "%s:%u", ip, f->sport);
 		break;
 	}
 	case SK_FD_UNIX_SOCK:
@@ -145,7 +145,7 @@ static int apply_fd(struct sk_state *s, const struct sk_scap_fd *f)
 		uint32_t len = f->name.len;
 		while (len > 0 && f->name.buf[len - 1] == '\n')
 			len--;
-		snprintf(fi->name, sizeof(fi->name), "%.*s", (int)len, f->name.buf);
+		sk_fdinfo_set_name(fi, "%.*s", (int)len, f->name.buf);
 		break;
 	}
 	}

@@ -125,7 +125,7 @@ static void fill_fd(int64_t fd, const struct sk_fdinfo *fi, struct sk_fd_view *v
 		return;
 	v->in_table = true;
 	v->type = fi->type;
-	v->name = fi->name;
+	v->name = sk_fdinfo_name(fi);
 	v->open_flags = fi->flags;
 	v->dev = fi->dev;
 	v->ino = fi->ino;

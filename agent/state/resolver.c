@@ -29,11 +29,12 @@ static bool fd_name(void *ctx, int64_t tid, int64_t fd, char *out, size_t cap)
 	bool sock = fi->type == SK_FD_IPV4_SOCK || fi->type == SK_FD_IPV6_SOCK ||
 		    fi->type == SK_FD_IPV4_SERVSOCK || fi->type == SK_FD_IPV6_SERVSOCK;
 	/* sysdig shows the protocol once the socket has endpoints. */
-	char l4 = sock && fi->name[0] ? l4char(fi->l4proto) : 0;
+	const char *name = sk_fdinfo_name(fi);
+	char l4 = sock && name[0] ? l4char(fi->l4proto) : 0;
 	if (l4)
-		snprintf(out, cap, "<%c%c>%s", tc, l4, fi->name);
+		snprintf(out, cap, "<%c%c>%s", tc, l4, name);
 	else
-		snprintf(out, cap, "<%c>%s", tc, fi->name);
+		snprintf(out, cap, "<%c>%s", tc, name);
 	return true;
 }
 

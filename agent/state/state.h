@@ -46,7 +46,8 @@ struct sk_fdinfo {
 	bool is_server;         /* this process is the server end */
 	bool connected;         /* connect/accept gave it a peer */
 	bool role_known;        /* endpoints known: client or server (not sysdig's role none) */
-	char name[SK_STATE_FDNAME_MAX]; /* path, "a:b->c:d", unix path... as sysdig shows it */
+	/* path, "a:b->c:d", unix path... as sysdig shows it; heap, NULL = "" (sk_fdinfo_name) */
+	char *name;
 };
 
 /* One process's fds, shared by its threads. */
@@ -195,6 +196,13 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e);
  * has been consumed (procexit drops the thread).
  */
 void sk_state_after_event(struct sk_state *s, const struct sk_evt *e);
+
+/* fi's name, "" when it has none. */
+const char *sk_fdinfo_name(const struct sk_fdinfo *fi);
+
+/* Replace fi's name by a printf-formatted one, cut at SK_STATE_FDNAME_MAX - 1 bytes. */
+void sk_fdinfo_set_name(struct sk_fdinfo *fi, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Whether fd.* fields look at events of this code (sysdig's fd events). */
 bool sk_state_is_fd_event(uint16_t code);

@@ -17,6 +17,9 @@ void sk_state_thread_del(struct sk_state *s, int64_t tid);
 /* A zeroed fd entry for fd in t's table (replacing any), or NULL. */
 struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int64_t fd);
 void sk_thread_fd_del(struct sk_thread *t, int64_t fd);
+/* newfd of t as a copy of its oldfd (dup, fcntl F_DUPFD); NULL when oldfd is unknown. */
+struct sk_fdinfo *sk_thread_fd_dup(struct sk_state *s, struct sk_thread *t, int64_t oldfd,
+				   int64_t newfd);
 
 /* Set t's working directory, kept with a trailing '/' as sysdig shows it. */
 int sk_thread_set_cwd(struct sk_thread *t, const char *cwd);

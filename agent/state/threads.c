@@ -4,6 +4,8 @@
 #include "state_priv.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +18,50 @@ void sk_state_init(struct sk_state *s)
 	sk_u64map_init(&s->containers);
 }
 
+static void fdinfo_free(struct sk_fdinfo *fi)
+{
+	if (fi)
+		free(fi->name);
+	free(fi);
+}
+
 static void free_fd_cb(uint64_t key, void *val, void *ctx)
 {
-	free(val);
+	fdinfo_free(val);
+}
+
+const char *sk_fdinfo_name(const struct sk_fdinfo *fi)
+{
+	return fi->name ? fi->name : "";
+}
+
+void sk_fdinfo_set_name(struct sk_fdinfo *fi, const char *fmt, ...)
+{
+	char buf[SK_STATE_FDNAME_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	char *p = strdup(buf);
+	if (!p)
+		return; /* keeps the old name */
+	free(fi->name);
+	fi->name = p;
+}
+
+/* A copy of src with its own name. */
+static struct sk_fdinfo *fdinfo_dup(const struct sk_fdinfo *src)
+{
+	struct sk_fdinfo *fi = malloc(sizeof(*fi));
+	if (!fi)
+		return NULL;
+	*fi = *src;
+	fi->name = src->name ? strdup(src->name) : NULL;
+	if (src->name && !fi->name) {
+		free(fi);
+		return NULL;
+	}
+	return fi;
 }
 
 void sk_fdtable_unref(struct sk_fdtable *t)
@@ -43,12 +86,9 @@ struct sk_fdtable *sk_fdtable_new(void)
 static void copy_fd_cb(uint64_t key, void *val, void *ctx)
 {
 	struct sk_fdtable *dst = ctx;
-	struct sk_fdinfo *fi = malloc(sizeof(*fi));
-	if (!fi)
-		return;
-	memcpy(fi, val, sizeof(*fi));
-	if (sk_u64map_put(&dst->fds, key, fi))
-		free(fi);
+	struct sk_fdinfo *fi = fdinfo_dup(val);
+	if (fi && sk_u64map_put(&dst->fds, key, fi))
+		fdinfo_free(fi);
 }
 
 struct sk_fdtable *sk_fdtable_dup(const struct sk_fdtable *src)
@@ -169,7 +209,7 @@ struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int6
 			s->fds_dropped++;
 			return NULL;
 		}
-		fi = malloc(sizeof(*fi));
+		fi = calloc(1, sizeof(*fi));
 		if (!fi)
 			return NULL;
 		if (sk_u64map_put(&t->fdt->fds, (uint64_t)fd, fi)) {
@@ -177,6 +217,7 @@ struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int6
 			return NULL;
 		}
 	}
+	free(fi->name);
 	memset(fi, 0, sizeof(*fi));
 	fi->fd = fd;
 	return fi;
@@ -185,7 +226,27 @@ struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int6
 void sk_thread_fd_del(struct sk_thread *t, int64_t fd)
 {
 	if (t->fdt)
-		free(sk_u64map_del(&t->fdt->fds, (uint64_t)fd));
+		fdinfo_free(sk_u64map_del(&t->fdt->fds, (uint64_t)fd));
+}
+
+struct sk_fdinfo *sk_thread_fd_dup(struct sk_state *s, struct sk_thread *t, int64_t oldfd,
+				   int64_t newfd)
+{
+	const struct sk_fdinfo *old = sk_state_fd(s, t->tid, oldfd);
+	if (!old || oldfd == newfd)
+		return NULL;
+	struct sk_fdinfo *copy = fdinfo_dup(old);
+	if (!copy)
+		return NULL;
+	struct sk_fdinfo *fi = sk_thread_fd_add(s, t, newfd);
+	if (!fi) {
+		fdinfo_free(copy);
+		return NULL;
+	}
+	*fi = *copy; /* fi's own name was freed by sk_thread_fd_add; take copy's */
+	fi->fd = newfd;
+	free(copy);
+	return fi;
 }
 
 int sk_thread_set_cwd(struct sk_thread *t, const char *cwd)

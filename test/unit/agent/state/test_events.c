@@ -58,7 +58,7 @@ static void test_open_exit_adds_fd(void **unused)
 	const struct sk_fdinfo *fi = sk_state_fd(&st, 16518, 3);
 	assert_non_null(fi);
 	assert_int_equal(fi->type, SK_FD_FILE);
-	assert_string_equal(fi->name, "/etc/ld.so.cache");
+	assert_string_equal(sk_fdinfo_name(fi), "/etc/ld.so.cache");
 	assert_int_equal(sk_fd_typechar(fi->type), 'f');
 	sk_state_fini(&st);
 }
@@ -85,7 +85,7 @@ static void test_fdlist_socket_tuple(void **unused)
 	assert_non_null(fi);
 	assert_int_equal(fi->type, SK_FD_IPV4_SOCK);
 	assert_int_equal(fi->l4proto, 2);
-	assert_string_equal(fi->name, "10.0.2.2:49289->10.0.2.15:22");
+	assert_string_equal(sk_fdinfo_name(fi), "10.0.2.2:49289->10.0.2.15:22");
 	struct sk_render_resolver res;
 	sk_state_resolver(&st, &res);
 	char buf[256];

@@ -45,10 +45,10 @@ static void test_fd_tables(void **unused)
 	struct sk_thread *t = sk_state_thread_add(&st, 10);
 	struct sk_fdinfo *fi = sk_thread_fd_add(&st, t, 3);
 	assert_non_null(fi);
-	snprintf(fi->name, sizeof(fi->name), "/etc/passwd");
+	sk_fdinfo_set_name(fi, "%s", "/etc/passwd");
 	struct sk_fdtable *copy = sk_fdtable_dup(t->fdt);
 	assert_non_null(copy);
-	assert_string_equal(((struct sk_fdinfo *)sk_u64map_get(&copy->fds, 3))->name, "/etc/passwd");
+	assert_string_equal(sk_fdinfo_name(sk_u64map_get(&copy->fds, 3)), "/etc/passwd");
 	sk_thread_fd_del(t, 3);
 	assert_null(sk_state_fd(&st, 10, 3));
 	assert_non_null(sk_u64map_get(&copy->fds, 3));
