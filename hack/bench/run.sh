@@ -42,6 +42,25 @@ awk -v e="$events" -v a="$t0" -v b="$t1" 'BEGIN { t = b - a;
 	printf "baseline sysdig -r with one filter (read + state + filter, one core): %.0f events/s\n", e / t }'
 
 echo
+echo "== Kubernetes: the node's pod informer (API server stand-in, 10k pods on the node)"
+k8s=$work/k8s
+rm -rf "$k8s"
+"$top/hack/k8s-apiserver/mkcerts.sh" "$k8s"
+python3 "$top/hack/k8s-apiserver/apiserver.py" --pki "$k8s" --ports-file "$k8s/ports" \
+	--history 200000 >"$k8s/apiserver.log" 2>&1 &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$k8s/ports" ] && break; sleep 0.1; done
+read -r api_port ctl_port <"$k8s/ports"
+pods=${BENCH_K8S_PODS:-10000}
+curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/pods" \
+	-d "{\"count\": $pods, \"node\": \"n1\", \"namespace\": \"bench\", \"prefix\": \"p\"}" >/dev/null
+curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/pods" \
+	-d '{"count": 2000, "node": "n2", "namespace": "bench", "prefix": "other"}' >/dev/null
+"$bin/bench_k8s" "https://127.0.0.1:$api_port" "$k8s/token" "$ctl_port" "$pods"
+kill "$api_pid" 2>/dev/null
+
+echo
 echo "== alert outputs (every exit event of the big capture alerts; JSON to a file and HTTP at once)"
 "$bin/bench_outputs" "$big" "$work"
 

@@ -20,6 +20,8 @@ inject faults: POST /control/<action> with a JSON body.
              {"http410": true}  expired watches answer HTTP 410 (default: in-stream ERROR)
              {"expire": true}   forget the event history and every continue token
              {"drop": true}     close every open watch stream cleanly now
+             {"gone": true}     every open watch stream ends with a 410 ERROR event
+  pods also takes "expire": true (history expired under the same lock: a relist)
   tokens     {"tokens": ["t1", ...]}       the bearer tokens accepted from now on
   stats      {}                 counters (requests by verb, open watches, rv)
 GET /control/state?kind=Pod returns every object of a kind with the current rv.
@@ -208,6 +210,7 @@ class Store:
         self.stall_until = 0.0
         self.http410 = False
         self.drop_gen = 0
+        self.gone_gen = 0
         self.stats = {"requests": 0, "list": 0, "watch": 0, "get": 0, "create": 0,
                       "update": 0, "patch": 0, "delete": 0, "unauthorized": 0,
                       "watches_open": 0, "expired": 0, "selectors": []}
@@ -531,6 +534,7 @@ class Api(BaseHTTPRequestHandler):
                         start, store.compacted))
             cut_after, store.cut_after = store.cut_after, None
             drop_gen = store.drop_gen
+            gone_gen = store.gone_gen
             store.stats["watches_open"] += 1
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -544,7 +548,7 @@ class Api(BaseHTTPRequestHandler):
                 self.wfile.write(b"0\r\n\r\n")
                 return
             self.stream(store, kind, ns, fsel, lsel, start, initial, timeout, bookmarks,
-                        cut_after, drop_gen)
+                        cut_after, drop_gen, gone_gen)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             self.close_connection = True
         finally:
@@ -552,7 +556,7 @@ class Api(BaseHTTPRequestHandler):
                 store.stats["watches_open"] -= 1
 
     def stream(self, store, kind, ns, fsel, lsel, start, initial, timeout, bookmarks,
-               cut_after, drop_gen):
+               cut_after, drop_gen, gone_gen):
         sent = 0
         deadline = time.monotonic() + timeout
         next_bookmark = time.monotonic() + store.bookmark_s
@@ -584,7 +588,7 @@ class Api(BaseHTTPRequestHandler):
                         # A stall ends with the stream dropped without a word.
                         self.connection.shutdown(socket.SHUT_RDWR)
                         raise ConnectionResetError("stalled")
-                    if last < store.compacted:
+                    if last < store.compacted or store.gone_gen != gone_gen:
                         out = [("ERROR", status_body(410, "Expired",
                                                      "too old resource version: %d (%d)" %
                                                      (last, store.compacted)))]
@@ -697,6 +701,10 @@ class Control(BaseHTTPRequestHandler):
             for i in range(int(b["count"])):
                 store.put(make_pod(b.get("namespace", "bench"), "%s%d" % (
                     b.get("prefix", "p"), i), b.get("node", "node-1"), i))
+            if b.get("expire"):
+                # The history is gone before any watcher saw it: they get 410s.
+                store.expire()
+                store.gone_gen += 1
             return {"rv": store.rv}
         if action == "fault":
             if "cut" in b:
@@ -710,6 +718,9 @@ class Control(BaseHTTPRequestHandler):
                 store.http410 = bool(b["http410"])
             if b.get("expire"):
                 store.expire()
+            if b.get("gone"):
+                store.gone_gen += 1
+                store.cond.notify_all()
             if b.get("drop"):
                 store.drop_gen += 1
                 store.cond.notify_all()
@@ -724,7 +735,7 @@ class Control(BaseHTTPRequestHandler):
 
 def make_pod(ns, name, node, i):
     """A pod shaped like a kubelet-reported one (for bulk loads)."""
-    cid = ("%064x" % (0xC0FFEE0000 + i))[-64:]
+    cid = "%012x" % (0xC0FFEE000000 + i) + uuid.uuid4().hex + "0" * 20
     return {
         "kind": "Pod",
         "metadata": {"name": name, "namespace": ns,
