@@ -29,3 +29,9 @@ $(foreach n,$(PLUGIN_NAMES),$(eval $(call PLUGIN_RULE,$(n))))
 
 plugins: $(PLUGINS)
 .PHONY: plugins
+
+# Unit tests of the plugins and the host load the bundled plugins: build them first.
+PLUGIN_UNIT_TESTS := $(patsubst %.c,$(O)/%,$(shell find test/unit/plugins test/unit/agent/plugin -name 'test_*.c' 2>/dev/null))
+$(PLUGIN_UNIT_TESTS): | $(PLUGINS)
+# The helper layer's own test links it directly.
+$(O)/test/unit/plugins/lib/test_helper: $(PLUGIN_HELPER_OBJ)

@@ -187,7 +187,7 @@ static const struct ka_field base_fields[] = {
 	{{"ka.useragent", S, 0, NULL, "The useragent of the client who made the request to the "
 	  "apiserver"}, K_PATH, 0, {"userAgent"}},
 	{{"ka.sourceips", S, LI, NULL, "The IP addresses of the client who made the request to the "
-	  "apiserver"}, K_PATH, 0, {"sourceIPs"}},
+	  "apiserver"}, K_PATH, P_FLATTEN, {"sourceIPs"}},
 	{{"ka.cluster.name", S, 0, NULL, "The name of the k8s cluster"},
 	 K_PATH, 0, {ANN, "cluster_name"}},
 };
@@ -366,6 +366,13 @@ static void walk(const cJSON *v, const char *const *path, int64_t idx, bool idx_
 		v = get(v, *path++);
 		if (!v)
 			return;
+	}
+	/* a list that is the value itself: the index picks one of its elements */
+	if (!idx_used && idx >= 0 && (f->pflags & P_FLATTEN) && cJSON_IsArray(v)) {
+		const cJSON *it = cJSON_GetArrayItem(v, (int)idx);
+		if (it)
+			add_json(o, it);
+		return;
 	}
 	leaf(v, f, o, doc);
 }
