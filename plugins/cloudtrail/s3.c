@@ -368,8 +368,7 @@ bool ct_key_in_interval(const char *key, int64_t from, int64_t to)
 	if (p[9] != 'T' || skp_parse_rfc3339(ts, &ns))
 		return false;
 	int64_t t = (int64_t)(ns / 1000000000u);
-	/* a file holds up to ~5 minutes of events before its name's time */
-	return t + 300 >= from && t <= to + 300;
+	return t >= from && t <= to;
 }
 
 static bool log_key(const char *k)

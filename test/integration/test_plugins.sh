@@ -263,4 +263,17 @@ for v in "${!want_run[@]}"; do
 	fi
 done
 
+# ---- the README's example plugin builds and runs ------------------------------------
+awk '/^```c$/{f=1;next} /^```$/{f=0} f' "$top/plugins/README.md" >"$tmp/counter.c"
+if cc -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror -shared -fPIC -fvisibility=hidden \
+	-I"$top/plugins/include" -o "$tmp/libcounter.so" "$tmp/counter.c" "$top/plugins/lib/helper.c" -lcjson 2>"$tmp/cc"; then
+	printf -- '- rule: big\n  desc: d\n  condition: counter.n > 2\n  output: n=%%counter.n\n  priority: INFO\n  source: counter\n' >"$tmp/counter.yaml"
+	got=$("$SAKER" --disable-source syscall -r "$tmp/counter.yaml" -o 'plugins[0].name=counter' \
+		-o "plugins[0].library_path=$tmp/libcounter.so" -o 'plugins[0].open_params=5' 2>&1 |
+		grep -oE 'n=[0-9]+' | tr '\n' ' ')
+	expect "README example plugin" "n=3 n=4 n=5 " "$got"
+else
+	not_ok "README example does not build: $(head -c 300 "$tmp/cc")"
+fi
+
 finish
