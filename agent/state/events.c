@@ -293,6 +293,38 @@ static void parse_connect_exit(struct sk_state *s, struct sk_thread *t, const st
 	fi->is_server = false;
 }
 
+/*
+ * sendto/sendmsg/recvfrom/recvmsg on a UDP socket name its peer: a socket
+ * without endpoints takes them (client when sending, server when
+ * receiving); a different peer renames the fd, which fd.name_changed shows
+ * for this event.
+ */
+static void parse_udp_io_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
+{
+	int64_t res, fd = t->lastevent_fd;
+	const uint8_t *p;
+	uint32_t len;
+	if (!exit_res(a->x, &res) || res < 0 || !arg_raw(a, "tuple", &p, &len) || len < 1)
+		return;
+	arg_s64(a, "fd", &fd);
+	struct sk_fdinfo *fi = sk_state_fd(s, t->tid, fd);
+	if (!fi || fi->l4proto != L4_UDP ||
+	    (fi->type != SK_FD_IPV4_SOCK && fi->type != SK_FD_IPV6_SOCK))
+		return;
+	char old[SK_STATE_FDNAME_MAX];
+	snprintf(old, sizeof(old), "%s", sk_fdinfo_name(fi));
+	bool had_role = fi->role_known;
+	apply_tuple(fi, p, len);
+	if (!had_role) {
+		fi->role_known = true;
+		fi->is_server = !strncmp(a->x->info->name, "recv", 4);
+	} else if (strcmp(old, sk_fdinfo_name(fi)) != 0) {
+		s->name_changed = true;
+		s->name_changed_tid = t->tid;
+		s->name_changed_fd = fd;
+	}
+}
+
 static void parse_accept_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
 {
 	int64_t fd;
@@ -803,6 +835,8 @@ static const struct {
 	{"setgid", parse_setgid},      {"setresgid", parse_setgid},
 	{"setreuid", parse_setuid},    {"setregid", parse_setgid},
 	{"fcntl", parse_fcntl_exit},   {"bind", parse_bind_exit},
+	{"sendto", parse_udp_io_exit}, {"sendmsg", parse_udp_io_exit},
+	{"recvfrom", parse_udp_io_exit}, {"recvmsg", parse_udp_io_exit},
 	{"socketpair", parse_socketpair_exit},
 	{"brk", parse_vm_exit},        {"mmap", parse_vm_exit},
 	{"mmap2", parse_vm_exit},      {"munmap", parse_vm_exit},
@@ -982,6 +1016,7 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 
 void sk_state_after_event(struct sk_state *s, const struct sk_evt *e)
 {
+	s->name_changed = false;
 	if (s->close_pending) {
 		struct sk_thread *t = sk_state_thread(s, s->close_tid);
 		if (t)

@@ -150,6 +150,7 @@ static bool op_event_fd(void *state, const struct sk_evt *e, struct sk_fd_view *
 		return false;
 	int64_t fd = t->lastevent_fd;
 	fill_fd(fd, fd >= 0 ? sk_state_fd(s, t->tid, fd) : NULL, out);
+	out->name_changed = s->name_changed && s->name_changed_tid == t->tid && s->name_changed_fd == fd;
 	return true;
 }
 

@@ -170,6 +170,9 @@ struct sk_state {
 	uint64_t fds_dropped;
 	uint64_t containers_dropped; /* not added: SK_STATE_MAX_CONTAINERS reached or bad JSON */
 	uint64_t strings_capped;     /* args/env/cgroups cut at SK_STATE_PROCSTR_MAX */
+	/* The current event renamed this fd (a UDP socket's new peer). */
+	bool name_changed;
+	int64_t name_changed_tid, name_changed_fd;
 	/* A close whose fd stays visible until sk_state_after_event. */
 	bool close_pending;
 	int64_t close_tid, close_fd;

@@ -15,6 +15,7 @@
 
 #include "saker/scap.h"
 #include "../../../../agent/state/state.h"
+#include "../../../../agent/state/state_priv.h"
 
 static char path_buf[4096];
 
@@ -107,6 +108,110 @@ static void test_section_resets_state(void **unused)
 	sk_state_fini(&st);
 }
 
+/* Build an event of nparams parameters (u16 lengths) into buf and parse it into e. */
+static void mkevt(struct sk_evt *e, uint8_t *buf, uint64_t ts, int64_t tid, uint16_t type,
+		  unsigned n, const void *const *vals, const uint16_t *lens)
+{
+	struct sk_evt_hdr h = {.ts = ts, .tid = (uint64_t)tid, .type = type, .nparams = n};
+	size_t off = sizeof(h) + 2u * n;
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(buf + sizeof(h) + 2u * i, &lens[i], 2);
+		memcpy(buf + off, vals[i], lens[i]);
+		off += lens[i];
+	}
+	h.len = (uint32_t)off;
+	memcpy(buf, &h, sizeof(h));
+	char err[128];
+	assert_int_equal(sk_evt_parse(e, buf, off, err, sizeof(err)), 0);
+}
+
+static void feed_evt(struct sk_state *st, const struct sk_evt *e)
+{
+	sk_state_apply_event(st, e);
+}
+
+/* A UDP socket takes its peer from sendto; a new peer renames it for that event only. */
+static void test_udp_peer_and_name_changed(void **unused)
+{
+	struct sk_state st;
+	static uint8_t buf[1024];
+	struct sk_evt e;
+	sk_state_init(&st);
+	uint32_t domain = 2, type = 2, proto = 0;
+	int64_t fd = 7, res = 10;
+	uint32_t size = 10;
+	const void *sock_e[] = {&domain, &type, &proto};
+	const uint16_t sock_e_len[] = {4, 4, 4};
+	mkevt(&e, buf, 1000, 500, 18, 3, sock_e, sock_e_len);
+	feed_evt(&st, &e);
+	sk_state_after_event(&st, &e);
+	const void *sock_x[] = {&fd};
+	const uint16_t sock_x_len[] = {8};
+	mkevt(&e, buf, 1001, 500, 19, 1, sock_x, sock_x_len);
+	feed_evt(&st, &e);
+	sk_state_after_event(&st, &e);
+	const struct sk_fdinfo *fi = sk_state_fd(&st, 500, 7);
+	assert_non_null(fi);
+	assert_int_equal(fi->l4proto, 3);
+	assert_false(fi->role_known);
+
+	/* sendto 10.0.0.1:40000 -> 8.8.8.8:53 */
+	uint8_t tuple[13] = {2, 10, 0, 0, 1, 0x40, 0x9c, 8, 8, 8, 8, 53, 0};
+	const void *send_e[] = {&fd, &size, tuple};
+	const uint16_t send_e_len[] = {8, 4, 13};
+	const void *send_x[] = {&res, "0123456789"};
+	const uint16_t send_x_len[] = {8, 10};
+	mkevt(&e, buf, 1002, 500, 30, 3, send_e, send_e_len);
+	feed_evt(&st, &e);
+	sk_state_after_event(&st, &e);
+	mkevt(&e, buf, 1003, 500, 31, 2, send_x, send_x_len);
+	feed_evt(&st, &e);
+	assert_true(fi->role_known);
+	assert_false(fi->is_server);
+	assert_string_equal(sk_fdinfo_name(fi), "10.0.0.1:40000->8.8.8.8:53");
+	struct sk_fd_view v = {0};
+	assert_true(sk_state_field_ops.event_fd(&st, &e, &v));
+	assert_false(v.name_changed); /* the first peer names the socket, it does not rename it */
+	sk_state_after_event(&st, &e);
+
+	/* a second peer renames it, for this event only */
+	tuple[7] = 1;
+	tuple[8] = 1;
+	tuple[9] = 1;
+	tuple[10] = 1;
+	mkevt(&e, buf, 1004, 500, 30, 3, send_e, send_e_len);
+	feed_evt(&st, &e);
+	sk_state_after_event(&st, &e);
+	mkevt(&e, buf, 1005, 500, 31, 2, send_x, send_x_len);
+	feed_evt(&st, &e);
+	assert_string_equal(sk_fdinfo_name(fi), "10.0.0.1:40000->1.1.1.1:53");
+	memset(&v, 0, sizeof(v));
+	assert_true(sk_state_field_ops.event_fd(&st, &e, &v));
+	assert_true(v.name_changed);
+	sk_state_after_event(&st, &e);
+	memset(&v, 0, sizeof(v));
+	assert_true(sk_state_field_ops.event_fd(&st, &e, &v));
+	assert_false(v.name_changed);
+	sk_state_fini(&st);
+}
+
+/* dup and fcntl(F_DUPFD) copy the fd with its own name; close frees only the one closed. */
+static void test_dup_copies(void **unused)
+{
+	struct sk_state st;
+	sk_state_init(&st);
+	/* sysdig: 180 open < fd=3(<f>/etc/ld.so.cache) */
+	replay(&st, "syscall.scap", 180);
+	struct sk_thread *t = sk_state_thread(&st, 16518);
+	assert_non_null(t);
+	assert_non_null(sk_thread_fd_dup(&st, t, 3, 10));
+	assert_null(sk_thread_fd_dup(&st, t, 99, 11));
+	sk_state_fd(&st, 16518, 3)->type = SK_FD_DIRECTORY;
+	assert_string_equal(sk_fdinfo_name(sk_state_fd(&st, 16518, 10)), "/etc/ld.so.cache");
+	assert_int_equal(sk_state_fd(&st, 16518, 10)->type, SK_FD_FILE);
+	sk_state_fini(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +219,8 @@ int main(void)
 		cmocka_unit_test(test_proclist_names_threads),
 		cmocka_unit_test(test_fdlist_socket_tuple),
 		cmocka_unit_test(test_section_resets_state),
+		cmocka_unit_test(test_udp_peer_and_name_changed),
+		cmocka_unit_test(test_dup_copies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
