@@ -159,7 +159,7 @@ struct sk_state {
 	struct sk_u64map groups;  /* gid -> struct sk_group * */
 	struct sk_scap_machine machine;
 	bool have_machine;
-	/* the capture host's IPv4 interface addresses, for the role of loopback-like peers */
+	/* the capture host's IPv4 interface addresses (for local/remote decisions) */
 	uint32_t ifaddrs[16];
 	unsigned nifaddrs;
 	/* counters */
