@@ -112,8 +112,8 @@ if command -v auditctl >/dev/null; then
 	backlog=$(auditctl -s 2>/dev/null | sed -n 's/^backlog_limit //p')
 	if pidof auditd >/dev/null && auditctl -e 1 >/dev/null 2>&1 && auditctl -b 8192 >/dev/null 2>&1 &&
 		auditctl -a always,exit -F arch=b64 -S getpid -S openat -S close -k saker-bench >/dev/null 2>&1; then
-		# Audited syscalls are slow: a tenth of the iterations gives the same ns per call.
-		GETPID_N=$((GETPID_N / 10)) OPEN_N=$((OPEN_N / 10)) measure auditd
+		# Audited syscalls are slow: fewer iterations and runs give the same ns per call.
+		RUNS=3 GETPID_N=$((GETPID_N / 100)) OPEN_N=$((OPEN_N / 100)) measure auditd
 		audit=yes
 	else
 		echo "auditd: could not start it or add rules here"
