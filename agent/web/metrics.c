@@ -113,21 +113,36 @@ static uint64_t load64(const uint64_t *p)
 
 /* ---- sections ---------------------------------------------------------- */
 
+static const char *source_of(const struct sk_pipeline *p)
+{
+	return p->ctx.source ? p->ctx.source : "syscall";
+}
+
 static void events(struct buf *b, const struct sk_metrics_sources *m)
 {
 	head(b, "saker_events_total", "counter", "Events processed, by source and event type.");
-	for (unsigned code = 0; code < SK_EVT_TABLE_SIZE; code++) {
-		uint64_t n = 0;
-		for (unsigned i = 0; i < m->npipelines; i++)
-			n += load64(&m->pipelines[i]->counts.by_code[code]);
-		if (!n)
+	for (unsigned s = 0; s < m->npipelines; s++) {
+		const char *src = source_of(m->pipelines[s]);
+		bool seen = false; /* each source once, summed over its pipelines */
+		for (unsigned k = 0; k < s; k++)
+			seen |= !strcmp(source_of(m->pipelines[k]), src);
+		if (seen)
 			continue;
-		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
-		char name[64];
-		snprintf(name, sizeof(name), "%s%s", info && info->name ? info->name : "unknown",
-			 info && info->dir == 'X' ? "_x" : "_e");
-		put(b, "saker_events_total{source=\"syscall\",type=\"%s\"} %llu\n", name,
-		    (unsigned long long)n);
+		for (unsigned code = 0; code < SK_EVT_TABLE_SIZE; code++) {
+			uint64_t n = 0;
+			for (unsigned i = s; i < m->npipelines; i++)
+				if (!strcmp(source_of(m->pipelines[i]), src))
+					n += load64(&m->pipelines[i]->counts.by_code[code]);
+			if (!n)
+				continue;
+			const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
+			char name[64], e[256];
+			snprintf(name, sizeof(name), "%s%s",
+				 info && info->name ? info->name : "unknown",
+				 info && info->dir == 'X' ? "_x" : "_e");
+			put(b, "saker_events_total{source=\"%s\",type=\"%s\"} %llu\n",
+			    esc(src, e, sizeof(e)), name, (unsigned long long)n);
+		}
 	}
 	head(b, "saker_kernel_drops_total", "counter",
 	     "Events the kernel probe dropped (ring buffer full).");
