@@ -28,13 +28,20 @@
 #      untrusted), its proc.vpid is 6, not 1 (container_started, so no
 #      Launch * Container rule; Container Run as Root User is disabled), the
 #      container is not privileged, and ls only reads loader files.
-# 2. With test/data/rules/falco-0.31-local.yaml (monitored dir /tmp, ls as a
+# 2. The current stock rules (falco_rules.yaml) raise nothing either; the
+#    seven sysdig cannot parse need, by hand: a path with "../" read through a
+#    monitored dir, a shell spawned, a dup of a socket onto stdin/stdout in a
+#    container, insmod, a write to a cgroup release_agent, an exec from an
+#    overlay upper layer (ls comes from the image) or from a memfd — none of
+#    which the captures hold.
+# 3. With test/data/rules/falco-0.31-local.yaml (monitored dir /tmp, ls as a
 #    network tool, /etc/ld.so.cache as a sensitive file) the same stock
 #    rules raise exactly the alerts listed in `expect` below.
 . "$(dirname "$0")/lib.sh"
 need_sysdig
 
 RULES=$SAKER_CORPUS/falco-rules/falco_rules-0.31.0.yaml
+RULES_NOW=$SAKER_CORPUS/falco-rules/falco_rules.yaml
 LOCAL=$top/test/data/rules/falco-0.31-local.yaml
 
 # Expected alerts with the local additions: "capture|rule|evt.rawtime".
@@ -121,7 +128,17 @@ for c in "${captures[@]}"; do
 	fi
 done
 
-# 2. stock rules with the local additions
+# 2. today's stock rules alone
+for c in "${captures[@]}"; do
+	got=$(alerts "$c" "$RULES_NOW") || continue
+	if [ -z "$got" ]; then
+		ok "$c: falco_rules.yaml raises no alert"
+	else
+		not_ok "$c: falco_rules.yaml raises unexpected alerts:"$'\n'"$got"
+	fi
+done
+
+# 3. stock rules with the local additions
 : >"$tmp/got"
 for c in "${captures[@]}"; do
 	alerts "$c" "$RULES" "$LOCAL" >>"$tmp/got"
@@ -135,7 +152,7 @@ while IFS= read -r line; do
 	grep -qxF "$line" "$tmp/want" || not_ok "unexpected alert $line"
 done <"$tmp/got"
 
-# 3. every output field of those alerts as sysdig extracts it for the event
+# 4. every output field of those alerts as sysdig extracts it for the event
 for c in "${captures[@]}"; do
 	while IFS=$'\t' read -r rule t field value; do
 		ts=$(rawtime "$t")
