@@ -432,8 +432,6 @@ static size_t watch_write(char *data, size_t sz, size_t nm, void *ud)
 {
 	struct k8s_informer *inf = ud;
 	size_t n = sz * nm;
-	CURL *h = NULL;
-	(void)h;
 	if (inf->http_status == 200) {
 		int rc = feed(inf, data, n);
 		return rc ? 0 : n; /* 0 ends the transfer */

@@ -49,7 +49,7 @@ rm -rf "$k8s"
 python3 "$top/hack/k8s-apiserver/apiserver.py" --pki "$k8s" --ports-file "$k8s/ports" \
 	--history 200000 >"$k8s/apiserver.log" 2>&1 &
 api_pid=$!
-trap 'kill $api_pid 2>/dev/null' EXIT
+trap 'kill $api_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$k8s/ports" ] && break; sleep 0.1; done
 read -r api_port ctl_port <"$k8s/ports"
 pods=${BENCH_K8S_PODS:-10000}
@@ -58,7 +58,7 @@ curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/pods" \
 curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/pods" \
 	-d '{"count": 2000, "node": "n2", "namespace": "bench", "prefix": "other"}' >/dev/null
 "$bin/bench_k8s" "https://127.0.0.1:$api_port" "$k8s/token" "$ctl_port" "$pods"
-kill "$api_pid" 2>/dev/null
+kill "$api_pid" 2>/dev/null || true
 
 echo
 echo "== alert outputs (every exit event of the big capture alerts; JSON to a file and HTTP at once)"
