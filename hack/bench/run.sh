@@ -68,5 +68,9 @@ echo
 echo "== state tables: RSS with 10k threads and 100k fds (target: under 150 MB)"
 "$bin/bench_state"
 
+echo
+echo "== plugins: k8s audit events/s (webhook and file) and CloudTrail records/s (files), one core"
+"$top/hack/bench/plugins.sh" "$O" "$work"
+
 # The live agent: syscall cost beside the floor and auditd, zero-drop rate (root).
 "$top/hack/bench/live.sh" "$O"
