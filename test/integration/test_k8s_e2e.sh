@@ -79,7 +79,7 @@ wait_alert() { # log, pattern
 	return 1
 }
 
-if start_saker "$tmp/k8s" -k "$url" -K "$pki/token" --k8s-node n1; then
+if start_saker "$tmp/k8s" -k "$url" -K "$pki/token" --k8s-node n1 -w "$tmp/live.scap"; then
 	ok "saker started with -k/-K/--k8s-node"
 else
 	not_ok "saker did not start"; finish; exit 1
@@ -119,6 +119,18 @@ else
 	not_ok "no alert for a container without a pod"
 fi
 kill "$saker_pid"; wait "$saker_pid" 2>/dev/null; saker_pid=
+
+# The capture replayed with -k: the same pods resolve from the stand-in.
+"$SAKER" -r "$tmp/rules.yaml" -e "$tmp/live.scap" -k "$url" -K "$pki/token" --k8s-node n1 \
+	>"$tmp/replay.out" 2>"$tmp/replay.err"
+for c in "$cid_a:web-a" "$cid_b:job-b"; do
+	id=${c%%:*}
+	if grep "cid=${id:0:12} " "$tmp/replay.out" | grep -q "pod=${c#*:} ns=shop"; then
+		ok "replay with -k: ${c#*:}"
+	else
+		not_ok "replay with -k: no alert for ${c#*:}: $(head -c 600 "$tmp/replay.out" "$tmp/replay.err")"
+	fi
+done
 
 # The agent asked only for its node's pods.
 stats=$(curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/stats" -d '{}')
