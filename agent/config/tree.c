@@ -471,11 +471,9 @@ static int next_seg(const char **pp, struct seg *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* Make *slot a container of kind (replacing a scalar or null there). */
-static int make_kind(struct sk_cnode *n, enum sk_cnode_kind kind)
+/* Free what n holds (children, keys, string); n stays, empty. */
+static void clear(struct sk_cnode *n)
 {
-	if (n->kind == kind)
-		return 0;
 	for (unsigned i = 0; i < n->n; i++) {
 		if (n->keys)
 			free(n->keys[i]);
@@ -488,8 +486,15 @@ static int make_kind(struct sk_cnode *n, enum sk_cnode_kind kind)
 	n->vals = NULL;
 	n->str = NULL;
 	n->n = n->cap = 0;
+}
+
+/* Make n a container of kind (replacing a scalar or null there). */
+static void make_kind(struct sk_cnode *n, enum sk_cnode_kind kind)
+{
+	if (n->kind == kind)
+		return;
+	clear(n);
 	n->kind = kind;
-	return 0;
 }
 
 /* The node a segment names under cur, created (as a null scalar) when missing. */
@@ -535,9 +540,7 @@ static int step(struct sk_cnode *cur, const struct seg *s, const char *where,
 /* Replace the contents of dst with those of src (src is consumed). */
 static void replace(struct sk_cnode *dst, struct sk_cnode *src)
 {
-	make_kind(dst, SK_CNODE_MAP);
-	free(dst->keys);
-	free(dst->vals);
+	clear(dst);
 	*dst = *src;
 	free(src);
 }

@@ -74,7 +74,7 @@ big_capture() {
 		make -C "$top" --no-print-directory "${SAKER_BUILD#$top/}/bin/bench_scap_reader" >&2 ||
 			return 1
 	fi
-	"$tool" build "$CAPTURES/syscall.scap" "$1" "$2" >/dev/null
+	ASAN_OPTIONS=detect_leaks=0 "$tool" build "$CAPTURES/syscall.scap" "$1" "$2" >/dev/null
 }
 
 # stream_capture FILE SECONDS [HOLD] [DELAY]: after DELAY seconds, write FILE
