@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cache.h"
@@ -42,6 +43,7 @@ struct k8s_informer {
 	bool expired;         /* an in-stream 410 ERROR */
 	bool got_event;
 	long http_status;
+	long retry_after_s;   /* Retry-After of the last non-200 answer */
 	char *errbody;
 	size_t errlen;
 	/* the current list: records decoded but not yet applied */
@@ -455,6 +457,8 @@ static size_t watch_header(char *p, size_t sz, size_t nm, void *ud)
 	long code;
 	if (n > 9 && strncmp(p, "HTTP/", 5) == 0 && sscanf(p, "HTTP/%*s %ld", &code) == 1)
 		inf->http_status = code;
+	else if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0)
+		inf->retry_after_s = strtol(p + 12, NULL, 10);
 	return n;
 }
 
@@ -528,6 +532,7 @@ static enum watch_end do_watch(struct k8s_informer *inf, CURL *h)
 	inf->force_creds = false;
 	inf->expired = inf->got_event = false;
 	inf->http_status = 0;
+	inf->retry_after_s = 0;
 	inf->errlen = 0;
 	k8s_watch_parser_reset(&inf->parser);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, watch_write);
@@ -636,7 +641,13 @@ static void *run(void *arg)
 			note_error(inf, "watch", "closed at once without events");
 		if (inf->got_event)
 			failures = 0;
-		nap(inf, backoff_ms(inf, ++failures));
+		unsigned ms = backoff_ms(inf, ++failures);
+		/* 429/5xx: the server's Retry-After, within the backoff cap */
+		if (inf->retry_after_s > 0 && (uint64_t)inf->retry_after_s * 1000u > ms)
+			ms = (uint64_t)inf->retry_after_s * 1000u < inf->o.backoff_max_ms
+				 ? (unsigned)inf->retry_after_s * 1000u
+				 : inf->o.backoff_max_ms;
+		nap(inf, ms);
 	}
 	if (h)
 		curl_easy_cleanup(h);
