@@ -142,6 +142,12 @@ const char *ct_fields_json(void)
 	return fields_text;
 }
 
+/* The fields text lives as long as the library. */
+__attribute__((destructor)) static void free_fields_text(void)
+{
+	free(fields_text);
+}
+
 /* ---- lookups ------------------------------------------------------------------ */
 
 static const cJSON *lookup(const cJSON *v, const char *path)

@@ -232,7 +232,8 @@ static int s3_request(struct ct_s3 *s, const char *key, struct qparam *q, unsign
 		uri_encode(key, true, t1, sizeof(t1));
 		snprintf(curi, sizeof(curi), "/%s", t1);
 	}
-	qsort(q, nq, sizeof(*q), qcmp);
+	if (nq)
+		qsort(q, nq, sizeof(*q), qcmp);
 	for (unsigned i = 0; i < nq; i++) {
 		uri_encode(q[i].key, false, t1, sizeof(t1));
 		uri_encode(q[i].value, false, t2, sizeof(t2));

@@ -80,6 +80,12 @@ SKP_EXPORT const char *plugin_get_fields(void)
 	return fields_text;
 }
 
+/* The fields text lives as long as the library. */
+__attribute__((destructor)) static void free_fields_text(void)
+{
+	free(fields_text);
+}
+
 SKP_EXPORT const char *plugin_get_extract_event_sources(void)
 {
 	return "[]";

@@ -276,6 +276,23 @@ static void build_table(void)
 	free(fl);
 }
 
+/* The table and its text live as long as the library. */
+__attribute__((destructor)) static void free_table(void)
+{
+	unsigned nbase = sizeof(base_fields) / sizeof(base_fields[0]);
+	for (unsigned i = 0; table && i < ntable; i++) {
+		bool generated = true;
+		for (unsigned k = 0; k < nbase && generated; k++)
+			generated = table[i].f.name != base_fields[k].f.name;
+		if (generated) {
+			free((char *)table[i].f.name);
+			free((char *)table[i].f.desc);
+		}
+	}
+	free(table);
+	free(fields_text);
+}
+
 const char *k8s_fields_json(void)
 {
 	pthread_once(&once, build_table);
