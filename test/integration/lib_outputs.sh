@@ -10,10 +10,11 @@ free_port() {
 # http_receiver PORT LOG [DELAY_S] [FAIL_FIRST]: record every POST as one
 # JSON line {"ua", "ctype", "body", "t"} in LOG; answer 200 after DELAY_S,
 # except 503 (not recorded) to the first FAIL_FIRST requests. Runs in the
-# background; its pid is in $!.
+# background; its pid is in $!. With HTTP_RECEIVER_TLS="CERT KEY [CLIENT_CA]"
+# it speaks HTTPS (and requires a client certificate signed by CLIENT_CA).
 http_receiver() {
 	python3 - "$@" <<'PY' &
-import http.server, json, sys, time, socketserver
+import http.server, json, os, ssl, sys, time, socketserver
 port, log = int(sys.argv[1]), sys.argv[2]
 delay = float(sys.argv[3]) if len(sys.argv) > 3 else 0
 fail = [int(sys.argv[4]) if len(sys.argv) > 4 else 0]
@@ -40,7 +41,16 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
-S(("127.0.0.1", port), H).serve_forever()
+srv = S(("127.0.0.1", port), H)
+tls = os.environ.get("HTTP_RECEIVER_TLS", "").split()
+if tls:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tls[0], tls[1])
+    if len(tls) > 2:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(tls[2])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()
 PY
 }
 

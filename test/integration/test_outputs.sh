@@ -88,6 +88,35 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$flaky/" && break;
 expect "http retries 503 with backoff: every alert delivered" "4 1" \
 	"$(wc -l <"$tmp/flaky.log") $(grep -c 'HTTP status 503' "$tmp/flaky.err")"
 
+# HTTPS: the server's certificate checked against ca_cert, or not with insecure;
+# a client certificate (mtls) when the server requires one.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/srv.key" -out "$tmp/srv.crt" \
+	-subj /CN=localhost -addext subjectAltName=DNS:localhost -days 1 >/dev/null 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/cli.key" -out "$tmp/cli.crt" \
+	-subj /CN=saker-client -days 1 >/dev/null 2>&1
+tls_port=$(free_port)
+HTTP_RECEIVER_TLS="$tmp/srv.crt $tmp/srv.key" http_receiver "$tls_port" "$tmp/tls.log"
+pids+=($!)
+mtls_port=$(free_port)
+HTTP_RECEIVER_TLS="$tmp/srv.crt $tmp/srv.key $tmp/cli.crt" http_receiver "$mtls_port" "$tmp/mtls.log"
+pids+=($!)
+for _ in $(seq 50); do curl -sk -o /dev/null "https://localhost:$tls_port/" && break; sleep 0.1; done
+https_run() { # log port options...: alerts delivered, errors logged
+	local log=$1 p=$2
+	shift 2
+	: >"$log"
+	"$SAKER" -r "$rules" -e "$cap" -o stdout_output.enabled=false -o http_output.enabled=true \
+		-o "http_output.url=https://localhost:$p/" "$@" >/dev/null 2>"$tmp/https.err"
+	sleep 0.2
+	echo "$(wc -l <"$log") $(grep -c 'http output: POST' "$tmp/https.err")"
+}
+expect "https with ca_cert" "4 0" "$(https_run "$tmp/tls.log" "$tls_port" -o "http_output.ca_cert=$tmp/srv.crt")"
+expect "https with an unknown CA: refused, logged" "0 1" "$(https_run "$tmp/tls.log" "$tls_port" -o http_output.ca_path=/nonexistent)"
+expect "https insecure" "4 0" "$(https_run "$tmp/tls.log" "$tls_port" -o http_output.insecure=true)"
+expect "mtls with a client certificate" "4 0" "$(https_run "$tmp/mtls.log" "$mtls_port" -o "http_output.ca_cert=$tmp/srv.crt" \
+	-o http_output.mtls=true -o "http_output.client_cert=$tmp/cli.crt" -o "http_output.client_key=$tmp/cli.key")"
+expect "mtls without one: refused" "0 1" "$(https_run "$tmp/mtls.log" "$mtls_port" -o "http_output.ca_cert=$tmp/srv.crt")"
+
 # A dead HTTP endpoint: every alert counted as an error, logged once, exit 0.
 dead=$(free_port)
 "$SAKER" -r "$rules" -e "$cap" -o stdout_output.enabled=false -o http_output.enabled=true \
