@@ -380,7 +380,11 @@ static int start_pipeline(struct live_run *lr, struct sk_ruleset_slot *slot)
 	lr->c.p = &lr->p;
 	sk_services_add_pipeline(&lr->sv, &lr->p);
 	/* Plugin sources with open params run beside the probe, sharing the outputs. */
-	struct sk_plugin_runner_opts ro = {.slot = slot, .popts = popts, .duration_s = lr->o->duration_s};
+	struct sk_plugin_runner_opts ro = {.slot = slot,
+					   .popts = popts,
+					   .duration_s = lr->o->duration_s,
+					   .sources = lr->s->rs_opts.sources,
+					   .nsources = lr->s->rs_opts.nsources};
 	rc = lr->s->plugins ? sk_plugin_runner_start(&lr->plugins, lr->s->plugins, &ro, NULL, err,
 						     sizeof(err))
 			    : 0;

@@ -81,6 +81,8 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 		.popts = popts,
 		.writer = w,
 		.duration_s = o->duration_s,
+		.sources = s->rs_opts.sources,
+		.nsources = s->rs_opts.nsources,
 	};
 	struct sk_plugin_dispatch dispatch;
 	sk_plugin_dispatch_init(&dispatch, s->plugins, &slot, &popts);

@@ -99,6 +99,16 @@ static void *source_main(void *arg)
 	return NULL;
 }
 
+static bool source_enabled(const struct sk_plugin_runner_opts *o, const char *source)
+{
+	if (!o->sources)
+		return true;
+	for (unsigned i = 0; i < o->nsources; i++)
+		if (!strcmp(o->sources[i], source))
+			return true;
+	return false;
+}
+
 int sk_plugin_runner_start(struct sk_plugin_runner *r, struct sk_plugin_host *h,
 			   const struct sk_plugin_runner_opts *o, const char *only, char *err,
 			   size_t errlen)
@@ -109,7 +119,8 @@ int sk_plugin_runner_start(struct sk_plugin_runner *r, struct sk_plugin_host *h,
 	int rc = 0;
 	for (unsigned i = 0; i < sk_plugin_host_count(h) && rc == 0; i++) {
 		struct sk_plugin *p = sk_plugin_host_at(h, i);
-		if (!p->cap_source || (only ? strcmp(p->name, only) : !p->open_params[0]))
+		if (!p->cap_source || (only ? strcmp(p->name, only) : !p->open_params[0]) ||
+		    !source_enabled(o, p->source))
 			continue;
 		struct sk_plugin_source_run *s = &r->runs[r->n];
 		s->r = r;

@@ -21,6 +21,9 @@ struct sk_plugin_runner_opts {
 	struct sk_pipeline_opts popts;
 	struct sk_scap_writer *writer; /* -w: every event is also written here; may be NULL */
 	long duration_s;	       /* stop after this long; 0 = until every source ends */
+	/* the enabled event sources (sk_ruleset_opts.sources); NULL = every source */
+	const char *const *sources;
+	unsigned nsources;
 	sk_plugin_log_fn log;	       /* source errors and the end of each source */
 	void *log_ctx;
 };

@@ -4,7 +4,7 @@
 # a wrong path, a body over webhookMaxBatchSize, a chunked body and a request
 # cut short. Valid events alert; bad requests get a 4xx and are counted in the
 # plugin's metrics; saker keeps serving and exits cleanly on SIGTERM. Then
-# the same over HTTPS with a self-signed certificate.
+# a followed file (file://), and HTTPS with a self-signed certificate.
 . "$(dirname "$0")/lib.sh"
 data=$top/test/data/plugins
 
@@ -140,6 +140,31 @@ if [ $rc -eq 1 ] && grep -q "plugin 'k8saudit': next_batch failed: webhook: cann
 else
 	not_ok "port in use: rc=$rc $(head -c 300 "$tmp/busy")"
 fi
+
+# ---- file:// follows a file: appended lines, truncation, rotation --------------------
+f=$tmp/audit.log
+: >"$f"
+start_saker "file://$f" '' "$tmp/tail"
+sleep 0.5
+wait_alert() { # text, count
+	for _ in $(seq 50); do
+		[ "$(count "$1" "$tmp/tail")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+cat "$data/k8s_audit/privileged_pod.json" >>"$f"
+wait_alert 'Privileged pod created' 1 && ok "file://: an appended line is read" || not_ok "file://: appended: $(head -c 300 "$tmp/tail")"
+: >"$f" # truncated: start again at 0 (the follower polls every 100 ms)
+sleep 0.3
+cat "$data/k8s_audit/hostpid_pod.json" >>"$f"
+wait_alert 'Pod created with hostPID' 1 && ok "file://: read again after truncation" || not_ok "file://: truncation: $(head -c 300 "$tmp/tail")"
+mv "$f" "$f.1" # rotated: the new file is read from its start
+cat "$data/k8s_audit/hostnetwork_pod.json" "$data/k8s_audit/exec_pod.json" >"$f"
+wait_alert 'into pod' 1 && ok "file://: a rotated file is read from its start" || not_ok "file://: rotation: $(head -c 300 "$tmp/tail")"
+stop_saker
+expect "file://: each event once" "Exec or Attach Into Pod: 1;HostNetwork Pod Created: 1;HostPID Pod Created: 1;Privileged Pod Created: 1;" \
+	"$(sed -n '/^Triggered rules by rule name:/,/^Plugin metrics:/p' "$tmp/tail" | grep '^ ' | sed 's/^ *//' | sort | tr '\n' ';')"
 
 # ---- HTTPS --------------------------------------------------------------------
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
