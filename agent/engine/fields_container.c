@@ -118,6 +118,10 @@ enum k8s_id {
 	K_DEPLOYMENT_ID,
 	K_DEPLOYMENT_LABEL,
 	K_DEPLOYMENT_LABELS,
+	/* Pod fields beyond the name/id/label/labels pattern of every kind. */
+	K_POD_UID,
+	K_POD_IP,
+	K_POD_CNI_JSON,
 	K_COUNT_,
 };
 
@@ -129,6 +133,10 @@ static const struct sk_field k8s_fields[] = {
     SK_F(K_POD_LABEL, "k8s.pod.label", PT_CHARBUF, LABEL_ARG,
 	 "one pod label, k8s.pod.label.KEY or k8s.pod.label[KEY]"),
     SK_F(K_POD_LABELS, "k8s.pod.labels", PT_CHARBUF, 0, "pod labels as key:value, comma-joined"),
+    SK_F(K_POD_UID, "k8s.pod.uid", PT_CHARBUF, 0, "uid of the pod (the same as k8s.pod.id)"),
+    SK_F(K_POD_IP, "k8s.pod.ip", PT_CHARBUF, 0, "IP address of the pod"),
+    SK_F(K_POD_CNI_JSON, "k8s.pod.cni.json", PT_CHARBUF, 0,
+	 "the pod's network addresses as JSON, as the container runtime reports them"),
     SK_F(K_RC_NAME, "k8s.rc.name", PT_CHARBUF, 0, "name of the replication controller"),
     SK_F(K_RC_ID, "k8s.rc.id", PT_CHARBUF, 0, "uid of the replication controller"),
     SK_F(K_RC_LABEL, "k8s.rc.label", PT_CHARBUF, LABEL_ARG, "one replication controller label"),
@@ -330,6 +338,16 @@ static int extract_k8s(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 
 	if (cap == 0 || !container_id_of(ctx, &cid) || !*cid || !ctx->state_ops->k8s)
 		return 0;
+	if (id == K_POD_IP || id == K_POD_CNI_JSON) {
+		struct sk_container_view c;
+		memset(&c, 0, sizeof(c));
+		if (!ctx->state_ops->container || !ctx->state_ops->container(ctx->state, cid, &c))
+			return 0;
+		const char *text = id == K_POD_IP ? c.ip : c.cni_json;
+		return text && *text ? sk_val_str(vals, text) : 0;
+	}
+	if (id == K_POD_UID)
+		id = K_POD_ID;
 	memset(&o, 0, sizeof(o));
 	if (!ctx->state_ops->k8s(ctx->state, cid, kinds[id / 4], &o))
 		return 0;

@@ -53,7 +53,7 @@ cat >"$tmp/rules.yaml" <<'RULES'
 - rule: k8s e2e probe
   desc: the probe binary ran
   condition: evt.type in (execve, execveat) and evt.dir=< and proc.name=sk8sprobe
-  output: "probe cid=%container.id pod=%k8s.pod.name ns=%k8s.ns.name repo=%container.image.repository tag=%container.image.tag digest=%container.image.digest ns_labels=%k8s.ns.labels"
+  output: "probe cid=%container.id pod=%k8s.pod.name ns=%k8s.ns.name repo=%container.image.repository tag=%container.image.tag digest=%container.image.digest ns_labels=%k8s.ns.labels ip=%k8s.pod.ip uid=%k8s.pod.uid"
   priority: WARNING
 RULES
 
@@ -87,9 +87,13 @@ fi
 run_in "$cid_a"
 if wait_alert "$tmp/k8s" "cid=${cid_a:0:12} "; then
 	line=$(grep "cid=${cid_a:0:12} " "$tmp/k8s.out" | head -1)
-	exp="pod=web-a ns=shop repo=docker.io/library/nginx tag=1.25.3 digest=sha256:$(printf 'ab%.0s' $(seq 32)) ns_labels=team:fe"
+	exp="pod=web-a ns=shop repo=docker.io/library/nginx tag=1.25.3 digest=sha256:$(printf 'ab%.0s' $(seq 32)) ns_labels=team:fe ip=10.9.0.2 uid="
 	case $line in *"$exp"*) ok "pod listed at start: $exp" ;;
 	*) not_ok "pod listed at start: got '$line', want '$exp'" ;; esac
+	uid=$(curl -sfk -H "Authorization: Bearer $(cat "$pki/token")" \
+		"$url/api/v1/namespaces/shop/pods/web-a" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["uid"])')
+	case $line in *" uid=$uid") [ -n "$uid" ] && ok "k8s.pod.uid is the pod's uid $uid" || not_ok "no uid from the stand-in" ;;
+	*) not_ok "k8s.pod.uid: got '$line', want uid=$uid" ;; esac
 else
 	not_ok "no alert for the listed pod's container"
 fi
