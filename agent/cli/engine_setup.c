@@ -40,6 +40,23 @@ static int select_sources(struct sk_engine_setup *s, const struct sk_options *o,
 	return 0;
 }
 
+/*
+ * Falco 0.31's -p: -pc / -pk pick the container or Kubernetes text, anything
+ * else is a format of its own. The text replaces %container.info and is
+ * appended to syscall rule outputs that do not use %container.info.
+ */
+static void apply_print_format(struct sk_engine_setup *s, const char *p)
+{
+	if (!p)
+		return;
+	if (!strcmp(p, "c") || !strcmp(p, "container"))
+		p = "container=%container.name (id=%container.id)";
+	else if (!strcmp(p, "k") || !strcmp(p, "kubernetes"))
+		p = "k8s.ns=%k8s.ns.name k8s.pod=%k8s.pod.name container=%container.id";
+	s->rs_opts.container_info = p;
+	s->rs_opts.extra_output = p;
+}
+
 int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
 			 const struct sk_config *cfg, char *err, size_t errlen)
 {
@@ -62,6 +79,7 @@ int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
 	s->rs_opts.ntags_exclude = o->tags_exclude.n;
 	s->rs_opts.tags_include = o->tags_include.v;
 	s->rs_opts.ntags_include = o->tags_include.n;
+	apply_print_format(s, o->print_format);
 	int rc = select_sources(s, o, err, errlen);
 	if (rc)
 		return rc;

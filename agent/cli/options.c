@@ -52,6 +52,8 @@ const char sk_usage[] =
 	"  --disable-source <source>   do not load rules of this source (repeatable)\n"
 	"  --enable-source <source>    load rules of this source only (repeatable)\n"
 	"  -U, --unbuffered            flush outputs after every alert\n"
+	"  -p <format>                 add to syscall alerts: -pc container, -pk Kubernetes,\n"
+	"                              or a format of your own; also what %container.info shows\n"
 	"  -v                          verbose\n";
 
 enum { OPT_VERSION = 0x100, OPT_DUMP, OPT_LIST, OPT_DISABLE_SOURCE, OPT_ENABLE_SOURCE };
@@ -114,7 +116,7 @@ int sk_options_parse(struct sk_options *o, int argc, char **argv, char *err, siz
 	opterr = 0;
 	int c, rc = 0;
 	char *end;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":hc:e:w:zk:K:r:V:o:AD:T:t:M:Ll:NUv", long_opts,
+	while (rc == 0 && (c = getopt_long(argc, argv, ":hc:e:w:zk:K:r:V:o:AD:T:t:M:Ll:NUvp:", long_opts,
 					   NULL)) != -1) {
 		switch (c) {
 		case 'h': o->help = true; break;
@@ -134,6 +136,7 @@ int sk_options_parse(struct sk_options *o, int argc, char **argv, char *err, siz
 		case 'l': o->describe_rule = optarg; break;
 		case 'N': o->names_only = true; break;
 		case 'U': o->unbuffered = true; break;
+		case 'p': o->print_format = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'r': rc = push(&o->rules, optarg, "-r", err, errlen); break;
 		case 'V': rc = push(&o->validate, optarg, "-V", err, errlen); break;

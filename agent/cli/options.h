@@ -26,6 +26,7 @@ struct sk_options {
 	bool names_only;        /* -N */
 	bool verbose;           /* -v */
 	bool unbuffered;        /* -U */
+	const char *print_format; /* -p: c|container, k|kubernetes, or a format */
 	const char *capture;    /* -e FILE */
 	const char *config_path; /* -c FILE */
 	const char *k8s_api;    /* -k URL: Kubernetes API server */

@@ -81,6 +81,18 @@ else
 	not_ok "json_include_*_property=false: $line"
 fi
 
+# -p: Falco 0.31's container / Kubernetes text, replacing %container.info or
+# appended to syscall outputs without it; the capture's process is on the host.
+ci=$data/container_info.yaml
+got=$("$SAKER" -r "$ci" -e "$cap" 2>/dev/null | nums)
+expect "%container.info without -p" "open 180;open 182 host (id=host);" "$got"
+got=$("$SAKER" -r "$ci" -e "$cap" -pc 2>/dev/null | nums)
+expect "-pc" "open 180 container=host (id=host);open 182 container=host (id=host);" "$got"
+got=$("$SAKER" -r "$ci" -e "$cap" -pk 2>/dev/null | nums)
+expect "-pk" "open 180 k8s.ns=<NA> k8s.pod=<NA> container=host;open 182 k8s.ns=<NA> k8s.pod=<NA> container=host;" "$got"
+got=$("$SAKER" -r "$ci" -e "$cap" -p "num=%evt.num" 2>/dev/null | nums)
+expect "-p with a format" "open 180 num=180;open 182 num=182;" "$got"
+
 # -L lists enabled rules; unknown -o keys are a warning naming the key (as Falco), never fatal.
 "$SAKER" -r "$data/selection.yaml" -L >"$tmp/l" 2>/dev/null
 expect "-L" "3" "$(grep -cE '^(Open of a null device|Any open|Library open) ' "$tmp/l")"
