@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -24,6 +25,7 @@ struct sk_reload {
 	struct sk_reload_opts opts;
 	pthread_t thread;
 	int pipe[2]; /* [0] read by the thread: 'r' reload, 'q' quit */
+	atomic_bool quit; /* also set, in case the pipe is full of requests */
 	int inotify;
 	struct watch watches[SK_RELOAD_MAX_WATCHES];
 	unsigned nwatches;
@@ -144,7 +146,7 @@ static void *run(void *arg)
 			wait_ms = left > 0 ? (int)(left * 1000) + 1 : 0;
 		}
 		int n = poll(pf, r->inotify >= 0 ? 2 : 1, wait_ms);
-		if (n < 0 && errno != EINTR)
+		if ((n < 0 && errno != EINTR) || atomic_load(&r->quit))
 			break;
 		if (n > 0 && (pf[0].revents & POLLIN)) {
 			char c[64];
@@ -226,6 +228,8 @@ void sk_reload_free(struct sk_reload *r)
 {
 	if (!r)
 		return;
+	atomic_store(&r->quit, true);
+	/* a full pipe already wakes the thread, which then sees quit */
 	while (write(r->pipe[1], "q", 1) < 0 && errno == EINTR)
 		;
 	pthread_join(r->thread, NULL);
