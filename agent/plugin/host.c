@@ -136,9 +136,12 @@ static void plugin_free(struct sk_plugin *p)
 		return;
 	if (p->state)
 		p->api.destroy(p->state);
-	/* Go runtimes cannot be unloaded; unloading the others is harmless but optional. */
-	if (p->dl)
-		dlclose(p->dl);
+	/*
+	 * No dlclose: it is optional, Go runtimes cannot be unloaded anyway, and
+	 * a plugin thread still finishing after destroy would run unmapped code.
+	 * A failed load's library stays mapped too; loads are few and bounded.
+	 */
+	p->dl = NULL;
 	for (unsigned i = 0; i < p->nclasses; i++)
 		free(p->classes[i].source);
 	free(p->classes);

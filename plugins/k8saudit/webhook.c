@@ -23,7 +23,6 @@
 #include "k8saudit.h"
 
 #define IO_TIMEOUT_S 10	    /* a silent client is dropped after this */
-#define STOP_WAIT_MS 5000   /* graceful shutdown */
 #define LINGER_MAX (64u << 20) /* request bytes discarded after an error reply */
 #define LINGER_S 2
 
@@ -38,14 +37,19 @@ struct k8s_webhook {
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock;
-	pthread_cond_t idle;
 	unsigned conns;
+	struct conn_slot {
+		pthread_t thread;
+		int fd;
+		bool used, done;
+	} slots[K8S_HTTP_MAX_CONNS]; /* connection threads, joined (never detached) */
 	bool stopping;
 	char err[PLUGIN_MAX_ERRLEN]; /* listener error, "" when fine */
 };
 
 struct conn {
 	struct k8s_webhook *w;
+	struct conn_slot *slot;
 	int fd;
 	SSL *ssl;
 	char head[K8S_HTTP_HEADER_MAX + 1];
@@ -245,6 +249,8 @@ static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
 	struct k8s_webhook *w = c->w;
+	if (__atomic_load_n(&w->stopping, __ATOMIC_RELAXED))
+		shutdown(c->fd, SHUT_RDWR);
 	struct timeval tv = {.tv_sec = IO_TIMEOUT_S};
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -262,13 +268,40 @@ out:
 		SSL_shutdown(c->ssl);
 		SSL_free(c->ssl);
 	}
-	close(c->fd);
-	free(c);
 	pthread_mutex_lock(&w->lock);
-	if (--w->conns == 0)
-		pthread_cond_broadcast(&w->idle);
+	c->slot->fd = -1;
+	close(c->fd);
+	c->slot->done = true;
+	w->conns--;
 	pthread_mutex_unlock(&w->lock);
+	free(c);
 	return NULL;
+}
+
+/* Join finished connection threads; returns a free slot or NULL (lock held). */
+static struct conn_slot *reap(struct k8s_webhook *w)
+{
+	struct conn_slot *free_slot = NULL;
+	for (unsigned i = 0; i < K8S_HTTP_MAX_CONNS; i++) {
+		struct conn_slot *sl = &w->slots[i];
+		if (sl->used && sl->done) {
+			pthread_join(sl->thread, NULL);
+			sl->used = sl->done = false;
+		}
+		if (!sl->used && !free_slot)
+			free_slot = sl;
+	}
+	return free_slot;
+}
+
+static void refuse(struct k8s_webhook *w, int fd)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+				   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	if (!w->tls)
+		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
+	__atomic_add_fetch(&w->m->requests_bad, 1, __ATOMIC_RELAXED);
+	close(fd);
 }
 
 static void *accept_main(void *arg)
@@ -283,38 +316,31 @@ static void *accept_main(void *arg)
 		}
 		if (pfd[1].revents)
 			break;
-		int fd = accept(w->lfd, NULL, NULL);
+		int fd = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
+		struct conn *c = calloc(1, sizeof(*c));
 		pthread_mutex_lock(&w->lock);
-		bool room = w->conns < K8S_HTTP_MAX_CONNS;
-		if (room)
-			w->conns++;
-		pthread_mutex_unlock(&w->lock);
-		struct conn *c = room ? calloc(1, sizeof(*c)) : NULL;
-		pthread_t t;
-		pthread_attr_t at;
-		pthread_attr_init(&at);
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-		if (c) {
+		struct conn_slot *sl = c ? reap(w) : NULL;
+		if (sl) {
 			c->w = w;
 			c->fd = fd;
-		}
-		if (!c || pthread_create(&t, &at, conn_main, c)) {
-			static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
-						   "Content-Length: 0\r\nConnection: close\r\n\r\n";
-			if (!w->tls)
-				(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
-			__atomic_add_fetch(&w->m->requests_bad, 1, __ATOMIC_RELAXED);
-			close(fd);
-			free(c);
-			if (room) {
-				pthread_mutex_lock(&w->lock);
+			c->slot = sl;
+			sl->fd = fd;
+			sl->used = true;
+			sl->done = false;
+			w->conns++;
+			if (pthread_create(&sl->thread, NULL, conn_main, c)) {
+				sl->used = false;
 				w->conns--;
-				pthread_mutex_unlock(&w->lock);
+				sl = NULL;
 			}
 		}
-		pthread_attr_destroy(&at);
+		pthread_mutex_unlock(&w->lock);
+		if (!sl) { /* no room (K8S_HTTP_MAX_CONNS busy) or no memory */
+			free(c);
+			refuse(w, fd);
+		}
 	}
 	return NULL;
 }
@@ -414,11 +440,11 @@ int k8s_webhook_start(struct k8s_instance *in, const char *url, char *err)
 	w->lfd = -1;
 	w->wake[0] = w->wake[1] = -1;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->idle, NULL);
+	for (unsigned i = 0; i < K8S_HTTP_MAX_CONNS; i++)
+		w->slots[i].fd = -1;
 	if (parse_url(url, &tls, host, sizeof(host), port, sizeof(port), w->path, sizeof(w->path))) {
 		skp_errorf(err, "invalid webhook URL '%s' (expected http[s]://[host]:port/path)", url);
 		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->idle);
 		free(w);
 		return -EINVAL;
 	}
@@ -449,27 +475,23 @@ void k8s_webhook_stop(struct k8s_webhook *w)
 		(void)!write(w->wake[1], "x", 1);
 		pthread_join(w->thread, NULL);
 	}
-	struct timespec dl;
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += STOP_WAIT_MS / 1000;
+	/* wake connections waiting on their clients, then join every one */
 	pthread_mutex_lock(&w->lock);
-	while (w->conns > 0)
-		if (pthread_cond_timedwait(&w->idle, &w->lock, &dl) == ETIMEDOUT)
-			break;
-	bool idle = w->conns == 0;
+	for (unsigned i = 0; i < K8S_HTTP_MAX_CONNS; i++)
+		if (w->slots[i].used && w->slots[i].fd >= 0)
+			shutdown(w->slots[i].fd, SHUT_RDWR);
 	pthread_mutex_unlock(&w->lock);
+	for (unsigned i = 0; i < K8S_HTTP_MAX_CONNS; i++)
+		if (w->slots[i].used)
+			pthread_join(w->slots[i].thread, NULL);
 	if (w->lfd >= 0)
 		close(w->lfd);
 	if (w->wake[0] >= 0) {
 		close(w->wake[0]);
 		close(w->wake[1]);
 	}
-	/* A connection still blocked on a client keeps w: leak it rather than free under it. */
-	if (!idle)
-		return;
 	if (w->tls)
 		SSL_CTX_free(w->tls);
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->idle);
 	free(w);
 }

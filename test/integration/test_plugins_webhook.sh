@@ -113,8 +113,21 @@ for _ in $(seq 50); do
 	[ "$(count 'Pod created with a sensitive hostPath volume' "$tmp/out")" = 1 ] && break
 	sleep 0.1
 done
+# A client that keeps its connection open must not hold saker up at exit.
+python3 - "$port" <<'EOF' &
+import http.client, sys, time
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+c.request("POST", "/k8s-audit", body="[]", headers={"Content-Type": "application/json"})
+c.getresponse().read()
+time.sleep(30)
+EOF
+idle=$!
+sleep 0.3
+t0=$SECONDS
 stop_saker
+kill "$idle" 2>/dev/null
 expect "saker exits 0 on SIGTERM" "0" "$rc"
+if [ $((SECONDS - t0)) -le 3 ]; then ok "an idle keep-alive client does not delay exit"; else not_ok "exit took $((SECONDS - t0)) s with an idle client"; fi
 got=$(sed -n '/^Triggered rules by rule name:/,/^Plugin metrics:/p' "$tmp/out" | grep '^ ' | sed 's/^ *//' | sort | tr '\n' ';')
 expect "valid events alerted, once each" "Anonymous Request: 1;ConfigMap With Credentials: 1;Exec or Attach Into Pod: 1;HostNetwork Pod Created: 1;HostPID Pod Created: 1;HostPath Volume Pod Created: 1;Privileged Pod Created: 1;Secret Read By Unexpected User: 1;Wildcard ClusterRole Created: 1;" "$got"
 # 9 alerting events + 2000 from the 10 MB batch
