@@ -82,7 +82,8 @@ struct sk_thread_view {
 	uint32_t env_len;
 	const char *cgroups; /* subsys=path entries, each NUL-terminated */
 	uint32_t cgroups_len;
-	const char *container_id; /* "" on the host */
+	const char *container_id;      /* 12 characters, "" on the host */
+	const char *container_full_id; /* 64 characters as the cgroup names it, "" on the host */
 	uint32_t uid, gid, loginuid, tty;
 	int64_t fdlimit;
 	uint64_t fdopencount;

@@ -40,6 +40,7 @@ enum container_id {
 	C_IP,
 	C_CNI_JSON,
 	C_INFO,
+	C_FULL_ID,
 	C_COUNT_,
 };
 
@@ -91,6 +92,8 @@ static const struct sk_field container_fields[] = {
     SK_F(C_INFO, "container.info", PT_CHARBUF, SK_FIELD_DEPRECATED | SK_FIELD_PRINT_ONLY,
 	 "outputs only: placeholder the output formatter replaces with container details "
 	 "(Falco 0.31 -pc/-pk) or with nothing; extracts no value itself"),
+    SK_F(C_FULL_ID, "container.full_id", PT_CHARBUF, 0,
+	 "full 64-character id of the container; host outside containers"),
 };
 
 enum k8s_id {
@@ -263,9 +266,18 @@ static int extract_container(const struct sk_field_ref *ref, struct sk_eval_ctx 
 	if (cap == 0 || !container_id_of(ctx, &id))
 		return 0;
 	if (!*id)
-		return (fid == C_ID || fid == C_NAME || fid == C_TYPE) ? sk_val_str(vals, "host") : 0;
+		return (fid == C_ID || fid == C_NAME || fid == C_TYPE || fid == C_FULL_ID)
+			   ? sk_val_str(vals, "host")
+			   : 0;
 	if (fid == C_ID)
 		return sk_val_str(vals, id);
+	if (fid == C_FULL_ID) {
+		struct sk_thread_view t;
+
+		if (!sk_field_event_thread(ctx, &t) || !t.container_full_id || !*t.container_full_id)
+			return 0;
+		return sk_val_str(vals, t.container_full_id);
+	}
 	memset(&c, 0, sizeof(c));
 	if (!ctx->state_ops->container || !ctx->state_ops->container(ctx->state, id, &c))
 		return 0;

@@ -58,6 +58,7 @@ static void fill_thread(const struct sk_state *s, const struct sk_thread *t,
 	v->cgroups = t->cgroups;
 	v->cgroups_len = t->cgroups ? t->cgroups_len : 0;
 	v->container_id = t->container_id;
+	v->container_full_id = t->container_full_id;
 	v->uid = t->uid;
 	v->gid = t->gid;
 	v->loginuid = t->loginuid;

@@ -32,6 +32,8 @@ static void test_thread_and_ancestors(void **unused)
 	assert_true(sk_state_field_ops.thread(&st, (int64_t)ev.hdr->tid, &t));
 	assert_string_equal(t.comm, "bash");
 	assert_string_equal(t.container_id, "697956520d89");
+	assert_string_equal(t.container_full_id,
+			    "697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994f3");
 	assert_int_equal(t.uid, 0);
 	assert_true(sk_state_field_ops.parent(&st, &t, &p));
 	assert_string_equal(p.comm, "containerd-shim");
