@@ -107,15 +107,18 @@ int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 		const char *src = strcmp(input, "cloudtrail") ? "k8s_audit" : "aws_cloudtrail";
 		struct sk_plugin *have = sk_plugin_host_find_source(s->plugins, src);
 		if (have && sk_plugin_set_open_params(have, o->capture) == 0) {
-			rc = 0; /* a configured plugin of that source without open params reads it */
+			rc =
+			    0; /* a configured plugin of that source without open params reads it */
 		} else if (have) {
-			snprintf(err, errlen,
-				 "-e %s: a %s source plugin is configured already; give the file as "
-				 "its open_params instead",
-				 o->capture, src);
+			snprintf(
+			    err, errlen,
+			    "-e %s: a %s source plugin is configured already; give the file as "
+			    "its open_params instead",
+			    o->capture, src);
 			rc = -EINVAL;
 		} else {
-			rc = sk_plugin_host_load_bundled(s->plugins, input, o->capture, err, errlen);
+			rc =
+			    sk_plugin_host_load_bundled(s->plugins, input, o->capture, err, errlen);
 		}
 		if (rc == 0 && !sk_plugin_host_find(s->plugins, "json"))
 			rc = sk_plugin_host_load_bundled(s->plugins, "json", NULL, err, errlen);
@@ -127,8 +130,8 @@ int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 	if (rc == 0)
 		rc = sk_plugin_host_register_fields(s->plugins, s->reg, err, errlen);
 	if (rc == 0)
-		s->rs_opts.plugins = sk_plugin_host_versions(s->plugins, s->rs_opts.plugins,
-							     s->rs_opts.nplugins, &s->rs_opts.nplugins);
+		s->rs_opts.plugins = sk_plugin_host_versions(
+		    s->plugins, s->rs_opts.plugins, s->rs_opts.nplugins, &s->rs_opts.nplugins);
 	return rc;
 }
 
@@ -139,7 +142,8 @@ int sk_cmd_list_plugins(struct sk_engine_setup *s, FILE *out)
 	for (unsigned i = 0; i < n; i++) {
 		struct sk_plugin_info in;
 		sk_plugin_get_info(sk_plugin_host_at(s->plugins, i), &in);
-		fprintf(out, "\nName: %s\nDescription: %s\nContact: %s\nVersion: %s\nCapabilities:\n",
+		fprintf(out,
+			"\nName: %s\nDescription: %s\nContact: %s\nVersion: %s\nCapabilities:\n",
 			in.name, in.description, in.contact, in.version);
 		if (in.cap_source)
 			fprintf(out, "  - Event Sourcing (ID=%u, source='%s')\n", in.id, in.source);
@@ -158,10 +162,10 @@ int sk_cmd_plugin_info(struct sk_engine_setup *s, const char *name, FILE *out)
 	}
 	struct sk_plugin_info in;
 	sk_plugin_get_info(p, &in);
-	fprintf(out, "Name: %s\nDescription: %s\nContact: %s\nVersion: %s\n"
-		     "Required API version: %s\nLibrary: %s\nCapabilities:\n",
-		in.name, in.description, in.contact, in.version, in.required_api,
-		in.library_path);
+	fprintf(out,
+		"Name: %s\nDescription: %s\nContact: %s\nVersion: %s\n"
+		"Required API version: %s\nLibrary: %s\nCapabilities:\n",
+		in.name, in.description, in.contact, in.version, in.required_api, in.library_path);
 	if (in.cap_source)
 		fprintf(out, "  - Event Sourcing (ID=%u, source='%s')\n", in.id, in.source);
 	if (in.cap_extract) {

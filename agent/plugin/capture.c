@@ -21,8 +21,8 @@ struct sk_plugin_capture {
 	bool done;
 };
 
-int sk_plugin_capture_open(struct sk_plugin *p, const char *params,
-			   struct sk_plugin_capture **out, char *err, size_t errlen)
+int sk_plugin_capture_open(struct sk_plugin *p, const char *params, struct sk_plugin_capture **out,
+			   char *err, size_t errlen)
 {
 	if (!p->cap_source) {
 		snprintf(err, errlen, "plugin '%s' has no event source", p->name);
@@ -145,8 +145,8 @@ int sk_plugin_capture_next(struct sk_plugin_capture *c, const uint8_t **evt, uin
 			uint8_t *e = (uint8_t *)c->evts[c->i++];
 			const char *why;
 			if (!e) {
-				snprintf(err, errlen, "plugin '%s': next_batch returned a NULL event",
-					 p->name);
+				snprintf(err, errlen,
+					 "plugin '%s': next_batch returned a NULL event", p->name);
 				c->done = true;
 				return -EIO;
 			}

@@ -117,8 +117,7 @@ static bool selected(const struct sk_cnode *load, const char *name)
 	return false;
 }
 
-static int load_entry(struct sk_plugin_host *h, const struct sk_cnode *e, char *err,
-		      size_t errlen)
+static int load_entry(struct sk_plugin_host *h, const struct sk_cnode *e, char *err, size_t errlen)
 {
 	char where[256], path[4096];
 	sk_cnode_where(e, where, sizeof(where));
@@ -138,10 +137,10 @@ static int load_entry(struct sk_plugin_host *h, const struct sk_cnode *e, char *
 	if (!init)
 		return -ENOMEM;
 	struct sk_plugin_config c = {
-		.name = name,
-		.library_path = lib,
-		.init_config = init,
-		.open_params = scalar(e, "open_params"),
+	    .name = name,
+	    .library_path = lib,
+	    .init_config = init,
+	    .open_params = scalar(e, "open_params"),
 	};
 	char why[2048];
 	int rc = sk_plugin_host_load(h, &c, why, sizeof(why));
@@ -151,15 +150,16 @@ static int load_entry(struct sk_plugin_host *h, const struct sk_cnode *e, char *
 	return rc;
 }
 
-int sk_plugin_host_load_bundled(struct sk_plugin_host *h, const char *name,
-				const char *open_params, char *err, size_t errlen)
+int sk_plugin_host_load_bundled(struct sk_plugin_host *h, const char *name, const char *open_params,
+				char *err, size_t errlen)
 {
 	char path[4096];
 	if (sk_plugin_bundled_path(name, path, sizeof(path))) {
 		snprintf(err, errlen, "plugin '%s': no bundled library %s", name, path);
 		return -ENOENT;
 	}
-	struct sk_plugin_config c = {.name = name, .library_path = path, .open_params = open_params};
+	struct sk_plugin_config c = {
+	    .name = name, .library_path = path, .open_params = open_params};
 	return sk_plugin_host_load(h, &c, err, errlen);
 }
 

@@ -27,8 +27,8 @@ int sk_plugin_host_configure(struct sk_plugin_host *h, const struct sk_cnode *pl
 			     const struct sk_cnode *load_plugins, char *err, size_t errlen);
 
 /* Load the bundled plugin name with an empty init config and these open params. */
-int sk_plugin_host_load_bundled(struct sk_plugin_host *h, const char *name,
-				const char *open_params, char *err, size_t errlen);
+int sk_plugin_host_load_bundled(struct sk_plugin_host *h, const char *name, const char *open_params,
+				char *err, size_t errlen);
 
 /* The directory of the bundled plugins, and the library of one; -ENOENT when absent. */
 int sk_plugin_bundled_dir(char *out, size_t cap);

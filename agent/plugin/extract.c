@@ -115,10 +115,12 @@ static int copy_values(const ss_plugin_extract_field *f, struct sk_eval_ctx *ctx
 		case FTYPE_UINT64:
 		case FTYPE_RELTIME:
 		case FTYPE_ABSTIME:
-			*v = (struct sk_value){.type = (uint8_t)f->ftype, .len = 8, .u = f->res.u64[i]};
+			*v = (struct sk_value){
+			    .type = (uint8_t)f->ftype, .len = 8, .u = f->res.u64[i]};
 			break;
 		case FTYPE_BOOL:
-			*v = (struct sk_value){.type = PT_BOOL, .len = 4, .u = f->res.boolean[i] != 0};
+			*v = (struct sk_value){
+			    .type = PT_BOOL, .len = 4, .u = f->res.boolean[i] != 0};
 			break;
 		case FTYPE_IPADDR:
 		case FTYPE_IPNET: {
@@ -133,8 +135,8 @@ static int copy_values(const ss_plugin_extract_field *f, struct sk_eval_ctx *ctx
 				return -ENOSPC;
 			}
 			memcpy(d, b->ptr, b->len);
-			*v = (struct sk_value){.type = (uint8_t)f->ftype, .len = b->len,
-					       .b = (const uint8_t *)d};
+			*v = (struct sk_value){
+			    .type = (uint8_t)f->ftype, .len = b->len, .b = (const uint8_t *)d};
 			break;
 		}
 		default:
@@ -161,28 +163,28 @@ int sk_plugin_field_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *
 		return 0;
 	const struct sk_plugin_field_meta *m = &p->meta[ref->field->id];
 	ss_plugin_extract_field f = {
-		.res_len = 0,
-		.field_id = ref->field->id,
-		.field = ref->field->name,
-		.arg_key = m->is_key ? ref->arg : NULL,
-		/* UINT64_MAX whenever no index was parsed: k8saudit reads it as "no index" */
-		.arg_index = ref->prepared ? (uint64_t)ref->arg_index : UINT64_MAX,
-		.arg_present = ref->arg != NULL,
-		.ftype = m->ftype,
-		.flist = m->is_list,
+	    .res_len = 0,
+	    .field_id = ref->field->id,
+	    .field = ref->field->name,
+	    .arg_key = m->is_key ? ref->arg : NULL,
+	    /* UINT64_MAX whenever no index was parsed: k8saudit reads it as "no index" */
+	    .arg_index = ref->prepared ? (uint64_t)ref->arg_index : UINT64_MAX,
+	    .arg_present = ref->arg != NULL,
+	    .ftype = m->ftype,
+	    .flist = m->is_list,
 	};
 	ss_plugin_field_extract_input in = {
-		.owner = p,
-		.get_owner_last_error = sk_plugin_owner_last_error,
-		.num_fields = 1,
-		.fields = &f,
-		.table_reader_ext = &sk_plugin_table_reader_stub,
-		.value_offsets = NULL,
+	    .owner = p,
+	    .get_owner_last_error = sk_plugin_owner_last_error,
+	    .num_fields = 1,
+	    .fields = &f,
+	    .table_reader_ext = &sk_plugin_table_reader_stub,
+	    .value_offsets = NULL,
 	};
 	ss_plugin_event_input ei = {
-		.evt = (const ss_plugin_event *)(const void *)e->hdr,
-		.evtnum = num,
-		.evtsrc = ctx->source,
+	    .evt = (const ss_plugin_event *)(const void *)e->hdr,
+	    .evtnum = num,
+	    .evtsrc = ctx->source,
 	};
 	int n = 0;
 	const char *why = NULL;
@@ -200,8 +202,7 @@ int sk_plugin_field_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *
 		goto out;
 	if (f.res_len > SK_FIELD_MAX_VALUES || (!m->is_list && f.res_len > 1) || !f.res.str)
 		why = "an inconsistent number of values";
-	else if (copy_values(&f, ctx, vals, f.res_len < cap ? (unsigned)f.res_len : cap, &why) ==
-		 0)
+	else if (copy_values(&f, ctx, vals, f.res_len < cap ? (unsigned)f.res_len : cap, &why) == 0)
 		n = f.res_len < cap ? (int)f.res_len : (int)cap;
 	if (why) {
 		ctx->scratch_used = mark;
@@ -226,9 +227,9 @@ int sk_plugin_event_info(struct sk_plugin *p, const struct sk_plugin_event_ctx *
 	if (!p->api.event_to_string || !p->state)
 		return -ENOTSUP;
 	ss_plugin_event_input ei = {
-		.evt = (const ss_plugin_event *)(const void *)e->hdr,
-		.evtnum = pc->evtnum,
-		.evtsrc = source,
+	    .evt = (const ss_plugin_event *)(const void *)e->hdr,
+	    .evtnum = pc->evtnum,
+	    .evtsrc = source,
 	};
 	pthread_mutex_lock(&p->lock);
 	const char *s = p->api.event_to_string(p->state, &ei);

@@ -13,9 +13,9 @@ static const struct {
 	const char *name;
 	uint32_t ftype;
 } types[] = {
-	{"string", FTYPE_STRING}, {"uint64", FTYPE_UINT64},   {"bool", FTYPE_BOOL},
-	{"reltime", FTYPE_RELTIME}, {"abstime", FTYPE_ABSTIME}, {"ipaddr", FTYPE_IPADDR},
-	{"ipnet", FTYPE_IPNET},
+    {"string", FTYPE_STRING},	{"uint64", FTYPE_UINT64},   {"bool", FTYPE_BOOL},
+    {"reltime", FTYPE_RELTIME}, {"abstime", FTYPE_ABSTIME}, {"ipaddr", FTYPE_IPADDR},
+    {"ipnet", FTYPE_IPNET},
 };
 
 static bool valid_field_name(const char *s)
@@ -81,19 +81,22 @@ static int parse_one(struct sk_plugin *p, unsigned i, const cJSON *o, char *err,
 	if (arg && !cJSON_IsNull(arg)) {
 		if (!cJSON_IsObject(arg) || opt_bool(arg, "isRequired", &m->is_required) ||
 		    opt_bool(arg, "isIndex", &m->is_index) || opt_bool(arg, "isKey", &m->is_key)) {
-			snprintf(err, errlen, "get_fields: field '%s': 'arg' must hold bools", fname);
+			snprintf(err, errlen, "get_fields: field '%s': 'arg' must hold bools",
+				 fname);
 			return -EINVAL;
 		}
 		if (m->is_required && !m->is_index && !m->is_key) {
-			snprintf(err, errlen,
-				 "get_fields: field '%s': a required argument must be an index or a "
-				 "key",
-				 fname);
+			snprintf(
+			    err, errlen,
+			    "get_fields: field '%s': a required argument must be an index or a "
+			    "key",
+			    fname);
 			return -EINVAL;
 		}
 	}
 	if (props && !cJSON_IsNull(props) && !cJSON_IsArray(props)) {
-		snprintf(err, errlen, "get_fields: field '%s': 'properties' is not an array", fname);
+		snprintf(err, errlen, "get_fields: field '%s': 'properties' is not an array",
+			 fname);
 		return -EINVAL;
 	}
 	uint16_t flags = 0;

@@ -103,8 +103,8 @@ const char *sk_plugin_owner_last_error(ss_plugin_owner_t *o)
 const char *sk_plugin_fetch_error(struct sk_plugin *p)
 {
 	const char *e = p->state ? p->api.get_last_error(p->state) : NULL;
-	snprintf(p->lasterr, sizeof(p->lasterr), "%.*s", (int)strnlen(e ? e : "", SK_PLUGIN_ERR_MAX),
-		 e ? e : "");
+	snprintf(p->lasterr, sizeof(p->lasterr), "%.*s",
+		 (int)strnlen(e ? e : "", SK_PLUGIN_ERR_MAX), e ? e : "");
 	if (!p->lasterr[0])
 		snprintf(p->lasterr, sizeof(p->lasterr), "unknown error");
 	return p->lasterr;
@@ -229,10 +229,10 @@ static int check_api_version(struct sk_plugin *p, char *why, size_t cap)
 		return -EINVAL;
 	}
 	if (v[0] != SK_PLUGIN_API_MAJOR) {
-		snprintf(why, cap,
-			 "requires plugin API %s: major versions disagree (Saker implements %u.%u.%u)",
-			 p->required_api, SK_PLUGIN_API_MAJOR, SK_PLUGIN_API_MINOR,
-			 SK_PLUGIN_API_PATCH);
+		snprintf(
+		    why, cap,
+		    "requires plugin API %s: major versions disagree (Saker implements %u.%u.%u)",
+		    p->required_api, SK_PLUGIN_API_MAJOR, SK_PLUGIN_API_MINOR, SK_PLUGIN_API_PATCH);
 		return -EINVAL;
 	}
 	if (v[1] > SK_PLUGIN_API_MINOR ||
@@ -285,8 +285,9 @@ static int read_capabilities(struct sk_plugin *p, char *why, size_t cap)
 	const struct sk_plugin_api *a = &p->api;
 	int nsrc = !!a->open + !!a->close + !!a->next_batch;
 	if (nsrc != 0 && nsrc != 3) {
-		snprintf(why, cap, "exports only part of the event-sourcing symbols "
-				   "(plugin_open, plugin_close, plugin_next_batch)");
+		snprintf(why, cap,
+			 "exports only part of the event-sourcing symbols "
+			 "(plugin_open, plugin_close, plugin_next_batch)");
 		return -EINVAL;
 	}
 	p->cap_source = nsrc == 3;
@@ -298,11 +299,13 @@ static int read_capabilities(struct sk_plugin *p, char *why, size_t cap)
 	p->cap_parse = a->parse_event != NULL;
 	p->cap_async = a->get_async_events && a->set_async_event_handler;
 	if (!p->cap_source && !p->cap_extract && !p->cap_parse && !p->cap_async) {
-		snprintf(why, cap, "has no capability (neither event sourcing nor field extraction)");
+		snprintf(why, cap,
+			 "has no capability (neither event sourcing nor field extraction)");
 		return -EINVAL;
 	}
 	if (!p->cap_source && !p->cap_extract) {
-		snprintf(why, cap, "only offers parsing or async events, which Saker does not host");
+		snprintf(why, cap,
+			 "only offers parsing or async events, which Saker does not host");
 		return -EINVAL;
 	}
 	if (!p->cap_source)
@@ -311,7 +314,8 @@ static int read_capabilities(struct sk_plugin *p, char *why, size_t cap)
 	p->source = copy_str(a->get_event_source ? a->get_event_source() : NULL, 256);
 	bool named = p->source && p->source[0];
 	if ((p->id != 0) != named) {
-		snprintf(why, cap, "event source '%s' and id %u disagree (both or neither must be set)",
+		snprintf(why, cap,
+			 "event source '%s' and id %u disagree (both or neither must be set)",
 			 p->source ? p->source : "", p->id);
 		return -EINVAL;
 	}
@@ -330,8 +334,8 @@ static int read_capabilities(struct sk_plugin *p, char *why, size_t cap)
 /* A JSON array of strings (sources list); "" or absent = empty. */
 static int read_sources(struct sk_plugin *p, char *why, size_t cap)
 {
-	const char *txt = p->api.get_extract_event_sources ? p->api.get_extract_event_sources()
-							   : NULL;
+	const char *txt =
+	    p->api.get_extract_event_sources ? p->api.get_extract_event_sources() : NULL;
 	if (txt && strnlen(txt, SK_PLUGIN_JSON_MAX) >= SK_PLUGIN_JSON_MAX) {
 		snprintf(why, cap, "extract event sources list exceeds %u bytes",
 			 SK_PLUGIN_JSON_MAX);
@@ -449,30 +453,33 @@ static int init_state(struct sk_plugin *p, char *why, size_t cap)
 		return -EINVAL;
 	}
 	if (p->init_schema) {
-		/* With a JSON schema the config is JSON, and "" means "{}" (k8saudit fails on ""). */
+		/* With a JSON schema the config is JSON, and "" means "{}" (k8saudit fails on "").
+		 */
 		if (!cfg[0])
 			cfg = "{}";
 		cJSON *j = cJSON_Parse(cfg);
 		bool obj = j && cJSON_IsObject(j);
 		cJSON_Delete(j);
 		if (!obj) {
-			snprintf(why, cap, "init config is not a JSON object as the plugin's schema "
-					   "requires");
+			snprintf(why, cap,
+				 "init config is not a JSON object as the plugin's schema "
+				 "requires");
 			return -EINVAL;
 		}
 	}
 	ss_plugin_init_input in = {
-		.config = cfg,
-		.owner = p,
-		.get_owner_last_error = sk_plugin_owner_last_error,
-		.tables = &sk_plugin_tables_stub,
-		.log_fn = log_cb,
+	    .config = cfg,
+	    .owner = p,
+	    .get_owner_last_error = sk_plugin_owner_last_error,
+	    .tables = &sk_plugin_tables_stub,
+	    .log_fn = log_cb,
 	};
 	ss_plugin_rc rc = SS_PLUGIN_FAILURE;
 	pthread_mutex_lock(&p->lock);
 	p->state = p->api.init(&in, &rc);
 	if (rc != SS_PLUGIN_SUCCESS || !p->state) {
-		const char *e = p->state ? sk_plugin_fetch_error(p) : "plugin_init returned no state";
+		const char *e =
+		    p->state ? sk_plugin_fetch_error(p) : "plugin_init returned no state";
 		snprintf(why, cap, "init failed: %s", e);
 		if (p->state)
 			p->api.destroy(p->state);
@@ -603,7 +610,8 @@ int sk_plugin_host_check(struct sk_plugin_host *h, char *err, size_t errlen)
 			snprintf(err, errlen,
 				 "plugin '%s': its field extractor fits no loaded event source "
 				 "(it extracts from %s%s)",
-				 p->name, p->extract_sources[0], p->nextract_sources > 1 ? ", ..." : "");
+				 p->name, p->extract_sources[0],
+				 p->nextract_sources > 1 ? ", ..." : "");
 			return -EINVAL;
 		}
 	}
@@ -612,8 +620,7 @@ int sk_plugin_host_check(struct sk_plugin_host *h, char *err, size_t errlen)
 
 static int add_class(struct sk_plugin *p, const char *source)
 {
-	struct sk_plugin_class *c =
-	    realloc(p->classes, (p->nclasses + 1) * sizeof(*p->classes));
+	struct sk_plugin_class *c = realloc(p->classes, (p->nclasses + 1) * sizeof(*p->classes));
 	if (!c)
 		return -ENOMEM;
 	p->classes = c;
@@ -623,13 +630,13 @@ static int add_class(struct sk_plugin *p, const char *source)
 		return -ENOMEM;
 	c->p = p;
 	c->cls = (struct sk_field_class){
-		.name = p->class_name,
-		.source = c->source,
-		.desc = p->description,
-		.fields = p->fields,
-		.nfields = p->nfields,
-		.prepare = sk_plugin_field_prepare,
-		.extract = sk_plugin_field_extract,
+	    .name = p->class_name,
+	    .source = c->source,
+	    .desc = p->description,
+	    .fields = p->fields,
+	    .nfields = p->nfields,
+	    .prepare = sk_plugin_field_prepare,
+	    .extract = sk_plugin_field_extract,
 	};
 	p->nclasses++;
 	return 0;
@@ -650,10 +657,11 @@ int sk_plugin_host_register_fields(struct sk_plugin_host *h, struct sk_field_reg
 		for (unsigned k = 0; k < p->nclasses && rc == 0; k++) {
 			rc = sk_field_registry_add(reg, &p->classes[k].cls);
 			if (rc == -EEXIST)
-				snprintf(err, errlen,
-					 "plugin '%s': a field it exports already exists for source "
-					 "'%s'",
-					 p->name, p->classes[k].source ? p->classes[k].source : "any");
+				snprintf(
+				    err, errlen,
+				    "plugin '%s': a field it exports already exists for source "
+				    "'%s'",
+				    p->name, p->classes[k].source ? p->classes[k].source : "any");
 			else if (rc)
 				snprintf(err, errlen, "plugin '%s': cannot register its fields: %s",
 					 p->name, strerror(-rc));
@@ -677,8 +685,8 @@ const struct sk_plugin_version *sk_plugin_host_versions(struct sk_plugin_host *h
 	for (unsigned i = 0; i < nbase; i++)
 		v[i] = base[i];
 	for (unsigned i = 0; i < h->n; i++)
-		v[nbase + i] = (struct sk_plugin_version){h->plugins[i]->name,
-							  h->plugins[i]->version};
+		v[nbase + i] =
+		    (struct sk_plugin_version){h->plugins[i]->name, h->plugins[i]->version};
 	*n = nbase + h->n;
 	return v;
 }
@@ -720,24 +728,24 @@ struct sk_plugin *sk_plugin_host_find_source(struct sk_plugin_host *h, const cha
 void sk_plugin_get_info(const struct sk_plugin *p, struct sk_plugin_info *o)
 {
 	*o = (struct sk_plugin_info){
-		.name = p->name,
-		.version = p->version,
-		.description = p->description,
-		.contact = p->contact,
-		.required_api = p->required_api,
-		.library_path = p->path,
-		.init_config = p->init_config,
-		.open_params = p->open_params,
-		.cap_source = p->cap_source,
-		.cap_extract = p->cap_extract,
-		.cap_parse = p->cap_parse,
-		.cap_async = p->cap_async,
-		.id = p->id,
-		.source = p->source,
-		.extract_sources = (const char *const *)p->extract_sources,
-		.init_schema = p->init_schema,
-		.fields = p->fields,
-		.nfields = p->nfields,
+	    .name = p->name,
+	    .version = p->version,
+	    .description = p->description,
+	    .contact = p->contact,
+	    .required_api = p->required_api,
+	    .library_path = p->path,
+	    .init_config = p->init_config,
+	    .open_params = p->open_params,
+	    .cap_source = p->cap_source,
+	    .cap_extract = p->cap_extract,
+	    .cap_parse = p->cap_parse,
+	    .cap_async = p->cap_async,
+	    .id = p->id,
+	    .source = p->source,
+	    .extract_sources = (const char *const *)p->extract_sources,
+	    .init_schema = p->init_schema,
+	    .fields = p->fields,
+	    .nfields = p->nfields,
 	};
 }
 
@@ -780,8 +788,8 @@ int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, siz
 	if (!p->api.set_config)
 		return -ENOTSUP;
 	ss_plugin_set_config_input in = {.config = config && config[0] ? config
-						    : p->init_schema	   ? "{}"
-									   : ""};
+						   : p->init_schema    ? "{}"
+								       : ""};
 	pthread_mutex_lock(&p->lock);
 	ss_plugin_rc rc = p->api.set_config(p->state, &in);
 	if (rc != SS_PLUGIN_SUCCESS)
@@ -794,13 +802,20 @@ int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, siz
 static double metric_value(const ss_plugin_metric *m)
 {
 	switch (m->value_type) {
-	case SS_PLUGIN_METRIC_VALUE_TYPE_U32: return m->value.u32;
-	case SS_PLUGIN_METRIC_VALUE_TYPE_S32: return m->value.s32;
-	case SS_PLUGIN_METRIC_VALUE_TYPE_U64: return (double)m->value.u64;
-	case SS_PLUGIN_METRIC_VALUE_TYPE_S64: return (double)m->value.s64;
-	case SS_PLUGIN_METRIC_VALUE_TYPE_D: return m->value.d;
-	case SS_PLUGIN_METRIC_VALUE_TYPE_F: return m->value.f;
-	case SS_PLUGIN_METRIC_VALUE_TYPE_I: return m->value.i;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_U32:
+		return m->value.u32;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_S32:
+		return m->value.s32;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_U64:
+		return (double)m->value.u64;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_S64:
+		return (double)m->value.s64;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_D:
+		return m->value.d;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_F:
+		return m->value.f;
+	case SS_PLUGIN_METRIC_VALUE_TYPE_I:
+		return m->value.i;
 	}
 	return 0;
 }

@@ -33,15 +33,15 @@
 #define SK_PLUGIN_API_PATCH 0u
 
 /* Caps on what crosses the boundary. */
-#define SK_PLUGIN_MAX 32u		      /* plugins loaded in one host */
-#define SK_PLUGIN_STR_MAX 4096u		      /* name/version/description/contact strings */
-#define SK_PLUGIN_JSON_MAX (4u << 20)	      /* get_fields, schemas, open-param lists */
-#define SK_PLUGIN_MAX_FIELDS 1024u	      /* fields one plugin exports */
-#define SK_PLUGIN_MAX_SOURCES 16u	      /* sources in an extract-sources list */
-#define SK_PLUGIN_EVENT_MAX (64u << 20)	      /* bytes of one plugin event */
-#define SK_PLUGIN_BATCH_MAX 65536u	      /* events of one next_batch */
-#define SK_PLUGIN_CONFIG_MAX (1u << 20)	      /* bytes of an init config */
-#define SK_PLUGIN_ERR_MAX 1024u		      /* PLUGIN_MAX_ERRLEN */
+#define SK_PLUGIN_MAX 32u		/* plugins loaded in one host */
+#define SK_PLUGIN_STR_MAX 4096u		/* name/version/description/contact strings */
+#define SK_PLUGIN_JSON_MAX (4u << 20)	/* get_fields, schemas, open-param lists */
+#define SK_PLUGIN_MAX_FIELDS 1024u	/* fields one plugin exports */
+#define SK_PLUGIN_MAX_SOURCES 16u	/* sources in an extract-sources list */
+#define SK_PLUGIN_EVENT_MAX (64u << 20) /* bytes of one plugin event */
+#define SK_PLUGIN_BATCH_MAX 65536u	/* events of one next_batch */
+#define SK_PLUGIN_CONFIG_MAX (1u << 20) /* bytes of an init config */
+#define SK_PLUGIN_ERR_MAX 1024u		/* PLUGIN_MAX_ERRLEN */
 
 /* One entry of Falco's `plugins:` configuration. Strings are copied by load. */
 struct sk_plugin_config {
@@ -65,11 +65,11 @@ struct sk_plugin;
 
 /* Counters of one plugin (atomics; read any time). */
 struct sk_plugin_stats {
-	uint64_t events;	    /* events returned by next_batch */
+	uint64_t events; /* events returned by next_batch */
 	uint64_t extract_calls;
-	uint64_t extract_failures;  /* FAILURE returned */
-	uint64_t extract_bad;	    /* inconsistent results refused */
-	uint64_t bad_events;	    /* malformed events refused */
+	uint64_t extract_failures; /* FAILURE returned */
+	uint64_t extract_bad;	   /* inconsistent results refused */
+	uint64_t bad_events;	   /* malformed events refused */
 };
 
 /* Read-only description of a loaded plugin (strings owned by the host). */
@@ -78,7 +78,7 @@ struct sk_plugin_info {
 	const char *init_config, *open_params;
 	bool cap_source, cap_extract, cap_parse, cap_async;
 	uint32_t id;
-	const char *source; /* event source, NULL without sourcing */
+	const char *source;		    /* event source, NULL without sourcing */
 	const char *const *extract_sources; /* NULL-terminated; empty = every source */
 	const char *init_schema;	    /* NULL without a JSON schema */
 	const struct sk_field *fields;
@@ -190,8 +190,8 @@ struct sk_plugin_capture;
  * (no sourcing), or -EIO with the plugin's error in err. Close with
  * sk_plugin_capture_close.
  */
-int sk_plugin_capture_open(struct sk_plugin *p, const char *params,
-			   struct sk_plugin_capture **out, char *err, size_t errlen);
+int sk_plugin_capture_open(struct sk_plugin *p, const char *params, struct sk_plugin_capture **out,
+			   char *err, size_t errlen);
 
 /*
  * The next event, fixed up as libscap does (plugin id filled in, tid

@@ -105,7 +105,7 @@ const char *sk_plugin_fetch_error(struct sk_plugin *p);
 
 /* Log through the host (drops when no log function). */
 void sk_plugin_log(struct sk_plugin *p, int severity, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Parse get_fields JSON into p->fields/meta. Returns 0 or -EINVAL with err. */
 int sk_plugin_parse_fields(struct sk_plugin *p, const char *json, char *err, size_t errlen);

@@ -142,7 +142,8 @@ int sk_plugin_runner_start(struct sk_plugin_runner *r, struct sk_plugin_host *h,
 	}
 	for (unsigned i = 0; i < r->n && rc == 0; i++) {
 		if (pthread_create(&r->runs[i].thread, NULL, source_main, &r->runs[i])) {
-			snprintf(err, errlen, "plugin '%s': cannot start its thread", r->runs[i].p->name);
+			snprintf(err, errlen, "plugin '%s': cannot start its thread",
+				 r->runs[i].p->name);
 			rc = -EAGAIN;
 			break;
 		}

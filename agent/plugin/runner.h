@@ -24,7 +24,7 @@ struct sk_plugin_runner_opts {
 	/* the enabled event sources (sk_ruleset_opts.sources); NULL = every source */
 	const char *const *sources;
 	unsigned nsources;
-	sk_plugin_log_fn log;	       /* source errors and the end of each source */
+	sk_plugin_log_fn log; /* source errors and the end of each source */
 	void *log_ctx;
 };
 

@@ -101,36 +101,37 @@ static ss_plugin_rc write_field(ss_plugin_table_t *t, ss_plugin_table_entry_t *e
 }
 
 static ss_plugin_table_fields_vtable_ext fields_stub = {
-	.list_table_fields = list_fields,
-	.get_table_field = get_field,
-	.add_table_field = get_field,
+    .list_table_fields = list_fields,
+    .get_table_field = get_field,
+    .add_table_field = get_field,
 };
 
 ss_plugin_table_reader_vtable_ext sk_plugin_table_reader_stub = {
-	.get_table_name = table_name,
-	.get_table_size = table_size,
-	.get_table_entry = table_entry,
-	.read_entry_field = read_field,
-	.release_table_entry = release_entry,
-	.iterate_entries = iterate,
+    .get_table_name = table_name,
+    .get_table_size = table_size,
+    .get_table_entry = table_entry,
+    .read_entry_field = read_field,
+    .release_table_entry = release_entry,
+    .iterate_entries = iterate,
 };
 
 ss_plugin_table_writer_vtable_ext sk_plugin_table_writer_stub = {
-	.clear_table = clear_table,
-	.erase_table_entry = erase_entry,
-	.create_table_entry = create_entry,
-	.destroy_table_entry = destroy_entry,
-	.add_table_entry = add_entry,
-	.write_entry_field = write_field,
+    .clear_table = clear_table,
+    .erase_table_entry = erase_entry,
+    .create_table_entry = create_entry,
+    .destroy_table_entry = destroy_entry,
+    .add_table_entry = add_entry,
+    .write_entry_field = write_field,
 };
 
 const ss_plugin_init_tables_input sk_plugin_tables_stub = {
-	.list_tables = list_tables,
-	.get_table = get_table,
-	.add_table = add_table,
-	.fields = {.list_table_fields = list_fields, .get_table_field = get_field,
-		   .add_table_field = get_field},
-	.fields_ext = &fields_stub,
-	.reader_ext = &sk_plugin_table_reader_stub,
-	.writer_ext = &sk_plugin_table_writer_stub,
+    .list_tables = list_tables,
+    .get_table = get_table,
+    .add_table = add_table,
+    .fields = {.list_table_fields = list_fields,
+	       .get_table_field = get_field,
+	       .add_table_field = get_field},
+    .fields_ext = &fields_stub,
+    .reader_ext = &sk_plugin_table_reader_stub,
+    .writer_ext = &sk_plugin_table_writer_stub,
 };

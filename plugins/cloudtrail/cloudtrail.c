@@ -175,8 +175,11 @@ static int parse_bound(const char *s, size_t n, int64_t now, int64_t *out)
 		long long v = strtoll(buf, &end, 10);
 		if (end != buf + n - 1 || v < 0)
 			return -EINVAL;
-		int64_t mult = unit == 'w' ? 604800 : unit == 'd' ? 86400 : unit == 'h' ? 3600
-			       : unit == 'm' ? 60 : 1;
+		int64_t mult = unit == 'w'   ? 604800
+			       : unit == 'd' ? 86400
+			       : unit == 'h' ? 3600
+			       : unit == 'm' ? 60
+					     : 1;
 		*out = now - (int64_t)v * mult;
 		return 0;
 	}
@@ -294,8 +297,9 @@ SKP_EXPORT ss_instance_t *plugin_open(ss_plugin_t *s, const char *params, ss_plu
 	in->st = st;
 	int r;
 	if (!params || !params[0]) {
-		skp_errorf(st->err, "no open params: give a file, a directory, s3://bucket/prefix or "
-				    "sqs://queue");
+		skp_errorf(st->err,
+			   "no open params: give a file, a directory, s3://bucket/prefix or "
+			   "sqs://queue");
 		r = -EINVAL;
 	} else if (!strncmp(params, "s3://", 5)) {
 		const char *b = params + 5;
@@ -371,9 +375,10 @@ int ct_gunzip(const char *data, size_t len, char **out, size_t *outlen, char *er
 	inflateEnd(&z);
 	if (rc != Z_STREAM_END) {
 		free(buf);
-		skp_errorf(err, "gzip: %s", rc == Z_MEM_ERROR ? "out of memory"
-					    : rc == Z_BUF_ERROR ? "truncated or too large"
-								: "corrupt data");
+		skp_errorf(err, "gzip: %s",
+			   rc == Z_MEM_ERROR   ? "out of memory"
+			   : rc == Z_BUF_ERROR ? "truncated or too large"
+					       : "corrupt data");
 		return -EINVAL;
 	}
 	*out = buf;

@@ -15,9 +15,9 @@
 #define CT_ID 2u
 #define CT_SOURCE "aws_cloudtrail"
 
-#define CT_FILE_MAX (512u << 20)   /* bytes of one (inflated) log file */
-#define CT_RECORD_MAX (16u << 20)  /* bytes of one record */
-#define CT_MAX_FILES 1000000u      /* files one open lists */
+#define CT_FILE_MAX (512u << 20)  /* bytes of one (inflated) log file */
+#define CT_RECORD_MAX (16u << 20) /* bytes of one record */
+#define CT_MAX_FILES 1000000u	  /* files one open lists */
 
 struct ct_config {
 	bool sqs_delete, use_s3_sns, use_async;

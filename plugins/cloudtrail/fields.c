@@ -17,9 +17,9 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 enum kind {
-	K_STR,	   /* plain lookup */
-	K_BOOL,	   /* bool rendered true/false */
-	K_JSON,	   /* compact JSON */
+	K_STR,	/* plain lookup */
+	K_BOOL, /* bool rendered true/false */
+	K_JSON, /* compact JSON */
 	K_SHORTSRC,
 	K_USER,
 	K_ORIGUSER,
@@ -50,6 +50,7 @@ struct ct_field {
 #define C SKP_CONVERSATION
 #define RP "requestParameters."
 
+/* clang-format off */
 static const struct ct_field table[] = {
 	{{"ct.id", S, 0, "ID", "the unique ID of the cloudtrail event (eventID in the json)."}, K_STR, "eventID"},
 	{{"ct.error", S, 0, "Error Code", "The error code from the event. Will be \"<NA>\" (e.g. the NULL/empty/none value) if there was no error."}, K_STR, "errorCode"},
@@ -125,6 +126,7 @@ static const struct ct_field table[] = {
 	{{"iam.role", S, 0, "IAM Role", "the IAM role specified in the request."}, K_STR, RP "roleName"},
 	{{"iam.policy", S, 0, "IAM Policy", "the IAM policy specified in the request."}, K_STR, RP "policyName"},
 };
+/* clang-format on */
 
 #define NFIELDS (sizeof(table) / sizeof(table[0]))
 _Static_assert(NFIELDS == 73, "the spec's 73 fields");
@@ -260,7 +262,9 @@ static void info(const cJSON *doc, char *out, size_t cap)
 		   *what = plain(doc, "eventName");
 	if (!who || !where || !what) {
 		snprintf(out, cap, "<invalid cloudtrail event: %s missing>",
-			 !who ? "user" : !where ? "source IP" : "event name");
+			 !who	  ? "user"
+			 : !where ? "source IP"
+				  : "event name");
 		return;
 	}
 	const char *err = plain(doc, "errorCode");
@@ -272,7 +276,8 @@ static void info(const cJSON *doc, char *out, size_t cap)
 	if (!strcmp(who, where))
 		n = snprintf(out, cap, "%s %s%s %s", who, err ? "!" : "", arrow, what);
 	else
-		n = snprintf(out, cap, "%s via %s %s%s %s", who, where, err ? "!" : "", arrow, what);
+		n = snprintf(out, cap, "%s via %s %s%s %s", who, where, err ? "!" : "", arrow,
+			     what);
 	if (n < 0 || (size_t)n >= cap)
 		return;
 	out += n;
@@ -282,11 +287,12 @@ static void info(const cJSON *doc, char *out, size_t cap)
 						   "IgnorePublicAcls", "RestrictPublicBuckets"};
 		for (int i = 0; i < 4; i++) {
 			char path[160];
-			snprintf(path, sizeof(path),
-				 RP "PublicAccessBlockConfiguration.%s", keys[i]);
+			snprintf(path, sizeof(path), RP "PublicAccessBlockConfiguration.%s",
+				 keys[i]);
 			const cJSON *v = lookup(doc, path);
 			n = snprintf(out, cap, " %s=%s", keys[i],
-				     cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? "true" : "false") : "<NA>");
+				     cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? "true" : "false")
+						     : "<NA>");
 			if (n < 0 || (size_t)n >= cap)
 				return;
 			out += n;
@@ -333,8 +339,7 @@ static int set_str(struct ct_state *st, ss_plugin_extract_field *f, const char *
 	return s ? skp_res_str(&st->arena, f, s, strlen(s)) : 0;
 }
 
-static int image_ids(struct ct_state *st, ss_plugin_extract_field *f, const cJSON *doc,
-		     int64_t idx)
+static int image_ids(struct ct_state *st, ss_plugin_extract_field *f, const cJSON *doc, int64_t idx)
 {
 	const cJSON *items = lookup(doc, "responseElements.instancesSet.items"), *it;
 	const char *v[256];
@@ -349,8 +354,8 @@ static int image_ids(struct ct_state *st, ss_plugin_extract_field *f, const cJSO
 	}
 	if (!n && (idx <= 0)) {
 		static const char *const fallbacks[] = {
-			RP "imageId", RP "DescribeFastLaunchImagesRequest.ImageId.content",
-			RP "launchSpecification.imageId"};
+		    RP "imageId", RP "DescribeFastLaunchImagesRequest.ImageId.content",
+		    RP "launchSpecification.imageId"};
 		for (unsigned k = 0; k < 3 && !n; k++) {
 			const char *id = plain(doc, fallbacks[k]);
 			if (id && id[0])
@@ -448,14 +453,19 @@ static int extract_one(struct ct_state *st, const cJSON *doc, ss_plugin_extract_
 	case K_S3BYTES:
 	case K_S3IN:
 	case K_S3OUT:
-		return s3_bytes(doc, d->kind == K_S3IN ? 1 : d->kind == K_S3OUT ? 2 : 0, &u)
+		return s3_bytes(doc,
+				d->kind == K_S3IN    ? 1
+				: d->kind == K_S3OUT ? 2
+						     : 0,
+				&u)
 			   ? skp_res_u64(&st->arena, f, u)
 			   : 0;
 	case K_S3GET:
 	case K_S3PUT:
 	case K_S3OTHER: {
 		name = plain(doc, "eventName");
-		bool get = name && !strcmp(name, "GetObject"), put = name && !strcmp(name, "PutObject");
+		bool get = name && !strcmp(name, "GetObject"),
+		     put = name && !strcmp(name, "PutObject");
 		bool one = d->kind == K_S3GET ? get : d->kind == K_S3PUT ? put : !get && !put;
 		return one ? skp_res_u64(&st->arena, f, 1) : 0;
 	}
@@ -522,7 +532,8 @@ const char *ct_event_to_string(struct ct_state *st, const ss_plugin_event_input 
 	const char *region = plain(doc, "awsRegion"), *src = plain(doc, "eventSource"),
 		   *name = plain(doc, "eventName");
 	if (!doc || !region || !src || !name) {
-		skp_errorf(st->err, "event %" PRIu64 ": missing eventSource, awsRegion or eventName",
+		skp_errorf(st->err,
+			   "event %" PRIu64 ": missing eventSource, awsRegion or eventName",
 			   ev->evtnum);
 		cJSON_Delete(doc);
 		return NULL;

@@ -21,7 +21,7 @@
 
 #include "cloudtrail.h"
 
-#define S3_RESPONSE_MAX CT_FILE_MAX  /* bytes of one response */
+#define S3_RESPONSE_MAX CT_FILE_MAX /* bytes of one response */
 #define S3_TIMEOUT_S 120
 #define S3_MAX_PAGES 100000u
 
@@ -86,8 +86,7 @@ static const char *env(const char *name)
 	return v && v[0] ? v : NULL;
 }
 
-static void home_file(char *out, size_t cap, const char *cfg, const char *envname,
-		      const char *name)
+static void home_file(char *out, size_t cap, const char *cfg, const char *envname, const char *name)
 {
 	const char *v = cfg[0] ? cfg : env(envname);
 	if (v)
@@ -98,17 +97,17 @@ static void home_file(char *out, size_t cap, const char *cfg, const char *envnam
 
 static int load_credentials(struct ct_s3 *s, const struct ct_config *c, char *err)
 {
-	const char *profile = c->aws_profile[0] ? c->aws_profile
-			      : env("AWS_PROFILE")   ? env("AWS_PROFILE")
-						     : "default";
+	const char *profile = c->aws_profile[0]	   ? c->aws_profile
+			      : env("AWS_PROFILE") ? env("AWS_PROFILE")
+						   : "default";
 	char creds[1024], conf[1024], section[256];
 	home_file(creds, sizeof(creds), c->aws_credentials, "AWS_SHARED_CREDENTIALS_FILE",
 		  "credentials");
 	home_file(conf, sizeof(conf), c->aws_config, "AWS_CONFIG_FILE", "config");
-	snprintf(section, sizeof(section), "%s%s",
-		 strcmp(profile, "default") ? "profile " : "", profile);
-	bool from_env = !c->aws_profile[0] && env("AWS_ACCESS_KEY_ID") &&
-			env("AWS_SECRET_ACCESS_KEY");
+	snprintf(section, sizeof(section), "%s%s", strcmp(profile, "default") ? "profile " : "",
+		 profile);
+	bool from_env =
+	    !c->aws_profile[0] && env("AWS_ACCESS_KEY_ID") && env("AWS_SECRET_ACCESS_KEY");
 	if (from_env) {
 		snprintf(s->akid, sizeof(s->akid), "%s", env("AWS_ACCESS_KEY_ID"));
 		snprintf(s->secret, sizeof(s->secret), "%s", env("AWS_SECRET_ACCESS_KEY"));
@@ -117,8 +116,9 @@ static int load_credentials(struct ct_s3 *s, const struct ct_config *c, char *er
 	} else if (!ini_get(creds, profile, "aws_access_key_id", s->akid, sizeof(s->akid)) ||
 		   !ini_get(creds, profile, "aws_secret_access_key", s->secret,
 			    sizeof(s->secret))) {
-		skp_errorf(err, "no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or "
-				"profile '%s' in %s",
+		skp_errorf(err,
+			   "no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or "
+			   "profile '%s' in %s",
 			   profile, creds);
 		return -EACCES;
 	} else {
@@ -131,8 +131,8 @@ static int load_credentials(struct ct_s3 *s, const struct ct_config *c, char *er
 			 env("AWS_REGION") ? env("AWS_REGION") : env("AWS_DEFAULT_REGION"));
 	else if (!ini_get(conf, section, "region", s->region, sizeof(s->region)))
 		snprintf(s->region, sizeof(s->region), "us-east-1");
-	const char *ep = env("AWS_ENDPOINT_URL_S3") ? env("AWS_ENDPOINT_URL_S3")
-						    : env("AWS_ENDPOINT_URL");
+	const char *ep =
+	    env("AWS_ENDPOINT_URL_S3") ? env("AWS_ENDPOINT_URL_S3") : env("AWS_ENDPOINT_URL");
 	if (ep) {
 		snprintf(s->endpoint, sizeof(s->endpoint), "%s", ep);
 		size_t n = strlen(s->endpoint);
@@ -214,8 +214,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* GET path?query (params already sorted by the caller or not) signed; body into out. */
-static int s3_request(struct ct_s3 *s, const char *key, struct qparam *q, unsigned nq,
-		      char **out, size_t *outlen, char *err)
+static int s3_request(struct ct_s3 *s, const char *key, struct qparam *q, unsigned nq, char **out,
+		      size_t *outlen, char *err)
 {
 	char host[512], base[600], curi[4096], cq[8192] = "", t1[2048], t2[2048];
 	if (s->endpoint[0]) {
@@ -336,7 +336,8 @@ static char *xml_next(const char **p, const char *tag)
 	static const struct {
 		const char *ent;
 		char c;
-	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+	} ents[] = {
+	    {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
 	while (a < b) {
 		bool done = false;
 		for (size_t i = 0; i < 5 && !done; i++) {
@@ -409,7 +410,8 @@ int ct_s3_open(struct ct_instance *in, const char *bucket, const char *prefix, c
 	size_t cap = 0;
 	char *token = NULL;
 	for (unsigned page = 0; rc == 0 && page < S3_MAX_PAGES; page++) {
-		struct qparam q[3] = {{"list-type", "2"}, {"prefix", prefix}, {"continuation-token", token}};
+		struct qparam q[3] = {
+		    {"list-type", "2"}, {"prefix", prefix}, {"continuation-token", token}};
 		char *body;
 		size_t len;
 		rc = s3_request(s, "", q, token ? 3 : 2, &body, &len, err);

@@ -24,20 +24,19 @@
 enum { F_VALUE, F_OBJ, F_RAWTIME, F_JVALUE, F_JOBJ, F_JRAWTIME };
 
 static const struct skp_field fields[] = {
-	[F_VALUE] = {"json.value", "string", SKP_ARG_KEY | SKP_ARG_REQ, "JSON value",
-		     "Extracts a value from a JSON-encoded input. Syntax is json.value[<json "
-		     "pointer>], where <json pointer> is a json pointer (see "
-		     "https://datatracker.ietf.org/doc/html/rfc6901)"},
-	[F_OBJ] = {"json.obj", "string", 0, "JSON object",
-		   "The full json message as a text string."},
-	[F_RAWTIME] = {"json.rawtime", "string", 0, "JSON time",
-		       "The time of the event, identical to evt.rawtime."},
-	[F_JVALUE] = {"jevt.value", "string", SKP_ARG_KEY | SKP_ARG_REQ, "JSON value",
-		      "Alias for json.value, provided for backwards compatibility."},
-	[F_JOBJ] = {"jevt.obj", "string", 0, "JSON object",
-		    "Alias for json.obj, provided for backwards compatibility."},
-	[F_JRAWTIME] = {"jevt.rawtime", "string", 0, "JSON time",
-			"Alias for json.rawtime, provided for backwards compatibility."},
+    [F_VALUE] = {"json.value", "string", SKP_ARG_KEY | SKP_ARG_REQ, "JSON value",
+		 "Extracts a value from a JSON-encoded input. Syntax is json.value[<json "
+		 "pointer>], where <json pointer> is a json pointer (see "
+		 "https://datatracker.ietf.org/doc/html/rfc6901)"},
+    [F_OBJ] = {"json.obj", "string", 0, "JSON object", "The full json message as a text string."},
+    [F_RAWTIME] = {"json.rawtime", "string", 0, "JSON time",
+		   "The time of the event, identical to evt.rawtime."},
+    [F_JVALUE] = {"jevt.value", "string", SKP_ARG_KEY | SKP_ARG_REQ, "JSON value",
+		  "Alias for json.value, provided for backwards compatibility."},
+    [F_JOBJ] = {"jevt.obj", "string", 0, "JSON object",
+		"Alias for json.obj, provided for backwards compatibility."},
+    [F_JRAWTIME] = {"jevt.rawtime", "string", 0, "JSON time",
+		    "Alias for json.rawtime, provided for backwards compatibility."},
 };
 
 struct json_state {

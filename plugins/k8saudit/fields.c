@@ -59,6 +59,7 @@ struct ka_field {
 #define RO "requestObject"
 #define ANN "annotations"
 
+/* clang-format off */
 static const struct ka_field base_fields[] = {
 	{{"ka.auditid", S, 0, NULL, "The unique id of the audit event"}, K_PATH, 0, {"auditID"}},
 	{{"ka.stage", S, 0, NULL, "Stage of the request (e.g. RequestReceived, ResponseComplete, etc.)"},
@@ -191,6 +192,7 @@ static const struct ka_field base_fields[] = {
 	{{"ka.cluster.name", S, 0, NULL, "The name of the k8s cluster"},
 	 K_PATH, 0, {ANN, "cluster_name"}},
 };
+/* clang-format on */
 
 /* The per-container sub-fields, for containers, initContainers and ephemeralContainers. */
 static const struct {
@@ -200,26 +202,41 @@ static const struct {
 	const char *sub[3];
 	const char *desc;
 } container_subs[] = {
-	{"name", K_PATH, P_REQ_EACH, {"name"}, "the names of"},
-	{"image", K_PATH, P_REQ_EACH, {"image"}, "the images of"},
-	{"image.repository", K_REPO, 0, {"image"}, "the image repositories of"},
-	{"command", K_JOIN, 0, {"command"}, "the commands of"},
-	{"args", K_JOIN, 0, {"args"}, "the arguments of"},
-	{"host_port", K_HOST_PORT, 0, {"ports"}, "the host ports of"},
-	{"privileged", K_PATH, 0, {"securityContext", "privileged"}, "the privileged flags of"},
-	{"allow_privilege_escalation", K_PATH, 0, {"securityContext", "allowPrivilegeEscalation"},
-	 "the allowPrivilegeEscalation flags of"},
-	{"read_only_fs", K_PATH, 0, {"securityContext", "readOnlyRootFilesystem"},
-	 "the readOnlyRootFilesystem flags of"},
-	{"run_as_user", K_PATH, 0, {"securityContext", "runAsUser"}, "the runAsUser uids of"},
-	{"eff_run_as_user", K_EFF_USER, 0, {"securityContext", "runAsUser"},
-	 "the effective uids (container, else pod, else 0) of"},
-	{"run_as_group", K_PATH, 0, {"securityContext", "runAsGroup"}, "the runAsGroup gids of"},
-	{"eff_run_as_group", K_EFF_GROUP, 0, {"securityContext", "runAsGroup"},
-	 "the effective gids (container, else pod, else 0) of"},
-	{"proc_mount", K_PATH, 0, {"securityContext", "procMount"}, "the procMount types of"},
-	{"add_capabilities", K_PATH, 0, {"securityContext", "capabilities", "add"},
-	 "the capabilities added to"},
+    {"name", K_PATH, P_REQ_EACH, {"name"}, "the names of"},
+    {"image", K_PATH, P_REQ_EACH, {"image"}, "the images of"},
+    {"image.repository", K_REPO, 0, {"image"}, "the image repositories of"},
+    {"command", K_JOIN, 0, {"command"}, "the commands of"},
+    {"args", K_JOIN, 0, {"args"}, "the arguments of"},
+    {"host_port", K_HOST_PORT, 0, {"ports"}, "the host ports of"},
+    {"privileged", K_PATH, 0, {"securityContext", "privileged"}, "the privileged flags of"},
+    {"allow_privilege_escalation",
+     K_PATH,
+     0,
+     {"securityContext", "allowPrivilegeEscalation"},
+     "the allowPrivilegeEscalation flags of"},
+    {"read_only_fs",
+     K_PATH,
+     0,
+     {"securityContext", "readOnlyRootFilesystem"},
+     "the readOnlyRootFilesystem flags of"},
+    {"run_as_user", K_PATH, 0, {"securityContext", "runAsUser"}, "the runAsUser uids of"},
+    {"eff_run_as_user",
+     K_EFF_USER,
+     0,
+     {"securityContext", "runAsUser"},
+     "the effective uids (container, else pod, else 0) of"},
+    {"run_as_group", K_PATH, 0, {"securityContext", "runAsGroup"}, "the runAsGroup gids of"},
+    {"eff_run_as_group",
+     K_EFF_GROUP,
+     0,
+     {"securityContext", "runAsGroup"},
+     "the effective gids (container, else pod, else 0) of"},
+    {"proc_mount", K_PATH, 0, {"securityContext", "procMount"}, "the procMount types of"},
+    {"add_capabilities",
+     K_PATH,
+     0,
+     {"securityContext", "capabilities", "add"},
+     "the capabilities added to"},
 };
 
 static struct ka_field *table;
@@ -249,9 +266,10 @@ static void build_table(void)
 				continue;
 			struct ka_field *f = &table[ntable++];
 			char *name, *desc;
-			if (asprintf(&name, "ka.req.pod.%s.%s", fams[fam], container_subs[s].suffix) <
-				0 ||
-			    asprintf(&desc, "When the request object refers to a pod, %s the pod's %s",
+			if (asprintf(&name, "ka.req.pod.%s.%s", fams[fam],
+				     container_subs[s].suffix) < 0 ||
+			    asprintf(&desc,
+				     "When the request object refers to a pod, %s the pod's %s",
 				     container_subs[s].desc, fams[fam]) < 0)
 				return;
 			f->f = (struct skp_field){name, S, LI, NULL, desc};
@@ -413,7 +431,8 @@ static void add_repo(struct vals *o, const char *image)
 {
 	size_t n = strcspn(image, "@");
 	const char *slash = memrchr(image, '/', n);
-	const char *colon = memrchr(slash ? slash : image, ':', n - (size_t)((slash ? slash : image) - image));
+	const char *colon =
+	    memrchr(slash ? slash : image, ':', n - (size_t)((slash ? slash : image) - image));
 	if (colon)
 		n = (size_t)(colon - image);
 	add_owned(o, strndup(image, n));
@@ -535,7 +554,8 @@ static void extract_subjects(const struct ka_field *f, const cJSON *doc, const c
 	bool has = false;
 	cJSON_ArrayForEach(s, subs)
 	{
-		const cJSON *kind = get(s, "kind"), *name = get(s, "name"), *ns = get(s, "namespace");
+		const cJSON *kind = get(s, "kind"), *name = get(s, "name"),
+			    *ns = get(s, "namespace");
 		if (!cJSON_IsString(name))
 			continue;
 		switch (f->kind) {
@@ -562,7 +582,7 @@ static void extract_subjects(const struct ka_field *f, const cJSON *doc, const c
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9'	? c - '0'
+	return c >= '0' && c <= '9'   ? c - '0'
 	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
 	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
 				      : -1;
@@ -657,8 +677,8 @@ static void extract(const struct ka_field *f, const cJSON *doc, const ss_plugin_
 		if (!cJSON_IsArray(arr) || !cJSON_GetArraySize(arr))
 			break;
 		bool any = false;
-		cJSON_ArrayForEach(c, arr) any |= cJSON_IsTrue(get(get(c, "securityContext"),
-								  "privileged"));
+		cJSON_ArrayForEach(c, arr) any |=
+		    cJSON_IsTrue(get(get(c, "securityContext"), "privileged"));
 		add_text(o, any ? "true" : "false", any ? 4 : 5);
 		break;
 	}

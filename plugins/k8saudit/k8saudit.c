@@ -95,7 +95,8 @@ static int parse_config(struct k8s_config *c, const char *text, char *err)
 	cJSON *j = cJSON_Parse(text ? text : "");
 	if (!j || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		skp_errorf(err, "init config: expected a JSON object, got '%.64s'", text ? text : "");
+		skp_errorf(err, "init config: expected a JSON object, got '%.64s'",
+			   text ? text : "");
 		return -EINVAL;
 	}
 	int rc = 0;
@@ -173,16 +174,16 @@ SKP_EXPORT ss_plugin_rc plugin_set_config(ss_plugin_t *s, const ss_plugin_set_co
 SKP_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *n)
 {
 	struct k8s_state *st = s;
-	static const char *const names[] = {"webhook_requests",	    "webhook_requests_bad",
-					    "webhook_bytes",	    "events",
-					    "events_dropped",	    "parse_errors"};
+	static const char *const names[] = {"webhook_requests", "webhook_requests_bad",
+					    "webhook_bytes",	"events",
+					    "events_dropped",	"parse_errors"};
 	const uint64_t *v = &st->m.requests;
 	for (unsigned i = 0; i < 6; i++)
 		st->metrics[i] = (ss_plugin_metric){
-			.name = names[i],
-			.type = SS_PLUGIN_METRIC_TYPE_MONOTONIC,
-			.value.u64 = __atomic_load_n(&v[i], __ATOMIC_RELAXED),
-			.value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64,
+		    .name = names[i],
+		    .type = SS_PLUGIN_METRIC_TYPE_MONOTONIC,
+		    .value.u64 = __atomic_load_n(&v[i], __ATOMIC_RELAXED),
+		    .value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64,
 		};
 	*n = 6;
 	return st->metrics;
@@ -471,8 +472,9 @@ SKP_EXPORT ss_instance_t *plugin_open(ss_plugin_t *s, const char *params, ss_plu
 	} else if (!strncmp(params, "file://", 7)) {
 		r = k8s_tail_start(in, params + 7, st->err);
 	} else if (strstr(params, "://")) {
-		skp_errorf(st->err, "unsupported open params '%s' (http://, https://, file:// or a "
-				    "path)",
+		skp_errorf(st->err,
+			   "unsupported open params '%s' (http://, https://, file:// or a "
+			   "path)",
 			   params);
 		r = -EINVAL;
 	} else if (!params[0]) {

@@ -17,14 +17,14 @@
 #define K8SAUDIT_SOURCE "k8s_audit"
 
 /* Defaults and caps. */
-#define K8S_DEFAULT_MAX_EVENT (256u * 1024u)	  /* maxEventSize */
+#define K8S_DEFAULT_MAX_EVENT (256u * 1024u)	    /* maxEventSize */
 #define K8S_DEFAULT_MAX_BATCH (12u * 1024u * 1024u) /* webhookMaxBatchSize */
-#define K8S_QUEUE_SLOTS 50u			  /* bodies waiting to be parsed */
-#define K8S_HTTP_HEADER_MAX (16u * 1024u)	  /* bytes of a request head */
-#define K8S_HTTP_MAX_CONNS 64u			  /* connections served at once */
-#define K8S_LINE_MAX (64u * 1024u)		  /* a line of a plain file (upstream's limit) */
-#define K8S_WAIT_MS 30				  /* longest next_batch wait */
-#define K8S_JSON_MAX_DEPTH 64u			  /* nesting of arrays in a body */
+#define K8S_QUEUE_SLOTS 50u			    /* bodies waiting to be parsed */
+#define K8S_HTTP_HEADER_MAX (16u * 1024u)	    /* bytes of a request head */
+#define K8S_HTTP_MAX_CONNS 64u			    /* connections served at once */
+#define K8S_LINE_MAX (64u * 1024u)		    /* a line of a plain file (upstream's limit) */
+#define K8S_WAIT_MS 30				    /* longest next_batch wait */
+#define K8S_JSON_MAX_DEPTH 64u			    /* nesting of arrays in a body */
 
 struct k8s_config {
 	char ssl_certificate[1024];

@@ -22,7 +22,7 @@
 
 #include "k8saudit.h"
 
-#define IO_TIMEOUT_S 10	    /* a silent client is dropped after this */
+#define IO_TIMEOUT_S 10	       /* a silent client is dropped after this */
 #define LINGER_MAX (64u << 20) /* request bytes discarded after an error reply */
 #define LINGER_S 2
 
@@ -307,7 +307,8 @@ static void refuse(struct k8s_webhook *w, int fd)
 static void *accept_main(void *arg)
 {
 	struct k8s_webhook *w = arg;
-	struct pollfd pfd[2] = {{.fd = w->lfd, .events = POLLIN}, {.fd = w->wake[0], .events = POLLIN}};
+	struct pollfd pfd[2] = {{.fd = w->lfd, .events = POLLIN},
+				{.fd = w->wake[0], .events = POLLIN}};
 	while (!__atomic_load_n(&w->stopping, __ATOMIC_RELAXED)) {
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -373,8 +374,10 @@ static int parse_url(const char *url, bool *tls, char *host, size_t hcap, char *
 
 static int listen_on(struct k8s_webhook *w, const char *host, const char *port)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE}, *res, *ai;
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE},
+			*res, *ai;
 	int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
 	if (rc) {
 		skp_errorf(w->err, "webhook: cannot resolve '%s:%s': %s", host, port,
@@ -442,8 +445,10 @@ int k8s_webhook_start(struct k8s_instance *in, const char *url, char *err)
 	pthread_mutex_init(&w->lock, NULL);
 	for (unsigned i = 0; i < K8S_HTTP_MAX_CONNS; i++)
 		w->slots[i].fd = -1;
-	if (parse_url(url, &tls, host, sizeof(host), port, sizeof(port), w->path, sizeof(w->path))) {
-		skp_errorf(err, "invalid webhook URL '%s' (expected http[s]://[host]:port/path)", url);
+	if (parse_url(url, &tls, host, sizeof(host), port, sizeof(port), w->path,
+		      sizeof(w->path))) {
+		skp_errorf(err, "invalid webhook URL '%s' (expected http[s]://[host]:port/path)",
+			   url);
 		pthread_mutex_destroy(&w->lock);
 		free(w);
 		return -EINVAL;

@@ -82,8 +82,11 @@ int skp_batch_add(struct skp_batch *b, const void *payload, uint32_t len, uint64
 		b->cap = cap;
 	}
 	uint8_t *e = b->buf + b->len;
-	ss_plugin_event h = {.ts = ts, .tid = UINT64_MAX, .len = (uint32_t)need,
-			     .type = PPME_PLUGINEVENT_E, .nparams = 2};
+	ss_plugin_event h = {.ts = ts,
+			     .tid = UINT64_MAX,
+			     .len = (uint32_t)need,
+			     .type = PPME_PLUGINEVENT_E,
+			     .nparams = 2};
 	uint32_t l0 = 4, id = 0;
 	memcpy(e, &h, sizeof(h));
 	memcpy(e + 26, &l0, 4);

@@ -50,12 +50,12 @@ SKP_DECL uint16_t *plugin_get_extract_event_types(uint32_t *numtypes, ss_plugin_
 
 /* Field flags of struct skp_field. */
 enum skp_field_flags {
-	SKP_LIST = 1 << 0,     /* isList */
-	SKP_ARG_INDEX = 1 << 1, /* arg.isIndex */
-	SKP_ARG_KEY = 1 << 2,   /* arg.isKey */
-	SKP_ARG_REQ = 1 << 3,   /* arg.isRequired */
-	SKP_HIDDEN = 1 << 4,    /* properties: ["hidden"] */
-	SKP_INFO = 1 << 5,      /* properties: ["info"] */
+	SKP_LIST = 1 << 0,	   /* isList */
+	SKP_ARG_INDEX = 1 << 1,	   /* arg.isIndex */
+	SKP_ARG_KEY = 1 << 2,	   /* arg.isKey */
+	SKP_ARG_REQ = 1 << 3,	   /* arg.isRequired */
+	SKP_HIDDEN = 1 << 4,	   /* properties: ["hidden"] */
+	SKP_INFO = 1 << 5,	   /* properties: ["info"] */
 	SKP_CONVERSATION = 1 << 6, /* properties: ["conversation"] */
 };
 
