@@ -215,6 +215,17 @@ out:
 	return n;
 }
 
+int sk_plugin_ctx_info(void *plugin_ctx, const struct sk_evt *e, const char *source, bool name_only,
+		       char *out, size_t cap)
+{
+	const struct sk_plugin_event_ctx *pc = plugin_ctx;
+	if (!pc || !pc->producer || !e || !e->hdr || e->hdr->type != PPME_PLUGINEVENT_E)
+		return -ENOENT;
+	if (name_only)
+		return snprintf(out, cap, "%s", pc->producer->name);
+	return sk_plugin_event_info(pc->producer, pc, e, source, out, cap);
+}
+
 uint64_t sk_plugin_next_evtnum(void)
 {
 	static uint64_t counter;

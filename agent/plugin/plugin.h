@@ -181,6 +181,16 @@ uint64_t sk_plugin_next_evtnum(void);
 int sk_plugin_event_info(struct sk_plugin *p, const struct sk_plugin_event_ctx *pc,
 			 const struct sk_evt *e, const char *source, char *out, size_t cap);
 
+/*
+ * evt.pluginname (name_only) or evt.plugininfo for the event in an eval
+ * context whose plugin_ctx is a struct sk_plugin_event_ctx: the producer's
+ * name, or its event_to_string, copied into out. Returns the length, or
+ * -ENOENT when the event has no producer (syscall events), -ENOTSUP / -EIO.
+ * Shaped to be the engine's hook for those two fields.
+ */
+int sk_plugin_ctx_info(void *plugin_ctx, const struct sk_evt *e, const char *source, bool name_only,
+		       char *out, size_t cap);
+
 /* ---- event sources -------------------------------------------------------- */
 
 struct sk_plugin_capture;

@@ -152,6 +152,24 @@ static void test_extraction_filters(void **state)
 	pt_fini(&t);
 }
 
+static void test_plugin_info(void **state)
+{
+	struct ptest t;
+	char out[4096];
+	assert_int_equal(pt_init(&t), 0);
+	assert_int_equal(pt_load(&t, "k8saudit", NULL, NULL), 0);
+	pt_event(&t, 1, "{\"auditID\":\"x\"}", 1);
+	/* syscall events (no producer) have neither */
+	assert_int_equal(sk_plugin_ctx_info(&t.pc, &t.e, "k8s_audit", true, out, sizeof(out)), -ENOENT);
+	t.pc.producer = sk_plugin_host_find(t.h, "k8saudit");
+	assert_int_equal(sk_plugin_ctx_info(&t.pc, &t.e, "k8s_audit", true, out, sizeof(out)), 8);
+	assert_string_equal(out, "k8saudit");
+	/* k8saudit's event_to_string is the payload */
+	assert_true(sk_plugin_ctx_info(&t.pc, &t.e, "k8s_audit", false, out, sizeof(out)) > 0);
+	assert_string_equal(out, "{\"auditID\":\"x\"}");
+	pt_fini(&t);
+}
+
 static void test_evtnum(void **state)
 {
 	uint64_t a = sk_plugin_next_evtnum(), b = sk_plugin_next_evtnum();
@@ -164,7 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_and_describe), cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_fields_per_source), cmocka_unit_test(test_extraction_filters),
-		cmocka_unit_test(test_evtnum),
+		cmocka_unit_test(test_plugin_info),	  cmocka_unit_test(test_evtnum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
