@@ -292,8 +292,18 @@ int sk_engine_reloader_build(void *ctx, struct sk_ruleset **rs, unsigned *nrules
 		free(b);
 		return rc;
 	}
-	*rs = sk_ruleset_ref(b->s.rs);
 	*nrules = sk_ruleset_nrules(b->s.rs);
+	*rs = b->s.rs; /* the caller's: the ruleset is freed once no thread runs it */
+	b->s.rs = NULL;
+	/*
+	 * The ruleset keeps no pointer into the loaded rules (positions are read
+	 * only while compiling): drop them now, so a build kept for its registry
+	 * and plugins costs little.
+	 */
+	sk_rules_fini(&b->s.rules);
+	sk_rules_init(&b->s.rules);
+	sk_diags_fini(&b->s.diags);
+	sk_diags_init(&b->s.diags);
 	pthread_mutex_lock(&r->lock);
 	b->older = r->builds;
 	r->builds = b;
