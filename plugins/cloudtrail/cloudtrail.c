@@ -400,7 +400,7 @@ static int load_next(struct ct_instance *in)
 	size_t len = 0;
 	int rc;
 	if (in->s3) {
-		rc = ct_s3_get(in->s3, name, &data, &len, st->err);
+		rc = ct_s3_get(in->s3, in->next - 1, &data, &len, st->err);
 	} else {
 		FILE *f = fopen(name, "rb");
 		rc = f ? 0 : -errno;

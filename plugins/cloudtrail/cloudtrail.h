@@ -61,7 +61,11 @@ int ct_parse_interval(const char *text, int64_t now, int64_t *from, int64_t *to)
 
 /* S3 (s3.c): list the log files under s3://bucket/prefix; download one. */
 int ct_s3_open(struct ct_instance *in, const char *bucket, const char *prefix, char *err);
-int ct_s3_get(struct ct_s3 *s3, const char *key, char **out, size_t *len, char *err);
+/*
+ * File i of the listing (in order; files i+1.. are downloaded ahead by
+ * s3DownloadConcurrency threads). *out is malloc'd, the caller frees it.
+ */
+int ct_s3_get(struct ct_s3 *s3, size_t i, char **out, size_t *len, char *err);
 void ct_s3_close(struct ct_s3 *s3);
 /* Whether an S3 key's CloudTrail timestamp is within the configured interval. */
 bool ct_key_in_interval(const char *key, int64_t from, int64_t to);

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,28 @@
 #define S3_RESPONSE_MAX CT_FILE_MAX /* bytes of one response */
 #define S3_TIMEOUT_S 120
 #define S3_MAX_PAGES 100000u
+#define S3_MAX_WORKERS 64u /* s3DownloadConcurrency is capped here */
+
+/* One download of the prefetch window. */
+struct s3_download {
+	char *data;
+	size_t len;
+	int rc; /* 0 or -errno once done */
+	bool done;
+	char err[256];
+};
 
 struct ct_s3 {
-	CURL *curl;
+	CURL *curl; /* listing */
+	/* downloads: s3DownloadConcurrency workers fetch files ahead of the reader */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t workers[S3_MAX_WORKERS];
+	unsigned nworkers, concurrency;
+	const struct ct_file *files;
+	size_t nfiles, claimed, consumed;
+	struct s3_download *dl;
+	bool stop;
 	char bucket[256];
 	char region[64];
 	char akid[256], secret[256], token[2048];
@@ -213,9 +233,16 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	return add;
 }
 
+/* Abort a transfer when the source is closing. */
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	const struct ct_s3 *s = ctx;
+	return __atomic_load_n(&s->stop, __ATOMIC_RELAXED) ? 1 : 0;
+}
+
 /* GET path?query (params already sorted by the caller or not) signed; body into out. */
-static int s3_request(struct ct_s3 *s, const char *key, struct qparam *q, unsigned nq, char **out,
-		      size_t *outlen, char *err)
+static int s3_request(struct ct_s3 *s, CURL *curl, const char *key, struct qparam *q, unsigned nq,
+		      char **out, size_t *outlen, char *err)
 {
 	char host[512], base[600], curi[4096], cq[8192] = "", t1[2048], t2[2048];
 	if (s->endpoint[0]) {
@@ -285,19 +312,22 @@ static int s3_request(struct ct_s3 *s, const char *key, struct qparam *q, unsign
 	if (s->token[0])
 		hl = curl_slist_append(hl, h4);
 	struct buf b = {0};
-	curl_easy_reset(s->curl);
-	curl_easy_setopt(s->curl, CURLOPT_URL, url);
-	curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(s->curl, CURLOPT_TIMEOUT, (long)S3_TIMEOUT_S);
-	curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)S3_TIMEOUT_S);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, s);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
 	if (s->ca[0])
-		curl_easy_setopt(s->curl, CURLOPT_CAINFO, s->ca);
-	CURLcode cc = curl_easy_perform(s->curl);
+		curl_easy_setopt(curl, CURLOPT_CAINFO, s->ca);
+	CURLcode cc = curl_easy_perform(curl);
 	long status = 0;
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(hl);
 	if (cc != CURLE_OK || status != 200) {
 		if (cc != CURLE_OK)
@@ -400,6 +430,10 @@ int ct_s3_open(struct ct_instance *in, const char *bucket, const char *prefix, c
 		skp_errorf(err, "out of memory");
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->concurrency = c->s3_concurrency > S3_MAX_WORKERS ? S3_MAX_WORKERS : c->s3_concurrency;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	snprintf(s->bucket, sizeof(s->bucket), "%s", bucket);
 	int rc = load_credentials(s, c, err);
 	if (rc == 0 && !(s->curl = curl_easy_init())) {
@@ -414,7 +448,7 @@ int ct_s3_open(struct ct_instance *in, const char *bucket, const char *prefix, c
 		    {"list-type", "2"}, {"prefix", prefix}, {"continuation-token", token}};
 		char *body;
 		size_t len;
-		rc = s3_request(s, "", q, token ? 3 : 2, &body, &len, err);
+		rc = s3_request(s, s->curl, "", q, token ? 3 : 2, &body, &len, err);
 		free(token);
 		token = NULL;
 		if (rc)
@@ -457,6 +491,12 @@ int ct_s3_open(struct ct_instance *in, const char *bucket, const char *prefix, c
 		skp_errorf(err, "no .json or .json.gz object under s3://%s/%s", bucket, prefix);
 		rc = -ENOENT;
 	}
+	if (rc == 0 && !(s->dl = calloc(in->nfiles, sizeof(*s->dl)))) {
+		skp_errorf(err, "out of memory");
+		rc = -ENOMEM;
+	}
+	s->files = in->files;
+	s->nfiles = in->nfiles;
 	if (rc) {
 		ct_s3_close(s);
 		in->s3 = NULL;
@@ -464,14 +504,88 @@ int ct_s3_open(struct ct_instance *in, const char *bucket, const char *prefix, c
 	return rc;
 }
 
-int ct_s3_get(struct ct_s3 *s3, const char *key, char **out, size_t *len, char *err)
+/* A download worker: fetches the next unclaimed file within the window ahead of the reader. */
+static void *worker_main(void *arg)
 {
-	return s3_request(s3, key, NULL, 0, out, len, err);
+	struct ct_s3 *s = arg;
+	CURL *curl = curl_easy_init();
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		if (s->claimed >= s->nfiles)
+			break;
+		if (s->claimed >= s->consumed + s->concurrency) {
+			pthread_cond_wait(&s->cond, &s->lock);
+			continue;
+		}
+		size_t i = s->claimed++;
+		pthread_mutex_unlock(&s->lock);
+		struct s3_download d = {0};
+		if (!curl) {
+			d.rc = -ENOMEM;
+			snprintf(d.err, sizeof(d.err), "cannot initialise libcurl");
+		} else {
+			char e[PLUGIN_MAX_ERRLEN];
+			d.rc = s3_request(s, curl, s->files[i].name, NULL, 0, &d.data, &d.len, e);
+			if (d.rc)
+				snprintf(d.err, sizeof(d.err), "%.255s", e);
+		}
+		d.done = true;
+		pthread_mutex_lock(&s->lock);
+		s->dl[i] = d;
+		pthread_cond_broadcast(&s->cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (curl)
+		curl_easy_cleanup(curl);
+	return NULL;
+}
+
+int ct_s3_get(struct ct_s3 *s, size_t i, char **out, size_t *len, char *err)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->nworkers) {
+		unsigned n = s->concurrency < s->nfiles ? s->concurrency : (unsigned)s->nfiles;
+		for (unsigned k = 0; k < n; k++)
+			if (pthread_create(&s->workers[s->nworkers], NULL, worker_main, s) == 0)
+				s->nworkers++;
+	}
+	if (!s->nworkers) {
+		pthread_mutex_unlock(&s->lock);
+		skp_errorf(err, "cannot start the S3 download threads");
+		return -EAGAIN;
+	}
+	s->consumed = i;
+	pthread_cond_broadcast(&s->cond);
+	while (!s->dl[i].done)
+		pthread_cond_wait(&s->cond, &s->lock);
+	struct s3_download d = s->dl[i];
+	s->dl[i].data = NULL;
+	s->consumed = i + 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	if (d.rc) {
+		skp_errorf(err, "%s", d.err);
+		return d.rc;
+	}
+	*out = d.data ? d.data : strdup("");
+	*len = d.len;
+	return *out ? 0 : -ENOMEM;
 }
 
 void ct_s3_close(struct ct_s3 *s3)
 {
+	pthread_mutex_lock(&s3->lock);
+	__atomic_store_n(&s3->stop, true, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&s3->cond);
+	pthread_mutex_unlock(&s3->lock);
+	for (unsigned k = 0; k < s3->nworkers; k++)
+		pthread_join(s3->workers[k], NULL);
+	for (size_t i = 0; s3->dl && i < s3->nfiles; i++)
+		free(s3->dl[i].data);
+	free(s3->dl);
 	if (s3->curl)
 		curl_easy_cleanup(s3->curl);
+	pthread_mutex_destroy(&s3->lock);
+	pthread_cond_destroy(&s3->cond);
 	free(s3);
 }

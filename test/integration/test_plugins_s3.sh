@@ -55,6 +55,13 @@ if grep -q 'CloudTrail-Digest' "$tmp/s3.log"; then not_ok "a non-log key was fet
 got=$(run s3://trail/AWSLogs/111122223333/CloudTrail/eu-west-1/ '{"s3Interval": "2026-03-01T12:04:00Z-2026-03-01T12:16:00Z"}' 2>/dev/null | triggered)
 expect "s3Interval selects files by name time" "IAM User Created: 1;Security Group Opened To The World: 1;" "$got"
 
+for conc in 1 3; do
+	got=$(run s3://trail/AWSLogs/ "{\"s3DownloadConcurrency\": $conc}" 2>/dev/null | triggered)
+	expect "s3DownloadConcurrency $conc: same alerts, files in order" "CloudTrail Logging Stopped: 1;IAM User Created: 1;Security Group Opened To The World: 1;" "$got"
+done
+run s3://trail/ '{"s3DownloadConcurrency": 0}' >"$tmp/out" 2>&1
+if grep -q "s3DownloadConcurrency must be at least 1" "$tmp/out"; then ok "s3DownloadConcurrency 0 refused"; else not_ok "s3DownloadConcurrency 0: $(head -c 300 "$tmp/out")"; fi
+
 AWS_SECRET_ACCESS_KEY=wrong run s3://trail/ '' >"$tmp/out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "plugin 'cloudtrail'.*cannot open 's3://trail/'.*HTTP 403" "$tmp/out"; then
