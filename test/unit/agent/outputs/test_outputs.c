@@ -270,6 +270,35 @@ static void test_blocked_sink_isolated(void **state)
 	sk_outputs_free(o);
 }
 
+/* buffered_outputs: alerts wait in the stdio buffer until close; unbuffered: written per batch. */
+static void test_buffered_vs_unbuffered(void **state)
+{
+	char file[300], err[256];
+	for (int buffered = 0; buffered < 2; buffered++) {
+		snprintf(file, sizeof(file), "%s/buf%d.txt", dir, buffered);
+		struct sk_outputs_opts oo;
+		opts_init(&oo);
+		oo.buffered = buffered;
+		oo.file.filename = file;
+		oo.file.keep_alive = true;
+		struct sk_outputs *o;
+		assert_int_equal(sk_outputs_new(&o, &oo, err, sizeof(err)), 0);
+		for (int i = 0; i < 20; i++)
+			sk_outputs_emit(o, SK_PRIO_ERROR, "r", "a short alert");
+		for (int i = 0; i < 200 && stats_of(o, "file").sent < 20; i++)
+			usleep(5000);
+		assert_int_equal(stats_of(o, "file").sent, 20);
+		char *t = slurp(file);
+		assert_int_equal(count_lines(t), buffered ? 0 : 20);
+		free(t);
+		sk_outputs_close(o); /* flushed on shutdown either way */
+		t = slurp(file);
+		assert_int_equal(count_lines(t), 20);
+		free(t);
+		sk_outputs_free(o);
+	}
+}
+
 static void count_rule(void *ctx, const char *rule, enum sk_priority prio, uint64_t n)
 {
 	uint64_t *seen = ctx;
@@ -312,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_failures_counted),
 		cmocka_unit_test(test_blocked_sink_isolated),
 		cmocka_unit_test(test_alerts_by_rule),
+		cmocka_unit_test(test_buffered_vs_unbuffered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
