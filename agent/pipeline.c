@@ -44,6 +44,7 @@ int sk_pipeline_init(struct sk_pipeline *p, struct sk_ruleset_slot *slot,
 	p->ctx = (struct sk_eval_ctx){
 		.source = opts->source ? opts->source : "syscall",
 		.plugin_ctx = opts->plugin_ctx,
+		.plugin_info = opts->plugin_info,
 		.hostname = opts->hostname,
 		.state = &p->state,
 		.state_ops = &sk_state_field_ops,

@@ -46,6 +46,9 @@ struct sk_pipeline_opts {
 	 */
 	const char *source;
 	void *plugin_ctx;
+	/* Names the producer of a plugin event (sk_eval_ctx.plugin_info). */
+	int (*plugin_info)(void *plugin_ctx, const struct sk_evt *e, const char *source,
+			   bool name_only, char *out, size_t cap);
 };
 
 struct sk_pipeline_counts {

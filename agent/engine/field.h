@@ -208,6 +208,13 @@ struct sk_eval_ctx {
 	uint64_t first_ts;
 	uint64_t prev_ts; /* ts of the previous event (evt.deltatime); 0 = none */
 	void *plugin_ctx; /* the plugin host for plugin sources */
+	/*
+	 * evt.pluginname (name_only) / evt.plugininfo of the event, written into
+	 * out; returns the length, or -errno when the event has no producer
+	 * plugin. NULL for sources without plugins.
+	 */
+	int (*plugin_info)(void *plugin_ctx, const struct sk_evt *e, const char *source,
+			   bool name_only, char *out, size_t cap);
 	char *scratch;	  /* per-thread buffer extractors may render into */
 	size_t scratch_cap;
 	size_t scratch_used; /* reset per event by the engine */

@@ -429,9 +429,21 @@ static int extract_all(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 	case EA_HOSTNAME:
 		return sk_val_str(v, ctx->hostname);
 	case EA_PLUGINNAME:
-	case EA_PLUGININFO:
+	case EA_PLUGININFO: {
+		char *buf;
+		int n;
+		if (!ctx->plugin_info || !ctx->evt ||
+		    !(buf = sk_scratch_alloc(ctx, EVT_ARG_TEXT_MAX)))
+			return 0;
+		n = ctx->plugin_info(ctx->plugin_ctx, ctx->evt, ctx->source,
+				     ref->field->id == EA_PLUGINNAME, buf, EVT_ARG_TEXT_MAX);
+		if (n < 0)
+			return 0;
+		return sk_val_strn(v, buf, (size_t)n < EVT_ARG_TEXT_MAX ? (size_t)n
+									 : EVT_ARG_TEXT_MAX - 1);
+	}
 	case EA_ASYNCTYPE:
-		/* Filled by the plugin host's class once plugins exist; none for syscalls. */
+		/* Async events (code 402) are not hosted yet: no value. */
 		return 0;
 	default:
 		break;

@@ -129,6 +129,7 @@ int sk_plugin_runner_start(struct sk_plugin_runner *r, struct sk_plugin_host *h,
 		struct sk_pipeline_opts po = o->popts;
 		po.source = p->source;
 		po.plugin_ctx = &s->pctx;
+		po.plugin_info = sk_plugin_ctx_info;
 		rc = sk_plugin_capture_open(p, p->open_params, &s->cap, err, errlen);
 		if (rc)
 			break;
@@ -234,6 +235,7 @@ int sk_plugin_dispatch_event(struct sk_plugin_dispatch *d, const struct sk_evt *
 		struct sk_pipeline_opts po = d->popts;
 		po.source = p->source;
 		po.plugin_ctx = &d->pctx[i];
+		po.plugin_info = sk_plugin_ctx_info;
 		d->pctx[i].producer = p;
 		if (!pipe || sk_pipeline_init(pipe, d->slot, &po)) {
 			free(pipe);

@@ -105,6 +105,12 @@ done
 got=$("$SAKER" -o 'rules[]={enable: {rule: All Cloudtrail Events}}' -r "$rules/aws_cloudtrail_rules.yaml" \
 	-e "$samples/cloudtrail/alice_start_instances.json" 2>/dev/null | head -n1 | grep -o 'ts=[^ ]*')
 expect "cloudtrail event time is eventTime" "ts=2014-03-06T21:22:54.000000000+0000" "$got"
+got=$("$SAKER" -o 'rules[]={enable: {rule: All Cloudtrail Events}}' -r "$rules/aws_cloudtrail_rules.yaml" \
+	-e "$samples/cloudtrail/alice_start_instances.json" 2>/dev/null | head -n1 | sed -E 's/.* info=(.*) ts=.*/\1/')
+case $got in
+*StartInstances*) ok "evt.plugininfo is cloudtrail's event_to_string: $got" ;;
+*) not_ok "evt.plugininfo: got '$got'" ;;
+esac
 
 # ---- Saker's own rules on samples written for them ------------------------------------
 # Each file is named for what it does; benign.json holds look-alikes that must not
