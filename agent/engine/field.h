@@ -123,7 +123,8 @@ struct sk_fd_view {
 	uint8_t l4proto; /* IPPROTO_TCP/UDP/ICMP, 0 raw/unknown */
 	uint8_t sip[16], dip[16];
 	uint16_t sport, dport; /* host order */
-	bool is_server;	       /* the thread is the server end */
+	bool is_server;	       /* fd.is_server: a server socket, or the server address is this host's */
+	bool local_is_client;  /* the client end is this host's (fd.lip/lport... pick it) */
 	bool connected;
 	bool name_changed; /* this event changed the fd's name */
 };

@@ -242,10 +242,10 @@ static int port_value(const struct sk_fd_view *f, bool client, struct sk_value *
 	return sk_val_u(v, PT_PORT, client ? f->sport : f->dport);
 }
 
-/* Local end = server end when the thread is the server. */
+/* Which end fd.lip/lport/lproto... take: the state decides (sysdig: the client end when its address is this host's). */
 static bool local_is_client(const struct sk_fd_view *f)
 {
-	return !f->is_server;
+	return f->local_is_client;
 }
 
 /*

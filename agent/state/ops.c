@@ -119,6 +119,36 @@ static bool is_ip_type(uint8_t type)
 	       type == SK_FD_IPV6_SERVSOCK;
 }
 
+/* Whether a (network-order) IPv4 address is one of the capture host's interfaces. */
+static bool ipv4_is_local(const struct sk_state *s, const uint8_t *addr)
+{
+	for (unsigned i = 0; i < s->nifaddrs; i++)
+		if (!memcmp(&s->ifaddrs[i], addr, 4))
+			return true;
+	return false;
+}
+
+/*
+ * fd.is_server and the local end as sysdig extracts them: a server socket
+ * is the server; a connected IPv4 socket is the server when its server
+ * address is this host's, and its local end is the client's when the
+ * client address is this host's. Without an interface list (live, or a
+ * capture without one) the role the state tracked decides.
+ */
+static void fill_roles(const struct sk_state *s, const struct sk_fdinfo *fi, struct sk_fd_view *v)
+{
+	if (fi->type == SK_FD_IPV4_SERVSOCK || fi->type == SK_FD_IPV6_SERVSOCK) {
+		v->is_server = true;
+		v->local_is_client = false;
+	} else if (fi->type == SK_FD_IPV4_SOCK && s->nifaddrs > 0) {
+		v->is_server = ipv4_is_local(s, fi->dip);
+		v->local_is_client = ipv4_is_local(s, fi->sip);
+	} else {
+		v->is_server = fi->is_server;
+		v->local_is_client = !fi->is_server;
+	}
+}
+
 static void fill_fd(int64_t fd, const struct sk_fdinfo *fi, struct sk_fd_view *v)
 {
 	v->fd = fd;
@@ -150,7 +180,10 @@ static bool op_event_fd(void *state, const struct sk_evt *e, struct sk_fd_view *
 	if (!t)
 		return false;
 	int64_t fd = t->lastevent_fd;
-	fill_fd(fd, fd >= 0 ? sk_state_fd(s, t->tid, fd) : NULL, out);
+	const struct sk_fdinfo *fi = fd >= 0 ? sk_state_fd(s, t->tid, fd) : NULL;
+	fill_fd(fd, fi, out);
+	if (fi)
+		fill_roles(s, fi, out);
 	out->name_changed = s->name_changed && s->name_changed_tid == t->tid && s->name_changed_fd == fd;
 	return true;
 }
@@ -160,7 +193,10 @@ static bool op_fd(void *state, int64_t tid, int64_t fd, struct sk_fd_view *out)
 	const struct sk_state *s = state;
 	if (!sk_state_thread(s, tid))
 		return false;
-	fill_fd(fd, sk_state_fd(s, tid, fd), out);
+	const struct sk_fdinfo *fi = sk_state_fd(s, tid, fd);
+	fill_fd(fd, fi, out);
+	if (fi)
+		fill_roles(s, fi, out);
 	return true;
 }
 
