@@ -24,6 +24,7 @@ int sk_services_start(struct sk_services *sv, const struct sk_services_opts *o, 
 	sk_outputs_opts_from_config(&oo, o->cfg, o->stdout_f, sv->user_agent);
 	if (o->unbuffered)
 		oo.buffered = false;
+	oo.block_when_full = o->replay;
 	oo.log = o->log;
 	/* SIGHUP before the reload thread runs must not end the agent. */
 	struct sigaction sa = {.sa_handler = on_sighup, .sa_flags = SA_RESTART};

@@ -29,6 +29,7 @@ struct sk_services_opts {
 	const char *version;
 	FILE *stdout_f;	 /* the stdout output's stream */
 	bool unbuffered; /* -U: flush every batch whatever buffered_outputs says */
+	bool replay;	 /* the source can wait: full output queues block instead of dropping */
 	struct sk_ruleset_slot *slot;
 	/* reload callbacks (struct sk_reload_opts); build NULL = no reload */
 	int (*build)(void *ctx, struct sk_ruleset **rs, unsigned *nrules, char *err,

@@ -34,6 +34,7 @@ struct sk_output {
 	/* queue: ring of cap slots, guarded by lock */
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
+	pthread_cond_t nonfull; /* signalled when a worker takes alerts (block_when_full) */
 	struct sk_alert_msg **ring;
 	uint32_t cap, head, count;
 	bool stopping;

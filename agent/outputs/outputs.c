@@ -120,6 +120,8 @@ static void *worker(void *arg)
 			out->count--;
 		}
 		bool done = out->stopping && n == 0;
+		if (n)
+			pthread_cond_signal(&out->nonfull);
 		pthread_mutex_unlock(&out->lock);
 		if (done)
 			break;
@@ -135,6 +137,8 @@ static void *worker(void *arg)
 static bool enqueue(struct sk_output *out, struct sk_alert_msg *m)
 {
 	pthread_mutex_lock(&out->lock);
+	while (out->opts->block_when_full && out->count == out->cap && !out->stopping)
+		pthread_cond_wait(&out->nonfull, &out->lock);
 	if (out->count == out->cap || out->stopping) {
 		pthread_mutex_unlock(&out->lock);
 		atomic_fetch_add(&out->dropped, 1);
@@ -165,6 +169,7 @@ static int add_output(struct sk_outputs *o, const struct sk_output_ops *ops, cha
 		return -ENOMEM;
 	pthread_mutex_init(&out->lock, NULL);
 	pthread_cond_init(&out->nonempty, NULL);
+	pthread_cond_init(&out->nonfull, NULL);
 	int rc = ops->open(out, err, errlen);
 	if (rc) {
 		free(out->ring);
@@ -229,6 +234,7 @@ void sk_outputs_close(struct sk_outputs *o)
 		pthread_mutex_lock(&out->lock);
 		out->stopping = true;
 		pthread_cond_signal(&out->nonempty);
+		pthread_cond_broadcast(&out->nonfull);
 		pthread_mutex_unlock(&out->lock);
 	}
 	for (unsigned i = 0; i < o->n; i++) {
@@ -255,6 +261,7 @@ void sk_outputs_free(struct sk_outputs *o)
 		free(out->ring);
 		pthread_mutex_destroy(&out->lock);
 		pthread_cond_destroy(&out->nonempty);
+		pthread_cond_destroy(&out->nonfull);
 	}
 	for (unsigned i = 0; i < SK_OUTPUTS_MAX_RULES; i++)
 		free(o->rules[i].name);

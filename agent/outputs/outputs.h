@@ -46,6 +46,12 @@ struct sk_outputs_opts {
 	double max_burst;  /* bucket size */
 	unsigned queue_capacity; /* per output; 0 = SK_OUTPUTS_QUEUE_DEFAULT */
 	bool buffered;	   /* buffered_outputs: let stdio buffer; else flush each batch */
+	/*
+	 * Wait for room instead of dropping when a queue is full: for sources
+	 * that can wait (a capture being replayed), so no alert is lost; live
+	 * sources drop and count.
+	 */
+	bool block_when_full;
 	bool json;	   /* alerts are JSON (HTTP Content-Type) */
 	unsigned timeout_ms; /* HTTP request timeout (output_timeout) */
 	FILE *stdout_f;	   /* stdout output to this stream, or NULL (borrowed) */
