@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../plugin/config.h"
 #include "../plugin/plugin.h"
@@ -17,7 +18,9 @@ const char *sk_cli_plugin_input(const char *path)
 		return NULL;
 	char buf[SNIFF_MAX + 1];
 	size_t n = 0;
-	FILE *f = fopen(path, "rb");
+	/* Only regular files are sniffed: reading a FIFO would eat its data. */
+	struct stat st;
+	FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
 	if (f) {
 		n = fread(buf, 1, SNIFF_MAX, f);
 		fclose(f);
