@@ -577,8 +577,8 @@ static bool fdlist_entry(struct sk_eval_ctx *ctx, unsigned id, int64_t fd, char 
 		/* sysdig keeps a place for fds it does not know in the names only */
 		return id == FL_NAMES && snprintf(out, cap, "<NA>") > 0;
 	switch (id) {
-	case FL_NAMES:
-		return snprintf(out, cap, "%s", f.name ? f.name : "<NA>") > 0;
+	case FL_NAMES: /* an fd without a name (pipe, eventfd...) shows as <NA>, as sysdig */
+		return snprintf(out, cap, "%s", f.name && f.name[0] ? f.name : "<NA>") > 0;
 	case FL_CIPS:
 	case FL_SIPS:
 		if (!fd_is_ip(&f) || !inet_ntop(f.family == SK_AF_INET6 ? AF_INET6 : AF_INET,
