@@ -37,13 +37,16 @@ static void k8s_log(void *ctx, enum k8s_log_level level, const char *msg)
  * live mode the in-cluster service account when nothing is given. NULL (one
  * log line) without Kubernetes. A replay waits for the first lists.
  */
-static struct sk_k8s_meta *start_k8s(const struct sk_options *o, bool live)
+/* Flags (-k, -K, --k8s-node) win over the k8s.* configuration keys. */
+static struct sk_k8s_meta *start_k8s(const struct sk_options *o, const struct sk_config *cfg,
+				     bool live)
 {
 	struct sk_k8s_settings ks = {
-	    .enabled = -1,
-	    .api_server = o->k8s_api,
+	    .enabled = cfg->k8s.enabled,
+	    .api_server = o->k8s_api ? o->k8s_api : cfg->k8s.api_server,
 	    .auth = o->k8s_auth,
-	    .node_name = o->k8s_node,
+	    .kubeconfig = cfg->k8s.kubeconfig,
+	    .node_name = o->k8s_node ? o->k8s_node : cfg->k8s.node_name,
 	    .allow_incluster = live,
 	};
 	struct sk_k8s_meta_opts mo = {.log = k8s_log, .log_ctx = (void *)o};
@@ -51,7 +54,7 @@ static struct sk_k8s_meta *start_k8s(const struct sk_options *o, bool live)
 	char err[512];
 	int rc;
 
-	if (!live && !o->k8s_api)
+	if (!live && !ks.api_server && !ks.kubeconfig)
 		return NULL;
 	rc = sk_k8s_meta_setup(&m, &ks, &mo, err, sizeof(err));
 	if (rc) {
@@ -95,7 +98,7 @@ static int run_engine(const struct sk_options *o, const struct sk_config *cfg)
 		rc = sk_cmd_list_rules(&s, o->describe_rule, stdout);
 		goto out;
 	}
-	k8s = start_k8s(o, !o->capture && sk_cli_syscall_enabled(o));
+	k8s = start_k8s(o, cfg, !o->capture && sk_cli_syscall_enabled(o));
 	/* Plugin sources only (--disable-source syscall): no probe, the sources run as a replay does. */
 	if (!o->capture && sk_cli_syscall_enabled(o)) {
 		rc = sk_live_run(&s, o, cfg, SAKER_VERSION, stdout, stderr);

@@ -92,6 +92,11 @@ static const struct known_key {
 	{"output_timeout", LEAF},
 	{"syscall_event_drops", OPAQUE},
 	{"syscall_buf_size_preset", LEAF},
+	{"k8s", SECTION},
+	{"k8s.enabled", LEAF},
+	{"k8s.api_server", LEAF},
+	{"k8s.kubeconfig", LEAF},
+	{"k8s.node_name", LEAF},
 	{"metrics", SECTION},
 	{"metrics.enabled", LEAF},
 	{"base_syscalls", OPAQUE},
@@ -412,12 +417,21 @@ static int read_keys(struct sk_config *c, char *err, size_t errlen)
 		{"webserver.listen_address", &c->webserver.listen_address},
 		{"webserver.k8s_healthz_endpoint", &c->webserver.healthz_endpoint},
 		{"webserver.ssl_certificate", &c->webserver.ssl_certificate},
+		{"k8s.api_server", &c->k8s.api_server},
+		{"k8s.kubeconfig", &c->k8s.kubeconfig},
+		{"k8s.node_name", &c->k8s.node_name},
 	};
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof(bools) / sizeof(bools[0]); i++)
 		rc = get_bool(&r, bools[i].path, bools[i].v);
 	for (size_t i = 0; rc == 0 && i < sizeof(strs) / sizeof(strs[0]); i++)
 		rc = get_str(&r, strs[i].path, strs[i].v);
+	c->k8s.enabled = -1;
+	if (rc == 0 && sk_cnode_path(c->root, "k8s.enabled")) {
+		bool on = false;
+		rc = get_bool(&r, "k8s.enabled", &on);
+		c->k8s.enabled = on;
+	}
 	if (rc == 0)
 		rc = get_double(&r, "outputs.rate", 0, 1e12, &c->outputs_rate);
 	if (rc == 0)

@@ -114,6 +114,14 @@ struct sk_config {
 	} webserver;
 	bool metrics_enabled;
 
+	/* Kubernetes metadata (Falco 0.31's k8s keys); NULL / -1 = not set */
+	struct {
+		int enabled; /* 1, 0, or -1 when unset */
+		const char *api_server;
+		const char *kubeconfig;
+		const char *node_name;
+	} k8s;
+
 	/* reload */
 	bool watch_config_files;
 

@@ -136,6 +136,39 @@ for c in "$cid_a:web-a" "$cid_b:job-b"; do
 	fi
 done
 
+# The same replay configured through Falco's k8s.* keys and a kubeconfig.
+cat >"$tmp/kubeconfig" <<KCFG
+apiVersion: v1
+kind: Config
+clusters:
+- name: standin
+  cluster:
+    server: $url
+    certificate-authority: $pki/ca.crt
+users:
+- name: agent
+  user:
+    tokenFile: $pki/token
+contexts:
+- name: standin
+  context: {cluster: standin, user: agent}
+current-context: standin
+KCFG
+"$SAKER" -r "$tmp/rules.yaml" -e "$tmp/live.scap" -o k8s.enabled=true \
+	-o "k8s.kubeconfig=$tmp/kubeconfig" -o k8s.node_name=n1 >"$tmp/cfg.out" 2>"$tmp/cfg.err"
+if grep "cid=${cid_a:0:12} " "$tmp/cfg.out" | grep -q "pod=web-a ns=shop"; then
+	ok "replay with k8s.kubeconfig and k8s.node_name from the configuration"
+else
+	not_ok "config keys: $(head -c 600 "$tmp/cfg.out" "$tmp/cfg.err")"
+fi
+"$SAKER" -r "$tmp/rules.yaml" -e "$tmp/live.scap" -o k8s.enabled=false \
+	-o "k8s.kubeconfig=$tmp/kubeconfig" -o k8s.node_name=n1 >"$tmp/off.out" 2>"$tmp/off.err"
+if grep "cid=${cid_a:0:12} " "$tmp/off.out" | grep -q "pod=<NA>"; then
+	ok "k8s.enabled=false keeps the fields <NA>"
+else
+	not_ok "k8s.enabled=false: $(head -c 600 "$tmp/off.out" "$tmp/off.err")"
+fi
+
 # The agent asked only for its node's pods.
 stats=$(curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/stats" -d '{}')
 if echo "$stats" | grep -q 'Pod?spec.nodeName=n1' && ! echo "$stats" | grep -q '"Pod?"'; then
