@@ -27,11 +27,9 @@ static const struct {
 	const char *prefix;
 	enum sk_container_type type;
 } scope_prefixes[] = {
-	{"docker-", SK_CT_DOCKER},
-	{"cri-containerd-", SK_CT_CONTAINERD},
-	{"containerd-", SK_CT_CONTAINERD},
-	{"crio-", SK_CT_CRIO},
-	{"libpod-", SK_CT_PODMAN},
+    {"docker-", SK_CT_DOCKER},	       {"cri-containerd-", SK_CT_CONTAINERD},
+    {"containerd-", SK_CT_CONTAINERD}, {"crio-", SK_CT_CRIO},
+    {"libpod-", SK_CT_PODMAN},
 };
 
 /*
@@ -56,7 +54,8 @@ static enum sk_container_type id_in_path(const char *path, size_t len, char *ful
 		return SK_CT_DOCKER;
 	}
 	static const char scope[] = ".scope";
-	if (n < sizeof(scope) - 1 || memcmp(last + n - (sizeof(scope) - 1), scope, sizeof(scope) - 1))
+	if (n < sizeof(scope) - 1 ||
+	    memcmp(last + n - (sizeof(scope) - 1), scope, sizeof(scope) - 1))
 		return SK_CT_NONE;
 	n -= sizeof(scope) - 1;
 	for (size_t i = 0; i < sizeof(scope_prefixes) / sizeof(scope_prefixes[0]); i++) {

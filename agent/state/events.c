@@ -740,7 +740,8 @@ static void parse_bind_exit(struct sk_state *s, struct sk_thread *t, const struc
 static void parse_socketpair_exit(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
 {
 	int64_t res, fd1, fd2;
-	if (!exit_res(a->x, &res) || res < 0 || !arg_s64(a, "fd1", &fd1) || !arg_s64(a, "fd2", &fd2))
+	if (!exit_res(a->x, &res) || res < 0 || !arg_s64(a, "fd1", &fd1) ||
+	    !arg_s64(a, "fd2", &fd2))
 		return;
 	add_simple_fd(s, t, fd1, SK_FD_UNIX_SOCK, NULL);
 	add_simple_fd(s, t, fd2, SK_FD_UNIX_SOCK, NULL);
@@ -793,12 +794,12 @@ static const struct {
 	const char *name;
 	uint8_t type;
 } simple_fd_events[] = {
-	{"eventfd", SK_FD_EVENT},          {"eventfd2", SK_FD_EVENT},
-	{"signalfd", SK_FD_SIGNALFD},      {"signalfd4", SK_FD_SIGNALFD},
-	{"timerfd_create", SK_FD_TIMERFD}, {"inotify_init", SK_FD_INOTIFY},
-	{"inotify_init1", SK_FD_INOTIFY},  {"epoll_create", SK_FD_EVENTPOLL},
-	{"epoll_create1", SK_FD_EVENTPOLL}, {"userfaultfd", SK_FD_USERFAULTFD},
-	{"memfd_create", SK_FD_MEMFD},
+    {"eventfd", SK_FD_EVENT},		{"eventfd2", SK_FD_EVENT},
+    {"signalfd", SK_FD_SIGNALFD},	{"signalfd4", SK_FD_SIGNALFD},
+    {"timerfd_create", SK_FD_TIMERFD},	{"inotify_init", SK_FD_INOTIFY},
+    {"inotify_init1", SK_FD_INOTIFY},	{"epoll_create", SK_FD_EVENTPOLL},
+    {"epoll_create1", SK_FD_EVENTPOLL}, {"userfaultfd", SK_FD_USERFAULTFD},
+    {"memfd_create", SK_FD_MEMFD},
 };
 
 static void parse_simple_fd(struct sk_state *s, struct sk_thread *t, const struct argsrc *a)
@@ -809,7 +810,8 @@ static void parse_simple_fd(struct sk_state *s, struct sk_thread *t, const struc
 	for (size_t i = 0; i < sizeof(simple_fd_events) / sizeof(simple_fd_events[0]); i++) {
 		if (!strcmp(a->x->info->name, simple_fd_events[i].name)) {
 			add_simple_fd(s, t, fd, simple_fd_events[i].type,
-				      simple_fd_events[i].type == SK_FD_MEMFD ? arg_str(a, "name") : NULL);
+				      simple_fd_events[i].type == SK_FD_MEMFD ? arg_str(a, "name")
+									      : NULL);
 			return;
 		}
 	}
@@ -819,27 +821,46 @@ static const struct {
 	const char *name;
 	exit_parser fn;
 } exit_parsers_by_name[] = {
-	{"open", parse_open_exit},     {"openat", parse_open_exit},
-	{"openat2", parse_open_exit},  {"creat", parse_open_exit},
-	{"open_by_handle_at", parse_open_exit},
-	{"socket", parse_socket_exit}, {"connect", parse_connect_exit},
-	{"accept", parse_accept_exit}, {"accept4", parse_accept_exit},
-	{"close", parse_close_exit},   {"pipe", parse_pipe_exit},
-	{"pipe2", parse_pipe_exit},    {"dup", parse_dup_exit},
-	{"dup2", parse_dup_exit},      {"dup3", parse_dup_exit},
-	{"clone", parse_clone_exit},   {"fork", parse_clone_exit},
-	{"vfork", parse_clone_exit},   {"clone3", parse_clone_exit},
-	{"execve", parse_execve_exit}, {"execveat", parse_execve_exit},
-	{"chdir", parse_chdir},        {"fchdir", parse_fchdir},
-	{"setuid", parse_setuid},      {"setresuid", parse_setuid},
-	{"setgid", parse_setgid},      {"setresgid", parse_setgid},
-	{"setreuid", parse_setuid},    {"setregid", parse_setgid},
-	{"fcntl", parse_fcntl_exit},   {"bind", parse_bind_exit},
-	{"sendto", parse_udp_io_exit}, {"sendmsg", parse_udp_io_exit},
-	{"recvfrom", parse_udp_io_exit}, {"recvmsg", parse_udp_io_exit},
-	{"socketpair", parse_socketpair_exit},
-	{"brk", parse_vm_exit},        {"mmap", parse_vm_exit},
-	{"mmap2", parse_vm_exit},      {"munmap", parse_vm_exit},
+    {"open", parse_open_exit},
+    {"openat", parse_open_exit},
+    {"openat2", parse_open_exit},
+    {"creat", parse_open_exit},
+    {"open_by_handle_at", parse_open_exit},
+    {"socket", parse_socket_exit},
+    {"connect", parse_connect_exit},
+    {"accept", parse_accept_exit},
+    {"accept4", parse_accept_exit},
+    {"close", parse_close_exit},
+    {"pipe", parse_pipe_exit},
+    {"pipe2", parse_pipe_exit},
+    {"dup", parse_dup_exit},
+    {"dup2", parse_dup_exit},
+    {"dup3", parse_dup_exit},
+    {"clone", parse_clone_exit},
+    {"fork", parse_clone_exit},
+    {"vfork", parse_clone_exit},
+    {"clone3", parse_clone_exit},
+    {"execve", parse_execve_exit},
+    {"execveat", parse_execve_exit},
+    {"chdir", parse_chdir},
+    {"fchdir", parse_fchdir},
+    {"setuid", parse_setuid},
+    {"setresuid", parse_setuid},
+    {"setgid", parse_setgid},
+    {"setresgid", parse_setgid},
+    {"setreuid", parse_setuid},
+    {"setregid", parse_setgid},
+    {"fcntl", parse_fcntl_exit},
+    {"bind", parse_bind_exit},
+    {"sendto", parse_udp_io_exit},
+    {"sendmsg", parse_udp_io_exit},
+    {"recvfrom", parse_udp_io_exit},
+    {"recvmsg", parse_udp_io_exit},
+    {"socketpair", parse_socketpair_exit},
+    {"brk", parse_vm_exit},
+    {"mmap", parse_vm_exit},
+    {"mmap2", parse_vm_exit},
+    {"munmap", parse_vm_exit},
 };
 
 /* Exit parser per event code, built once from the names above. */
@@ -854,7 +875,8 @@ static void build_exit_parsers(void)
 		fd_events[code] = sk_state_is_fd_event((uint16_t)code);
 	for (unsigned code = 1; code < SK_EVT_TABLE_SIZE; code += 2) {
 		const char *name = sk_event_table[code].name;
-		for (size_t i = 0; i < sizeof(exit_parsers_by_name) / sizeof(exit_parsers_by_name[0]); i++)
+		for (size_t i = 0;
+		     i < sizeof(exit_parsers_by_name) / sizeof(exit_parsers_by_name[0]); i++)
 			if (!strcmp(name, exit_parsers_by_name[i].name))
 				exit_parsers[code] = exit_parsers_by_name[i].fn;
 		for (size_t i = 0; i < sizeof(simple_fd_events) / sizeof(simple_fd_events[0]); i++)

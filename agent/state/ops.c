@@ -184,7 +184,8 @@ static bool op_event_fd(void *state, const struct sk_evt *e, struct sk_fd_view *
 	fill_fd(fd, fi, out);
 	if (fi)
 		fill_roles(s, fi, out);
-	out->name_changed = s->name_changed && s->name_changed_tid == t->tid && s->name_changed_fd == fd;
+	out->name_changed =
+	    s->name_changed && s->name_changed_tid == t->tid && s->name_changed_fd == fd;
 	return true;
 }
 
@@ -212,8 +213,7 @@ static bool op_user(void *state, uint32_t uid, const char *container_id, struct 
 	return true;
 }
 
-static bool op_group(void *state, uint32_t gid, const char *container_id,
-		     struct sk_group_view *out)
+static bool op_group(void *state, uint32_t gid, const char *container_id, struct sk_group_view *out)
 {
 	const struct sk_group *g = sk_state_group(state, gid);
 	if (!g)
@@ -226,10 +226,18 @@ static bool op_group(void *state, uint32_t gid, const char *container_id,
 static const char *container_type_name(uint8_t type)
 {
 	static const char *const names[] = {
-	    [SK_CT_DOCKER] = "docker",	 [SK_CT_LXC] = "lxc",	    [SK_CT_LIBVIRT_LXC] = "libvirt-lxc",
-	    [SK_CT_MESOS] = "mesos",	 [SK_CT_RKT] = "rkt",	    [SK_CT_CUSTOM] = "custom",
-	    [SK_CT_CRI] = "cri",	 [SK_CT_CONTAINERD] = "containerd", [SK_CT_CRIO] = "cri-o",
-	    [SK_CT_BPM] = "bpm",	 [SK_CT_STATIC] = "static", [SK_CT_PODMAN] = "podman",
+	    [SK_CT_DOCKER] = "docker",
+	    [SK_CT_LXC] = "lxc",
+	    [SK_CT_LIBVIRT_LXC] = "libvirt-lxc",
+	    [SK_CT_MESOS] = "mesos",
+	    [SK_CT_RKT] = "rkt",
+	    [SK_CT_CUSTOM] = "custom",
+	    [SK_CT_CRI] = "cri",
+	    [SK_CT_CONTAINERD] = "containerd",
+	    [SK_CT_CRIO] = "cri-o",
+	    [SK_CT_BPM] = "bpm",
+	    [SK_CT_STATIC] = "static",
+	    [SK_CT_PODMAN] = "podman",
 	};
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "";
 }

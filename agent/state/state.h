@@ -20,32 +20,32 @@
 /* Caps. */
 #define SK_STATE_COMM_MAX 256u
 #define SK_STATE_FDNAME_MAX 1024u
-#define SK_STATE_MAX_THREADS 262144u /* as Falco's thread_table_size */
-#define SK_STATE_MAX_FDS 65536u      /* per process */
-#define SK_STATE_ENTER_MAX 4096u     /* bytes kept of a thread's last enter event */
+#define SK_STATE_MAX_THREADS 262144u  /* as Falco's thread_table_size */
+#define SK_STATE_MAX_FDS 65536u	      /* per process */
+#define SK_STATE_ENTER_MAX 4096u      /* bytes kept of a thread's last enter event */
 #define SK_STATE_MAX_CONTAINERS 4096u /* containers with metadata */
-#define SK_STATE_MAX_MOUNTS 64u       /* mounts kept per container */
-#define SK_STATE_STR_MAX 4096u        /* longest container metadata string kept */
+#define SK_STATE_MAX_MOUNTS 64u	      /* mounts kept per container */
+#define SK_STATE_STR_MAX 4096u	      /* longest container metadata string kept */
 #define SK_STATE_PROCSTR_MAX 65536u   /* longest args/env/cgroups list kept */
 #define SK_STATE_THREAD_TIMEOUT_NS (30ull * 60 * 1000000000) /* as Falco's thread_timeout */
-#define SK_STATE_SWEEP_INTERVAL_NS (60ull * 1000000000)       /* event time between sweeps */
-#define SK_STATE_CID_SHORT 12u        /* container.id */
-#define SK_STATE_CID_FULL 64u         /* container.full_id */
+#define SK_STATE_SWEEP_INTERVAL_NS (60ull * 1000000000)	     /* event time between sweeps */
+#define SK_STATE_CID_SHORT 12u				     /* container.id */
+#define SK_STATE_CID_FULL 64u				     /* container.full_id */
 
 struct sk_fdinfo {
 	int64_t fd;
-	uint8_t type;       /* enum sk_fd_type (FILE_V2 is stored as FILE) */
-	uint32_t flags;     /* PPM open flags */
+	uint8_t type;	/* enum sk_fd_type (FILE_V2 is stored as FILE) */
+	uint32_t flags; /* PPM open flags */
 	uint64_t ino;
 	uint32_t dev;
 	/* sockets */
-	uint8_t family;     /* SK_AF_INET, SK_AF_INET6, SK_AF_UNIX, 0 */
-	uint8_t l4proto;    /* scap l4proto: 2 tcp, 3 udp, 4 icmp, 5 raw */
+	uint8_t family;	 /* SK_AF_INET, SK_AF_INET6, SK_AF_UNIX, 0 */
+	uint8_t l4proto; /* scap l4proto: 2 tcp, 3 udp, 4 icmp, 5 raw */
 	uint8_t sip[16], dip[16];
-	uint16_t sport, dport;  /* s = client, d = server once the role is known */
-	bool is_server;         /* this process is the server end */
-	bool connected;         /* connect/accept gave it a peer */
-	bool role_known;        /* endpoints known: client or server (not sysdig's role none) */
+	uint16_t sport, dport; /* s = client, d = server once the role is known */
+	bool is_server;	       /* this process is the server end */
+	bool connected;	       /* connect/accept gave it a peer */
+	bool role_known;       /* endpoints known: client or server (not sysdig's role none) */
 	/* path, "a:b->c:d", unix path... as sysdig shows it; heap, NULL = "" (sk_fdinfo_name) */
 	char *name;
 };
@@ -60,14 +60,14 @@ struct sk_thread {
 	int64_t tid, pid, ptid, sid, vtid, vpid, vpgid;
 	char comm[SK_STATE_COMM_MAX];
 	char *exe, *exepath, *cwd, *root;
-	char *args;       /* NUL-separated */
+	char *args; /* NUL-separated */
 	uint32_t args_len;
 	char *env;
 	uint32_t env_len;
 	char *cgroups;
 	uint32_t cgroups_len;
 	uint32_t uid, gid, loginuid;
-	uint32_t flags;   /* PPM_CL_* */
+	uint32_t flags; /* PPM_CL_* */
 	int64_t fdlimit;
 	uint64_t cap_permitted, cap_effective, cap_inheritable;
 	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
@@ -152,11 +152,12 @@ struct sk_meta_provider {
 };
 
 struct sk_state {
-	const struct sk_meta_provider *meta; /* NULL: the process default (sk_state_meta_set_default) */
-	struct sk_u64map threads; /* tid -> struct sk_thread * */
+	const struct sk_meta_provider
+	    *meta;		     /* NULL: the process default (sk_state_meta_set_default) */
+	struct sk_u64map threads;    /* tid -> struct sk_thread * */
 	struct sk_u64map containers; /* hash of the short id -> struct sk_container * */
-	struct sk_u64map users;   /* uid -> struct sk_user * */
-	struct sk_u64map groups;  /* gid -> struct sk_group * */
+	struct sk_u64map users;	     /* uid -> struct sk_user * */
+	struct sk_u64map groups;     /* gid -> struct sk_group * */
 	struct sk_scap_machine machine;
 	bool have_machine;
 	/* the capture host's IPv4 interface addresses (for local/remote decisions) */
@@ -223,8 +224,7 @@ const struct sk_group *sk_state_group(const struct sk_state *s, uint32_t gid);
  * into full (cap SK_STATE_CID_FULL + 1) and returns the runtime, or
  * SK_CT_NONE (full = "") on the host.
  */
-enum sk_container_type sk_container_id_from_cgroups(const char *cgroups, uint32_t len,
-						    char *full);
+enum sk_container_type sk_container_id_from_cgroups(const char *cgroups, uint32_t len, char *full);
 
 /* Borrowed container by short id; NULL when the capture had no metadata for it. */
 const struct sk_container *sk_state_container(const struct sk_state *s, const char *id);

@@ -91,7 +91,8 @@ int main(int argc, char **argv)
 			str(&p.comm, comm);
 			it = (struct sk_scap_item){.kind = SK_SCAP_PROC, .proc = &p};
 			if (sk_state_apply_item(&st, &it)) {
-				fprintf(stderr, "bench_state: cannot add thread %lld\n", (long long)p.tid);
+				fprintf(stderr, "bench_state: cannot add thread %lld\n",
+					(long long)p.tid);
 				return 1;
 			}
 		}
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
 			f.fd = 3 + k;
 			f.type = SK_FD_FILE_V2;
 			f.ino = 1000000 + k;
-			snprintf(name, sizeof(name), "/var/lib/app/data/shard-%04u/segment-%06u.log", i, k);
+			snprintf(name, sizeof(name),
+				 "/var/lib/app/data/shard-%04u/segment-%06u.log", i, k);
 			str(&f.name, name);
 			it = (struct sk_scap_item){.kind = SK_SCAP_FD, .fd = &f};
 			if (sk_state_apply_item(&st, &it)) {
@@ -130,7 +132,8 @@ int main(int argc, char **argv)
 
 	size_t nfds = 0;
 	for (unsigned i = 0; i < procs; i++) {
-		const struct sk_thread *t = sk_state_thread(&st, 10000 + (int64_t)i * (threads_per + 1));
+		const struct sk_thread *t =
+		    sk_state_thread(&st, 10000 + (int64_t)i * (threads_per + 1));
 		nfds += t && t->fdt ? t->fdt->fds.len : 0;
 	}
 	printf("threads=%zu fds=%zu rss_mb=%.1f state_mb=%.1f bytes_per_fd_and_thread=%.0f "

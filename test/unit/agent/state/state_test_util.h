@@ -52,7 +52,8 @@ static inline uint64_t state_test_replay(struct sk_state *st, const char *name, 
 			assert_true(it.event.hdr->len <= lastcap);
 			memcpy(lastbuf, it.event.hdr, it.event.hdr->len);
 			char perr[64];
-			assert_int_equal(sk_evt_parse(last, lastbuf, it.event.hdr->len, perr, sizeof(perr)), 0);
+			assert_int_equal(
+			    sk_evt_parse(last, lastbuf, it.event.hdr->len, perr, sizeof(perr)), 0);
 		}
 	}
 	sk_scap_reader_free(r);

@@ -29,8 +29,8 @@ static void test_runtimes(void **unused)
 	EXPECT("=/kubepods.slice/kubepods-pod2.slice/crio-" ID64 ".scope", SK_CT_CRIO, ID64);
 	EXPECT("=/machine.slice/libpod-" ID64 ".scope", SK_CT_PODMAN, ID64);
 	/* cgroupfs kubepods/.../pod<uid>/<id> */
-	EXPECT("memory=/kubepods/besteffort/pod5a2c0e9e-1111-2222-3333-444455556666/" ID64, SK_CT_CRI,
-	       ID64);
+	EXPECT("memory=/kubepods/besteffort/pod5a2c0e9e-1111-2222-3333-444455556666/" ID64,
+	       SK_CT_CRI, ID64);
 	/* containerd without Kubernetes: /<namespace>/<id> */
 	EXPECT("=/default/" ID64, SK_CT_DOCKER, ID64);
 }
@@ -40,8 +40,8 @@ static void test_host(void **unused)
 	EXPECT("cpuset=/\0memory=/user.slice/user-1000.slice/session-2.scope", SK_CT_NONE, "");
 	EXPECT("=/system.slice/docker.service", SK_CT_NONE, "");
 	/* 63 hex digits, or a non-hex character: no id */
-	EXPECT("cpu=/docker/697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994f", SK_CT_NONE,
-	       "");
+	EXPECT("cpu=/docker/697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994f",
+	       SK_CT_NONE, "");
 	EXPECT("cpu=/docker/697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994fZ",
 	       SK_CT_NONE, "");
 	char full[SK_STATE_CID_FULL + 1];
@@ -55,7 +55,8 @@ static void test_json(void **unused)
 	static const char json[] =
 	    "{\"container\":{\"id\":\"abcdef012345\",\"name\":\"web\",\"image\":\"nginx:1.25\","
 	    "\"imagerepo\":\"nginx\",\"imagetag\":\"1.25\",\"privileged\":true,\"type\":8,"
-	    "\"Mounts\":[{\"Source\":\"/var/run/docker.sock\",\"Destination\":\"/var/run/docker.sock\","
+	    "\"Mounts\":[{\"Source\":\"/var/run/docker.sock\",\"Destination\":\"/var/run/"
+	    "docker.sock\","
 	    "\"Mode\":\"\",\"RW\":true,\"Propagation\":\"rprivate\"}]}}";
 	assert_int_equal(sk_state_apply_container_json(&st, json, sizeof(json) - 1), 0);
 	const struct sk_container *c = sk_state_container(&st, "abcdef012345");
@@ -102,10 +103,10 @@ static void test_capture_container_events(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runtimes),
-		cmocka_unit_test(test_host),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_capture_container_events),
+	    cmocka_unit_test(test_runtimes),
+	    cmocka_unit_test(test_host),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_capture_container_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,12 +215,12 @@ static void test_dup_copies(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_exit_adds_fd),
-		cmocka_unit_test(test_proclist_names_threads),
-		cmocka_unit_test(test_fdlist_socket_tuple),
-		cmocka_unit_test(test_section_resets_state),
-		cmocka_unit_test(test_udp_peer_and_name_changed),
-		cmocka_unit_test(test_dup_copies),
+	    cmocka_unit_test(test_open_exit_adds_fd),
+	    cmocka_unit_test(test_proclist_names_threads),
+	    cmocka_unit_test(test_fdlist_socket_tuple),
+	    cmocka_unit_test(test_section_resets_state),
+	    cmocka_unit_test(test_udp_peer_and_name_changed),
+	    cmocka_unit_test(test_dup_copies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

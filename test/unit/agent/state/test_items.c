@@ -18,7 +18,8 @@ static int apply_proc(struct sk_state *st, int64_t tid, int64_t pid, const char 
 	proc.ptid = 1;
 	str(&proc.comm, comm);
 	str(&proc.cwd, "/srv");
-	static const char cg[] = "cpu=/docker/697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994f3";
+	static const char cg[] =
+	    "cpu=/docker/697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994f3";
 	memcpy(proc.cgroups.buf, cg, sizeof(cg));
 	proc.cgroups.len = sizeof(cg);
 	struct sk_scap_item it = {.kind = SK_SCAP_PROC, .proc = &proc};
@@ -118,10 +119,10 @@ static void test_interfaces(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_proc_record),
-		cmocka_unit_test(test_fd_records),
-		cmocka_unit_test(test_user_list_replaced),
-		cmocka_unit_test(test_interfaces),
+	    cmocka_unit_test(test_proc_record),
+	    cmocka_unit_test(test_fd_records),
+	    cmocka_unit_test(test_user_list_replaced),
+	    cmocka_unit_test(test_interfaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	}
 	(void)argc;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_replay_is_flat),
+	    cmocka_unit_test(test_replay_is_flat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

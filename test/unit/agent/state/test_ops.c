@@ -153,15 +153,15 @@ static void test_socket_role_none(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_thread_and_ancestors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_fd_open_exit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_fd_open_enter, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_fd_none, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_deferred, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_group, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_container, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_socket_roles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_socket_role_none, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_thread_and_ancestors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_fd_open_exit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_fd_open_enter, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_fd_none, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_close_deferred, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_user_group, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_container, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_socket_roles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_socket_role_none, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,7 +96,8 @@ static void test_procexit_after_event(void **unused)
 		sk_state_apply_event(&st, &it.event);
 		if (!strcmp(it.event.info->name, "procexit") && it.event.hdr->tid == 32052) {
 			memcpy(buf, it.event.hdr, it.event.hdr->len);
-			assert_int_equal(sk_evt_parse(&ev, buf, it.event.hdr->len, err, sizeof(err)), 0);
+			assert_int_equal(
+			    sk_evt_parse(&ev, buf, it.event.hdr->len, err, sizeof(err)), 0);
 			assert_non_null(sk_state_thread(&st, 32052));
 			sk_state_after_event(&st, &ev);
 			assert_null(sk_state_thread(&st, 32052));
@@ -151,12 +152,12 @@ static void test_idle_threads_evicted(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_new_thread_defaults),
-		cmocka_unit_test(test_cwd_trailing_slash),
-		cmocka_unit_test(test_fd_tables),
-		cmocka_unit_test(test_fd_cap),
-		cmocka_unit_test(test_procexit_after_event),
-		cmocka_unit_test(test_idle_threads_evicted),
+	    cmocka_unit_test(test_new_thread_defaults),
+	    cmocka_unit_test(test_cwd_trailing_slash),
+	    cmocka_unit_test(test_fd_tables),
+	    cmocka_unit_test(test_fd_cap),
+	    cmocka_unit_test(test_procexit_after_event),
+	    cmocka_unit_test(test_idle_threads_evicted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,9 +69,9 @@ static void test_foreach(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_put_get_del),
-		cmocka_unit_test(test_replace_and_reuse_tombstones),
-		cmocka_unit_test(test_foreach),
+	    cmocka_unit_test(test_put_get_del),
+	    cmocka_unit_test(test_replace_and_reuse_tombstones),
+	    cmocka_unit_test(test_foreach),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

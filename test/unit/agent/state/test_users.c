@@ -77,8 +77,8 @@ static void test_missing_file_named(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
-		cmocka_unit_test(test_missing_file_named),
+	    cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+	    cmocka_unit_test(test_missing_file_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
