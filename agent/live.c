@@ -443,6 +443,7 @@ static int watch(struct live_run *lr)
 		sk_plugin_runner_stop(&lr->plugins);
 		sk_plugin_runner_wait(&lr->plugins, lr->errf);
 		sk_plugin_runner_fini(&lr->plugins);
+		sk_services_stop(&lr->sv);
 		return rc;
 	}
 	struct timespec t0, t1;
