@@ -68,6 +68,9 @@ static int build_by_name(uint8_t *buf, size_t cap, size_t *len, uint16_t code, u
 			data = src->param[si];
 			n = src->param_len[si];
 		}
+		/* A missing path or string is "" (sysdig dereferences string parameters). */
+		if (!data && (pi->type == PT_CHARBUF || pi->type == PT_FSPATH || pi->type == PT_FSRELPATH))
+			n = 1;
 		if (n > SK_PARAM_MAX_LEN || off + n > cap)
 			return -E2BIG;
 		if (data)
@@ -95,6 +98,8 @@ static int build_generic(struct sk_live_pair *pair, const struct sk_evt *e, uint
 			 uint16_t native)
 {
 	uint8_t params[4];
+	if (ppm_sc > SK_SYSDIG2022_PPM_SC_MAX)
+		ppm_sc = 0; /* "unknown"; nativeID still names the syscall */
 	memcpy(params, &ppm_sc, 2);
 	memcpy(params + 2, &native, 2);
 	uint16_t lens[2] = {2, 2};
@@ -147,7 +152,15 @@ int sk_live_pair_build(struct sk_live_pair *pair, const struct sk_evt *e)
 		return build_generic(pair, e, id, native);
 	}
 	uint16_t exit_code = code;
-	if (!readable_2022(code)) {
+	/*
+	 * Debian sysdig's execveat exit resolves the enter's dirfd in its own
+	 * tables and crashes when the fd or thread is unknown to it (exec by fd
+	 * from a memfd): write execveat as the execve pair, which carries the
+	 * same exit parameters.
+	 */
+	if (code == SK_EVT_EXECVEAT_X)
+		exit_code = SK_EVT_EXECVE_X;
+	else if (!readable_2022(code)) {
 		exit_code = alias_exit_code(info->name);
 		if (!exit_code) {
 			int nr = sk_syscall_nr(info->name);

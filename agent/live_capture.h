@@ -19,6 +19,8 @@
 
 /* First event code Debian sysdig does not read. */
 #define SK_SYSDIG2022_CODE_LIMIT 336u
+/* Highest ppm_sc (generic event ID) Debian sysdig has a name for; it crashes on larger ones. */
+#define SK_SYSDIG2022_PPM_SC_MAX 328u
 /* Bytes of one rebuilt event (the exit's size limit). */
 #define SK_LIVE_PAIR_EVT_MAX SK_EVT_MAX_LEN
 
