@@ -388,6 +388,9 @@ static int act_miner_pool_port(const char *action)
 {
 	static const uint16_t ports[] = {3333, 14444, 45700, 5555};
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	/* Earlier runs leave the port in TIME_WAIT for a minute. */
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	size_t i;
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
@@ -402,8 +405,9 @@ static int act_miner_pool_port(const char *action)
 	int cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int rc = connect(cfd, (struct sockaddr *)&a, sizeof(a));
 	int afd = rc ? -1 : accept(lfd, NULL, NULL);
-	close(afd);
+	/* The client closes first, so TIME_WAIT stays on its ephemeral port, not the pool port. */
 	close(cfd);
+	close(afd);
 	close(lfd);
 	if (rc)
 		return fail(action, "connect");
