@@ -8,7 +8,7 @@ packages=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libyaml-dev libpcre2-dev libcurl4-openssl-dev libcjson-dev libssl-dev
 	libwebsockets-dev libcmocka-dev
-	sysdig xxd
+	sysdig xxd jq
 )
 
 missing=()
