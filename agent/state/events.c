@@ -33,6 +33,11 @@
 #define PPM_O_DIRECTORY 0x400u
 #define PPM_CL_CLONE_FILES 0x1u
 #define PPM_CL_CLONE_THREAD 0x2000u
+/* execve_flags (flags.def) */
+#define PPM_EXE_WRITABLE 0x1u
+#define PPM_EXE_UPPER_LAYER 0x2u
+#define PPM_EXE_FROM_MEMFD 0x4u
+#define PPM_EXE_LOWER_LAYER 0x8u
 #define PPM_CL_CLONE_NEWPID 0x40u
 #define PPM_CL_CHILD_IN_PIDNS 0x20000000u
 #define PPM_FCNTL_F_DUPFD 1u
@@ -624,6 +629,20 @@ static void parse_execve_exit(struct sk_state *s, struct sk_thread *t, const str
 		t->pid = v;
 	if (arg_s64(a, "ptid", &v))
 		t->ptid = v;
+	/* An exec without arguments leaves none: an empty args parameter is the new argv. */
+	int i = sk_evt_param_index(a->x, "args");
+	if (i >= 0 && a->x->param_len[i] == 0)
+		sk_buf_set(&t->args, &t->args_len, "", 0);
+	/* The executable's traits, from the execve_flags parameter when the driver sent it. */
+	uint32_t flags;
+	i = sk_evt_param_index(a->x, "flags");
+	if (i >= 0 && a->x->info->params[i].aux == SK_FT_execve_flags &&
+	    sk_evt_get_u32(a->x, (unsigned)i, &flags)) {
+		t->exe_writable = (flags & PPM_EXE_WRITABLE) != 0;
+		t->exe_upper_layer = (flags & PPM_EXE_UPPER_LAYER) != 0;
+		t->exe_from_memfd = (flags & PPM_EXE_FROM_MEMFD) != 0;
+		t->exe_lower_layer = (flags & PPM_EXE_LOWER_LAYER) != 0;
+	}
 	/* The executable: what the kernel says, else the filename execve was given. */
 	const char *str = arg_str(a, "trusted_exepath");
 	if (str && str[0]) {

@@ -16,6 +16,7 @@
 #include "saker/scap.h"
 #include "../../../../agent/state/state.h"
 #include "../../../../agent/state/state_priv.h"
+#include "../../../../agent/state/state_priv.h"
 
 static char path_buf[4096];
 
@@ -212,6 +213,41 @@ static void test_dup_copies(void **unused)
 	sk_state_fini(&st);
 }
 
+/*
+ * An execve exit names the executable's traits in its flags parameter and
+ * replaces the arguments, an empty args parameter included.
+ */
+static void test_execve_flags_and_empty_args(void **unused)
+{
+	struct sk_state st;
+	sk_state_init(&st);
+	struct sk_thread *t = sk_state_thread_add(&st, 4242);
+	assert_non_null(t);
+	assert_int_equal(sk_buf_set(&t->args, &t->args_len, "-l\0/tmp\0", 8), 0);
+
+	/* execve exit 293 up to its 20th parameter, flags = EXE_FROM_MEMFD|EXE_WRITABLE. */
+	int64_t res = 0, tid = 4242, pid = 4242, ptid = 1, fdlimit = 1024;
+	uint64_t zero64 = 0;
+	uint32_t zero32 = 0, loginuid = 1000, flags = 0x5;
+	int64_t vpgid = 4242;
+	const void *vals[20] = {&res,    "memfd:x", "",      &tid,    &pid,    &ptid,  "/",
+				&fdlimit, &zero64,  &zero64, &zero32, &zero32, &zero32, "x",
+				"",       "",       &zero32, &vpgid,  &loginuid, &flags};
+	const uint16_t lens[20] = {8, 8, 0, 8, 8, 8, 2, 8, 8, 8, 4, 4, 4, 2, 0, 0, 4, 8, 4, 4};
+	uint8_t buf[512];
+	struct sk_evt e;
+	mkevt(&e, buf, 1000, 4242, SK_EVT_EXECVE_X, 20, vals, lens);
+	feed_evt(&st, &e);
+	t = sk_state_thread(&st, 4242);
+	assert_non_null(t);
+	assert_true(t->exe_from_memfd);
+	assert_true(t->exe_writable);
+	assert_false(t->exe_upper_layer);
+	assert_int_equal(t->args_len, 0);
+	assert_string_equal(t->comm, "x");
+	sk_state_fini(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(test_section_resets_state),
 	    cmocka_unit_test(test_udp_peer_and_name_changed),
 	    cmocka_unit_test(test_dup_copies),
+	    cmocka_unit_test(test_execve_flags_and_empty_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
