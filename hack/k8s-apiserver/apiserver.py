@@ -580,7 +580,10 @@ class Api(BaseHTTPRequestHandler):
                 while True:
                     now = time.monotonic()
                     if store.drop_gen != drop_gen or now >= deadline:
-                        bm = store.rv if bookmarks else None
+                        # A bookmark promises every event up to its version was
+                        # sent: that is `last`, not the store's newest version
+                        # (changes made since this stream last looked are unsent).
+                        bm = last if bookmarks else None
                         out = None
                         break
                     if store.stall_until > now:
@@ -617,7 +620,7 @@ class Api(BaseHTTPRequestHandler):
                         break
                     if bookmarks and now >= next_bookmark:
                         out = [("BOOKMARK", {"kind": kind, "apiVersion": API_VERSION[kind],
-                                             "metadata": {"resourceVersion": str(store.rv)}})]
+                                             "metadata": {"resourceVersion": str(last)}})]
                         next_bookmark = now + store.bookmark_s
                         break
                     wait = min(deadline, next_bookmark if bookmarks else deadline) - now
