@@ -154,6 +154,9 @@ struct sk_container_view {
 	const struct sk_mount_view *mounts;
 	unsigned nmounts;
 	const char *ip; /* container.ip, "" when unknown */
+	/* The pod's host namespaces (Kubernetes metadata); meaningful when host_ns_known. */
+	bool host_ns_known;
+	bool host_pid, host_network, host_ipc;
 	const char *cni_json;
 };
 

@@ -22,6 +22,9 @@ enum container_id {
 	C_IMAGE_ID,
 	C_TYPE,
 	C_PRIVILEGED,
+	C_HOST_PID,
+	C_HOST_NETWORK,
+	C_HOST_IPC,
 	C_MOUNTS,
 	C_MOUNT,
 	C_MOUNT_SOURCE,
@@ -56,6 +59,12 @@ static const struct sk_field container_fields[] = {
 	 "container runtime kind: docker, containerd, cri-o..."),
     SK_F(C_PRIVILEGED, "container.privileged", PT_BOOL, 0,
 	 "true when the container runs privileged"),
+    SK_F(C_HOST_PID, "container.host_pid", PT_BOOL, 0,
+	 "true when the container's pod shares the host's pid namespace (hostPID)"),
+    SK_F(C_HOST_NETWORK, "container.host_network", PT_BOOL, 0,
+	 "true when the container's pod shares the host's network namespace (hostNetwork)"),
+    SK_F(C_HOST_IPC, "container.host_ipc", PT_BOOL, 0,
+	 "true when the container's pod shares the host's IPC namespace (hostIPC)"),
     SK_F(C_MOUNTS, "container.mounts", PT_CHARBUF, 0,
 	 "every mount as source:dest:mode:rdwr:propagation, joined with commas"),
     SK_F(C_MOUNT, "container.mount", PT_CHARBUF, MOUNT_ARG,
@@ -292,6 +301,12 @@ static int extract_container(const struct sk_field_ref *ref, struct sk_eval_ctx 
 		return sk_val_str(vals, c.type);
 	case C_PRIVILEGED:
 		return sk_val_bool(vals, c.privileged);
+	case C_HOST_PID:
+		return c.host_ns_known ? sk_val_bool(vals, c.host_pid) : 0;
+	case C_HOST_NETWORK:
+		return c.host_ns_known ? sk_val_bool(vals, c.host_network) : 0;
+	case C_HOST_IPC:
+		return c.host_ns_known ? sk_val_bool(vals, c.host_ipc) : 0;
 	case C_MOUNTS:
 		return mounts_text(ctx, &c, vals);
 	case C_IMAGE_REPOSITORY:

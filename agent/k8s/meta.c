@@ -208,6 +208,10 @@ static bool op_container(void *ctx, const char *id, struct sk_container_view *ou
 	out->nmounts = c->nmounts;
 	out->ip = p->ip;
 	out->cni_json = p->cni_json;
+	out->host_ns_known = true;
+	out->host_pid = p->host_pid;
+	out->host_network = p->host_network;
+	out->host_ipc = p->host_ipc;
 	return true;
 }
 

@@ -33,10 +33,10 @@ url=https://127.0.0.1:$api_port
 ctl() { curl -sf -XPOST "http://127.0.0.1:$ctl_port/control/$1" -d "$2" >/dev/null; }
 
 cid() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-# pod NAME NS CID IMAGE: a running pod on node n1 whose container has id CID
+# pod NAME NS CID IMAGE [SPEC_FIELDS]: a running pod on node n1 whose container has id CID
 pod() {
 	ctl apply "{\"object\":{\"kind\":\"Pod\",\"metadata\":{\"name\":\"$1\",\"namespace\":\"$2\",
-	\"labels\":{\"app\":\"$1\"}},\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"main\",
+	\"labels\":{\"app\":\"$1\"}},\"spec\":{\"nodeName\":\"n1\",${5:-}\"containers\":[{\"name\":\"main\",
 	\"image\":\"$4\"}]},\"status\":{\"podIP\":\"10.9.0.2\",\"containerStatuses\":[{\"name\":\"main\",
 	\"image\":\"$4\",\"imageID\":\"${4%%:*}@sha256:$(printf 'ab%.0s' $(seq 32))\",
 	\"containerID\":\"containerd://$3\"}]}}}"
@@ -53,13 +53,13 @@ cat >"$tmp/rules.yaml" <<'RULES'
 - rule: k8s e2e probe
   desc: the probe binary ran
   condition: evt.type in (execve, execveat) and evt.dir=< and proc.name=sk8sprobe
-  output: "probe cid=%container.id pod=%k8s.pod.name ns=%k8s.ns.name repo=%container.image.repository tag=%container.image.tag digest=%container.image.digest ns_labels=%k8s.ns.labels ip=%k8s.pod.ip uid=%k8s.pod.uid"
+  output: "probe cid=%container.id pod=%k8s.pod.name ns=%k8s.ns.name repo=%container.image.repository tag=%container.image.tag digest=%container.image.digest ns_labels=%k8s.ns.labels hostns=%container.host_pid/%container.host_network/%container.host_ipc ip=%k8s.pod.ip uid=%k8s.pod.uid"
   priority: WARNING
 RULES
 
 ctl apply '{"object":{"kind":"Namespace","metadata":{"name":"shop","labels":{"team":"fe"}}}}'
 cid_a=$(cid)
-pod web-a shop "$cid_a" docker.io/library/nginx:1.25.3
+pod web-a shop "$cid_a" docker.io/library/nginx:1.25.3 '"hostPID":true,"hostIPC":true,'
 ctl apply '{"object":{"kind":"Pod","metadata":{"name":"far","namespace":"shop"},"spec":{"nodeName":"n2"}}}'
 
 start_saker() { # log, extra args...
@@ -87,7 +87,7 @@ fi
 run_in "$cid_a"
 if wait_alert "$tmp/k8s" "cid=${cid_a:0:12} "; then
 	line=$(grep "cid=${cid_a:0:12} " "$tmp/k8s.out" | head -1)
-	exp="pod=web-a ns=shop repo=docker.io/library/nginx tag=1.25.3 digest=sha256:$(printf 'ab%.0s' $(seq 32)) ns_labels=team:fe ip=10.9.0.2 uid="
+	exp="pod=web-a ns=shop repo=docker.io/library/nginx tag=1.25.3 digest=sha256:$(printf 'ab%.0s' $(seq 32)) ns_labels=team:fe hostns=true/false/true ip=10.9.0.2 uid="
 	case $line in *"$exp"*) ok "pod listed at start: $exp" ;;
 	*) not_ok "pod listed at start: got '$line', want '$exp'" ;; esac
 	uid=$(curl -sfk -H "Authorization: Bearer $(cat "$pki/token")" \
