@@ -361,6 +361,8 @@ static int start_services(struct live_run *lr, const struct sk_config *cfg, cons
 	int rc = sk_services_start(&lr->sv, &so, err, sizeof(err));
 	if (rc)
 		fprintf(lr->errf, "saker: %s\n", err);
+	else
+		lr->sv.metrics.plugins = lr->s->plugins;
 	return rc;
 }
 

@@ -59,6 +59,7 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 		fprintf(errf, "saker: %s\n", err);
 		goto out_slot;
 	}
+	sv.metrics.plugins = s->plugins;
 	sk_services_rules_loaded(&sv, sk_reload_now() - s->load_seconds, s->load_seconds,
 				 sk_ruleset_nrules(s->rs));
 	struct sk_pipeline_opts popts = {

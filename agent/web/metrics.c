@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "metrics.h"
 
+#include "../plugin/plugin.h"
+
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +247,139 @@ static void rules(struct buf *b, struct sk_rules_status *r)
 	}
 }
 
+/* ---- plugins ----------------------------------------------------------- */
+
+static void plugin_counters(struct buf *b, struct sk_plugin_host *h)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} cols[] = {
+		{"saker_plugin_events_total", "Events a plugin's source returned.",
+		 offsetof(struct sk_plugin_stats, events)},
+		{"saker_plugin_extract_calls_total", "Calls to a plugin's field extraction.",
+		 offsetof(struct sk_plugin_stats, extract_calls)},
+		{"saker_plugin_extract_failures_total",
+		 "Field extractions a plugin reported as failed.",
+		 offsetof(struct sk_plugin_stats, extract_failures)},
+		{"saker_plugin_extract_bad_total",
+		 "Field extraction results refused as inconsistent.",
+		 offsetof(struct sk_plugin_stats, extract_bad)},
+		{"saker_plugin_bad_events_total", "Malformed events of a plugin refused.",
+		 offsetof(struct sk_plugin_stats, bad_events)},
+	};
+	unsigned n = h ? sk_plugin_host_count(h) : 0;
+	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		head(b, cols[c].name, "counter", cols[c].help);
+		for (unsigned i = 0; i < n; i++) {
+			struct sk_plugin *p = sk_plugin_host_at(h, i);
+			struct sk_plugin_info in;
+			struct sk_plugin_stats st;
+			sk_plugin_get_info(p, &in);
+			sk_plugin_get_stats(p, &st);
+			char e[256];
+			put(b, "%s{plugin=\"%s\"} %llu\n", cols[c].name, esc(in.name, e, sizeof(e)),
+			    (unsigned long long)*(const uint64_t *)((const char *)&st + cols[c].off));
+		}
+	}
+}
+
+/* One metric a plugin reported, as exported. */
+struct plugin_metric {
+	char name[192]; /* saker_plugins_<metric>[_total] */
+	const char *plugin;
+	bool monotonic;
+	double value;
+};
+
+struct plugin_metrics {
+	struct plugin_metric *v;
+	unsigned n;
+	const char *plugin;
+	size_t skip; /* the "<plugin>." prefix of the names the host gives */
+};
+
+static void collect_metric(void *ctx, const char *name, bool monotonic, double value)
+{
+	struct plugin_metrics *pm = ctx;
+	if (pm->n >= SK_METRICS_MAX_PLUGIN_METRICS)
+		return;
+	struct plugin_metric *m = &pm->v[pm->n];
+	const char *s = strlen(name) > pm->skip ? name + pm->skip : name;
+	size_t len = (size_t)snprintf(m->name, sizeof(m->name), "saker_plugins_");
+	for (; *s && len + 7 < sizeof(m->name); s++) {
+		char c = *s;
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' || c == ':';
+		m->name[len++] = keep ? c : '_';
+	}
+	m->name[len] = '\0';
+	if (monotonic && (len < 6 || strcmp(m->name + len - 6, "_total")))
+		strcpy(m->name + len, "_total");
+	m->plugin = pm->plugin;
+	m->monotonic = monotonic;
+	m->value = value;
+	pm->n++;
+}
+
+static void put_value(struct buf *b, double v)
+{
+	if (isnan(v))
+		put(b, "NaN\n");
+	else if (isinf(v))
+		put(b, "%sInf\n", v > 0 ? "+" : "-");
+	else
+		put(b, "%.17g\n", v);
+}
+
+/*
+ * The plugins' own metrics: one family per metric name, a sample per
+ * plugin reporting it (a counter when the plugin calls it monotonic; the
+ * first plugin to report a name decides its type).
+ */
+static void plugin_metrics(struct buf *b, struct sk_plugin_host *h)
+{
+	unsigned np = h ? sk_plugin_host_count(h) : 0;
+	if (!np)
+		return;
+	struct plugin_metrics pm = {.v = calloc(SK_METRICS_MAX_PLUGIN_METRICS, sizeof(*pm.v))};
+	if (!pm.v) {
+		b->err = -ENOMEM;
+		return;
+	}
+	for (unsigned i = 0; i < np; i++) {
+		struct sk_plugin *p = sk_plugin_host_at(h, i);
+		struct sk_plugin_info in;
+		sk_plugin_get_info(p, &in);
+		pm.plugin = in.name;
+		pm.skip = strlen(in.name) + 1;
+		sk_plugin_metrics(p, collect_metric, &pm);
+	}
+	for (unsigned i = 0; i < pm.n; i++) {
+		bool seen = false;
+		for (unsigned k = 0; k < i && !seen; k++)
+			seen = !strcmp(pm.v[k].name, pm.v[i].name);
+		if (seen)
+			continue;
+		head(b, pm.v[i].name, pm.v[i].monotonic ? "counter" : "gauge",
+		     "A metric the plugin reports (plugin_get_metrics).");
+		for (unsigned k = i; k < pm.n; k++) {
+			if (strcmp(pm.v[k].name, pm.v[i].name))
+				continue;
+			bool dup = false; /* one sample per plugin */
+			for (unsigned j = i; j < k && !dup; j++)
+				dup = !strcmp(pm.v[j].name, pm.v[k].name) &&
+				      !strcmp(pm.v[j].plugin, pm.v[k].plugin);
+			if (dup || (pm.v[i].monotonic && (pm.v[k].value < 0 || isnan(pm.v[k].value))))
+				continue;
+			char e[256];
+			put(b, "%s{plugin=\"%s\"} ", pm.v[k].name, esc(pm.v[k].plugin, e, sizeof(e)));
+			put_value(b, pm.v[k].value);
+		}
+	}
+	free(pm.v);
+}
+
 static void process(struct buf *b, const struct sk_metrics_sources *m)
 {
 	unsigned long long vsz = 0, rss = 0;
@@ -273,6 +409,8 @@ int sk_metrics_render(const struct sk_metrics_sources *m, char **out, size_t *le
 	events(&b, m);
 	outputs(&b, m->outputs);
 	rules(&b, m->rules);
+	plugin_counters(&b, m->plugins);
+	plugin_metrics(&b, m->plugins);
 	process(&b, m);
 	if (b.err) {
 		free(b.p);

@@ -19,6 +19,9 @@
 #define SK_METRICS_MAX_BYTES (8u << 20) /* one rendering of /metrics */
 #define SK_METRICS_MAX_PIPELINES 64u    /* event threads exported */
 #define SK_RULES_ERROR_MAX 512u         /* bytes of the last load error kept */
+#define SK_METRICS_MAX_PLUGIN_METRICS 1024u /* metrics reported by all plugins, exported */
+
+struct sk_plugin_host;
 
 /* The rules loader's last results, written by the loader, read by /metrics. */
 struct sk_rules_status {
@@ -49,6 +52,8 @@ struct sk_metrics_sources {
 	struct sk_rules_status *rules;
 	const uint64_t *kernel_drops; /* read with __atomic loads */
 	const uint64_t *user_drops;
+	/* loaded plugins: the host's counters and the plugins' own metrics, by plugin */
+	struct sk_plugin_host *plugins;
 };
 
 /*

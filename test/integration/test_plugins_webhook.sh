@@ -6,6 +6,7 @@
 # plugin's metrics; saker keeps serving and exits cleanly on SIGTERM. Then
 # a followed file (file://), and HTTPS with a self-signed certificate.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_outputs.sh"
 data=$top/test/data/plugins
 
 expect() { # name, want, got
@@ -19,10 +20,10 @@ wait_port() { # port
 	done
 	return 1
 }
-start_saker() { # url, init_config, out
+start_saker() { # url, init_config, out, [more saker arguments]
 	"$SAKER" -U -v --disable-source syscall -o rule_matching=all \
 		-o 'plugins[0].name=k8saudit' -o "plugins[0].open_params=$1" -o "plugins[0].init_config=$2" \
-		-o 'load_plugins[]=k8saudit' -o 'load_plugins[]=json' \
+		-o 'load_plugins[]=k8saudit' -o 'load_plugins[]=json' "${@:4}" \
 		-r "$top/rules/k8s_audit_rules.yaml" >"$3" 2>&1 &
 	pid=$!
 }
@@ -35,7 +36,10 @@ count() { grep -c "$1" "$2"; }
 
 # ---- HTTP ---------------------------------------------------------------------
 port=$(free_port)
-start_saker "http://127.0.0.1:$port/k8s-audit" '{"webhookMaxBatchSize": 11000000}' "$tmp/out"
+webport=$(free_port)
+start_saker "http://127.0.0.1:$port/k8s-audit" '{"webhookMaxBatchSize": 11000000}' "$tmp/out" \
+	-o webserver.enabled=true -o webserver.listen_address=127.0.0.1 -o "webserver.listen_port=$webport" \
+	-o webserver.prometheus_metrics_enabled=true -o metrics.enabled=true
 wait_port "$port" || { not_ok "the webhook does not listen on $port: $(head -c 300 "$tmp/out")"; finish; exit 1; }
 ok "the webhook listens on 127.0.0.1:$port"
 
@@ -123,6 +127,16 @@ time.sleep(30)
 EOF
 idle=$!
 sleep 0.3
+# /metrics: the host's counters and k8saudit's own metrics, labelled by plugin
+curl -s "http://127.0.0.1:$webport/metrics" >"$tmp/metrics"
+if res=$(prom_check "$tmp/metrics"); then ok "/metrics with plugins parses ($res)"; else not_ok "/metrics with plugins: $res"; fi
+pm() { awk -v k="$1 " 'index($0, k) == 1 { print $NF }' "$tmp/metrics"; }
+expect "/metrics: host counters by plugin" "2009 0 0 0" \
+	"$(pm 'saker_plugin_events_total{plugin="k8saudit"}') $(pm 'saker_plugin_events_total{plugin="json"}') $(pm 'saker_plugin_bad_events_total{plugin="k8saudit"}') $(pm 'saker_plugin_extract_failures_total{plugin="k8saudit"}')"
+expect "/metrics: k8saudit's metrics (events, bad requests, parse errors)" "2009 8 2" \
+	"$(pm 'saker_plugins_events_total{plugin="k8saudit"}') $(pm 'saker_plugins_webhook_requests_bad_total{plugin="k8saudit"}') $(pm 'saker_plugins_parse_errors_total{plugin="k8saudit"}')"
+expect "/metrics: one TYPE line for each plugin family" "1 counter" \
+	"$(grep -c '^# TYPE saker_plugins_events_total ' "$tmp/metrics") $(awk '/^# TYPE saker_plugins_webhook_bytes_total /{print $4}' "$tmp/metrics")"
 t0=$SECONDS
 stop_saker
 kill "$idle" 2>/dev/null
