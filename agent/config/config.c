@@ -321,7 +321,110 @@ static int get_selectors(struct reader *r)
 	return 0;
 }
 
-/* append_output: entries without match set extra_output; the rest are not supported yet. */
+/* A scalar or a list of scalars into the shared append_output tags. */
+static int get_append_tags(struct reader *r, const struct sk_cnode *n,
+			   struct sk_append_output *a)
+{
+	const struct sk_cnode *const *v =
+		n->kind == SK_CNODE_SEQ ? (const struct sk_cnode *const *)n->vals : &n;
+	unsigned count = n->kind == SK_CNODE_SEQ ? n->n : 1;
+	a->tags = &r->c->append_tags[r->c->nappend_tags];
+	for (unsigned i = 0; i < count; i++) {
+		if (v[i]->kind != SK_CNODE_SCALAR)
+			return bad(r, v[i], "append_output.match.tags", "a tag");
+		if (r->c->nappend_tags >= SK_CONFIG_MAX_APPEND_ITEMS) {
+			snprintf(r->err, r->errlen, "append_output: more than %u tags and fields",
+				 SK_CONFIG_MAX_APPEND_ITEMS);
+			return -E2BIG;
+		}
+		r->c->append_tags[r->c->nappend_tags++] = v[i]->str;
+		a->ntags++;
+	}
+	return 0;
+}
+
+/* match: {source, rule, tags}; every key set must match. */
+static int get_append_match(struct reader *r, const struct sk_cnode *m,
+			    struct sk_append_output *a)
+{
+	if (m->kind != SK_CNODE_MAP)
+		return bad(r, m, "append_output.match", "a map of source, rule, tags");
+	for (unsigned i = 0; i < m->n; i++) {
+		const struct sk_cnode *v = m->vals[i];
+		const char *k = m->keys[i];
+		if (!strcmp(k, "tags")) {
+			int rc = get_append_tags(r, v, a);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (strcmp(k, "source") && strcmp(k, "rule")) {
+			warn(r->c, v, "append_output.match: unknown key '%s' ignored", k);
+			continue;
+		}
+		if (v->kind != SK_CNODE_SCALAR)
+			return bad(r, v, "append_output.match", "a scalar");
+		if (!strcmp(k, "source"))
+			a->source = v->str;
+		else
+			a->rule = v->str;
+	}
+	return 0;
+}
+
+/* extra_fields: a list of field names or single {name: format} maps. */
+static int get_append_fields(struct reader *r, const struct sk_cnode *l,
+			     struct sk_append_output *a)
+{
+	if (l->kind != SK_CNODE_SEQ)
+		return bad(r, l, "append_output.extra_fields", "a list");
+	a->fields = &r->c->append_fields[r->c->nappend_fields];
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct sk_cnode *e = l->vals[i];
+		struct sk_extra_field f;
+		if (e->kind == SK_CNODE_SCALAR)
+			f = (struct sk_extra_field){.name = e->str};
+		else if (e->kind == SK_CNODE_MAP && e->n == 1 &&
+			 e->vals[0]->kind == SK_CNODE_SCALAR)
+			f = (struct sk_extra_field){.name = e->keys[0], .format = e->vals[0]->str};
+		else
+			return bad(r, e, "append_output.extra_fields", "a field or {name: format}");
+		if (r->c->nappend_fields >= SK_CONFIG_MAX_APPEND_ITEMS) {
+			snprintf(r->err, r->errlen, "append_output: more than %u tags and fields",
+				 SK_CONFIG_MAX_APPEND_ITEMS);
+			return -E2BIG;
+		}
+		r->c->append_fields[r->c->nappend_fields++] = f;
+		a->nfields++;
+	}
+	return 0;
+}
+
+/* One append_output entry: match, extra_output, extra_fields, suggested_output. */
+static int get_append_entry(struct reader *r, const struct sk_cnode *e,
+			    struct sk_append_output *a)
+{
+	if (e->kind != SK_CNODE_MAP)
+		return bad(r, e, "append_output", "a list of maps");
+	int rc = 0;
+	for (unsigned i = 0; i < e->n && rc == 0; i++) {
+		const struct sk_cnode *v = e->vals[i];
+		const char *k = e->keys[i];
+		if (!strcmp(k, "match"))
+			rc = sk_cnode_is_null(v) ? 0 : get_append_match(r, v, a);
+		else if (!strcmp(k, "extra_fields"))
+			rc = sk_cnode_is_null(v) ? 0 : get_append_fields(r, v, a);
+		else if (!strcmp(k, "extra_output") && v->kind == SK_CNODE_SCALAR)
+			a->extra_output = sk_cnode_is_null(v) ? NULL : v->str;
+		else if (!strcmp(k, "extra_output"))
+			rc = bad(r, v, "append_output.extra_output", "a format string");
+		else if (strcmp(k, "suggested_output")) /* plugins' suggested fields: none built in */
+			warn(r->c, v, "append_output: unknown key '%s' ignored", k);
+	}
+	return rc;
+}
+
+/* append_output: the entries, in order (struct sk_append_output). */
 static int get_append_output(struct reader *r)
 {
 	const struct sk_cnode *seq = sk_cnode_path(r->c->root, "append_output");
@@ -330,15 +433,19 @@ static int get_append_output(struct reader *r)
 	if (seq->kind != SK_CNODE_SEQ)
 		return bad(r, seq, "append_output", "a list");
 	for (unsigned i = 0; i < seq->n; i++) {
-		const struct sk_cnode *e = seq->vals[i];
-		const struct sk_cnode *extra = sk_cnode_get(e, "extra_output");
-		if (sk_cnode_get(e, "match") || sk_cnode_get(e, "extra_fields"))
-			warn(r->c, e, "append_output: 'match' and 'extra_fields' are not supported "
-				      "by Saker; entry ignored");
-		else if (extra && extra->kind == SK_CNODE_SCALAR && !r->c->extra_output)
-			r->c->extra_output = extra->str;
-		else if (extra)
-			warn(r->c, e, "append_output: only one extra_output is supported; ignored");
+		if (r->c->nappends >= SK_CONFIG_MAX_APPENDS) {
+			warn(r->c, seq->vals[i],
+			     "append_output: more than %u entries; the rest are ignored",
+			     SK_CONFIG_MAX_APPENDS);
+			break;
+		}
+		struct sk_append_output *a = &r->c->appends[r->c->nappends];
+		memset(a, 0, sizeof(*a));
+		int rc = get_append_entry(r, seq->vals[i], a);
+		if (rc)
+			return rc;
+		if (a->extra_output || a->nfields)
+			r->c->nappends++;
 	}
 	return 0;
 }
@@ -696,8 +803,8 @@ void sk_config_ruleset_opts(const struct sk_config *c, struct sk_ruleset_opts *o
 	o->match_all = c->match_all;
 	o->selectors = c->selectors;
 	o->nselectors = c->nselectors;
-	if (c->extra_output)
-		o->extra_output = c->extra_output;
+	o->appends = c->appends;
+	o->nappends = c->nappends;
 }
 
 void sk_config_output_opts(const struct sk_config *c, struct sk_output_opts *o)

@@ -27,6 +27,8 @@
 #define SK_CONFIG_MAX_FILES 64u       /* config files (main + includes) of one load */
 #define SK_CONFIG_MAX_RULES_FILES 64u /* rules_file(s) entries */
 #define SK_CONFIG_MAX_SELECTORS 256u  /* rules: enable/disable entries */
+#define SK_CONFIG_MAX_APPENDS 64u     /* append_output entries */
+#define SK_CONFIG_MAX_APPEND_ITEMS 512u /* match tags and extra_fields, over all entries */
 #define SK_CONFIG_DEFAULT_PATH "/etc/saker/saker.yaml"
 #define SK_OUTPUTS_QUEUE_DEFAULT 16384u /* alerts queued per output when capacity is 0 */
 
@@ -71,7 +73,13 @@ struct sk_config {
 	unsigned nselectors;
 	enum sk_priority priority;
 	bool match_all;
-	const char *extra_output; /* append_output entries without match */
+	/* append_output (strings borrowed from root) */
+	struct sk_append_output appends[SK_CONFIG_MAX_APPENDS];
+	unsigned nappends;
+	const char *append_tags[SK_CONFIG_MAX_APPEND_ITEMS];
+	unsigned nappend_tags;
+	struct sk_extra_field append_fields[SK_CONFIG_MAX_APPEND_ITEMS];
+	unsigned nappend_fields;
 
 	/* alert format */
 	bool json_output, json_include_output, json_include_output_fields, json_include_tags,

@@ -54,6 +54,24 @@ void sk_format_free(struct sk_format *f);
 bool sk_format_render(const struct sk_format *f, struct sk_eval_ctx *ctx, char *out, size_t cap,
 		      size_t *len);
 
+/*
+ * append_output's extra_fields for one rule: entries put into JSON
+ * output_fields beside the output's own fields. An entry is a field
+ * ("evt.hostname": its typed value under its name) or a name with a format
+ * ("home: %user.homedir": the rendered text under the name).
+ */
+#define SK_FORMAT_MAX_EXTRA_FIELDS 64u /* extra_fields of one rule */
+struct sk_format_extra;
+/*
+ * Add one entry to *x (created on first use; caller frees with
+ * sk_format_extra_free). fmt NULL: name is a field. Returns 0, -E2BIG past
+ * the cap, or -EINVAL with "col N: message" in err.
+ */
+int sk_format_extra_add(struct sk_format_extra **x, const struct sk_field_registry *reg,
+			const char *source, const char *name, const char *fmt, char *err,
+			size_t errlen);
+void sk_format_extra_free(struct sk_format_extra *x);
+
 /* ---- rulesets (ruleset.c) ---------------------------------------------- */
 
 struct sk_filter;
@@ -70,8 +88,27 @@ struct sk_rule {
 	struct sk_filter *filter;
 	struct sk_format *output;
 	const char *output_text;
+	struct sk_format_extra *extra_fields; /* append_output's, for JSON; NULL = none */
 	uint64_t ncodes;  /* event codes the rule is indexed under */
 	uint64_t matches; /* updated atomically by sk_ruleset_eval */
+};
+
+/*
+ * Falco's append_output entry: for the rules matching every match key set
+ * (source, rule name, all of tags; none set = every rule), extra_output is
+ * appended to the output text and extra_fields join JSON output_fields.
+ */
+struct sk_extra_field {
+	const char *name;
+	const char *format; /* NULL: name is a field, rendered typed */
+};
+struct sk_append_output {
+	const char *source, *rule; /* NULL = any */
+	const char *const *tags;
+	unsigned ntags;
+	const char *extra_output; /* NULL = none */
+	const struct sk_extra_field *fields;
+	unsigned nfields;
 };
 
 struct sk_rule_selector {
@@ -109,6 +146,9 @@ struct sk_ruleset_opts {
 	 * (-p) */
 	const char *container_info;
 	const char *extra_output;
+	/* append_output entries, applied in order */
+	const struct sk_append_output *appends;
+	unsigned nappends;
 	/*
 	 * Plugins loaded, for required_plugin_versions. The defaults name what
 	 * Saker has built in (the container fields, so "container" is met).

@@ -534,28 +534,127 @@ static void put_json_field(struct obuf *b, const struct fmt_tok *t, struct sk_ev
 	ctx->scratch_used = mark;
 }
 
-static int cmp_tok(const void *a, const void *b)
+/* ---- append_output's extra_fields -------------------------------------- */
+
+struct extra_ent {
+	char *name;
+	size_t len;
+	struct sk_format *f;
+	bool typed; /* f is "%name": its one field, typed */
+};
+
+struct sk_format_extra {
+	struct extra_ent v[SK_FORMAT_MAX_EXTRA_FIELDS];
+	unsigned n;
+};
+
+int sk_format_extra_add(struct sk_format_extra **x, const struct sk_field_registry *reg,
+			const char *source, const char *name, const char *fmt, char *err,
+			size_t errlen)
 {
-	const struct fmt_tok *x = *(const struct fmt_tok *const *)a;
-	const struct fmt_tok *y = *(const struct fmt_tok *const *)b;
-	return strcmp(x->text, y->text);
+	if (!*x && !(*x = calloc(1, sizeof(**x))))
+		return -ENOMEM;
+	struct sk_format_extra *e = *x;
+	if (e->n == SK_FORMAT_MAX_EXTRA_FIELDS) {
+		snprintf(err, errlen, "more than %u extra_fields", SK_FORMAT_MAX_EXTRA_FIELDS);
+		return -E2BIG;
+	}
+	struct extra_ent *ent = &e->v[e->n];
+	char field_fmt[256];
+	if (!fmt) {
+		snprintf(field_fmt, sizeof(field_fmt), "%%%s", name);
+		fmt = field_fmt;
+	}
+	int rc = sk_format_compile(reg, source, fmt, NULL, &ent->f, err, errlen);
+	if (rc)
+		return rc;
+	ent->typed = fmt == field_fmt;
+	if (ent->typed && (ent->f->ntoks != 1 || !ent->f->toks[0].field)) {
+		snprintf(err, errlen, "'%s' is not a field", name);
+		sk_format_free(ent->f);
+		return -EINVAL;
+	}
+	ent->name = strdup(name);
+	if (!ent->name) {
+		sk_format_free(ent->f);
+		return -ENOMEM;
+	}
+	ent->len = strlen(name);
+	e->n++;
+	return 0;
 }
 
-/* output_fields: the format's fields plus the time field, sorted, unique. */
-static void put_output_fields(struct obuf *b, const struct sk_format *f, struct sk_eval_ctx *ctx,
-			      uint64_t ts, bool iso)
+void sk_format_extra_free(struct sk_format_extra *x)
 {
-	const struct fmt_tok *toks[SK_FORMAT_MAX_TOKENS];
+	if (!x)
+		return;
+	for (unsigned i = 0; i < x->n; i++) {
+		free(x->v[i].name);
+		sk_format_free(x->v[i].f);
+	}
+	free(x);
+}
+
+/* One key of output_fields: a field token of the output, or an extra field. */
+struct of_item {
+	const char *key;
+	size_t len;
+	const struct fmt_tok *tok;    /* typed field value */
+	const struct sk_format *text; /* else: rendered text */
+};
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct of_item *x = a, *y = b;
+	return strcmp(x->key, y->key);
+}
+
+/* The output's fields and the extra fields, sorted by key. */
+static unsigned collect_items(struct of_item *v, const struct sk_format *f,
+			      const struct sk_format_extra *x)
+{
 	unsigned n = 0;
 	for (unsigned i = 0; f && i < f->ntoks; i++)
 		if (f->toks[i].field)
-			toks[n++] = &f->toks[i];
-	qsort(toks, n, sizeof(*toks), cmp_tok);
+			v[n++] = (struct of_item){f->toks[i].text, f->toks[i].len, &f->toks[i],
+						  NULL};
+	for (unsigned i = 0; x && i < x->n; i++) {
+		const struct extra_ent *e = &x->v[i];
+		v[n++] = (struct of_item){e->name, e->len, e->typed ? &e->f->toks[0] : NULL,
+					  e->typed ? NULL : e->f};
+	}
+	qsort(v, n, sizeof(*v), cmp_item);
+	return n;
+}
+
+static void put_item_value(struct obuf *b, const struct of_item *it, struct sk_eval_ctx *ctx,
+			   uint64_t ts)
+{
+	if (it->tok) {
+		put_json_field(b, it->tok, ctx, ts);
+		return;
+	}
+	static __thread char tmp[SK_FORMAT_VALUE_MAX];
+	size_t mark = ctx->scratch_used, n;
+	struct obuf tb = {tmp, sizeof(tmp), 0};
+	render(it->text, ctx, &tb);
+	n = ob_finish(&tb);
+	ctx->scratch_used = mark;
+	put_json_str(b, tmp, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
+}
+
+/* output_fields: the format's fields, the extra fields and the time field, sorted, unique. */
+static void put_output_fields(struct obuf *b, const struct sk_format *f,
+			      const struct sk_format_extra *x, struct sk_eval_ctx *ctx, uint64_t ts,
+			      bool iso)
+{
+	struct of_item items[SK_FORMAT_MAX_TOKENS + SK_FORMAT_MAX_EXTRA_FIELDS];
+	unsigned n = collect_items(items, f, x);
 	const char *tkey = iso ? "evt.time.iso8601" : "evt.time";
 	bool time_done = false, first = true;
 	ob_puts(b, "{");
 	for (unsigned i = 0; i <= n; i++) {
-		if (!time_done && (i == n || strcmp(tkey, toks[i]->text) <= 0)) {
+		if (!time_done && (i == n || strcmp(tkey, items[i].key) <= 0)) {
 			ob_printf(b, "%s\"%s\":%llu", first ? "" : ",", tkey,
 				  (unsigned long long)ts);
 			time_done = true;
@@ -563,13 +662,12 @@ static void put_output_fields(struct obuf *b, const struct sk_format *f, struct 
 		}
 		if (i == n)
 			break;
-		if (!strcmp(toks[i]->text, tkey) ||
-		    (i && !strcmp(toks[i]->text, toks[i - 1]->text)))
+		if (!strcmp(items[i].key, tkey) || (i && !strcmp(items[i].key, items[i - 1].key)))
 			continue;
 		ob_puts(b, first ? "" : ",");
-		put_json_str(b, toks[i]->text, toks[i]->len);
+		put_json_str(b, items[i].key, items[i].len);
 		ob_puts(b, ":");
-		put_json_field(b, toks[i], ctx, ts);
+		put_item_value(b, &items[i], ctx, ts);
 		first = false;
 	}
 	ob_puts(b, "}");
@@ -612,7 +710,7 @@ static size_t format_json(const struct sk_rule *r, struct sk_eval_ctx *ctx, uint
 	}
 	if (o->json_include_output_fields) {
 		ob_puts(b, ",\"output_fields\":");
-		put_output_fields(b, r->output, ctx, ts, o->time_iso8601);
+		put_output_fields(b, r->output, r->extra_fields, ctx, ts, o->time_iso8601);
 	}
 	ob_puts(b, ",\"priority\":");
 	put_json_str(b, sk_priority_name(r->priority), strlen(sk_priority_name(r->priority)));

@@ -170,6 +170,7 @@ static void rule_fini(struct sk_rule *r)
 	free((void *)r->tags);
 	sk_filter_free(r->filter);
 	sk_format_free(r->output);
+	sk_format_extra_free(r->extra_fields);
 }
 
 static char *xstrdup(const char *s)
@@ -212,13 +213,44 @@ static int rule_copy_meta(struct sk_rule *dst, const struct sk_rules_rule *r)
 	return 0;
 }
 
-/* Output format text with %container.info / -p applied, as 0.31 did. */
-static char *rule_output_text(const struct sk_rules_rule *r, const struct sk_ruleset_opts *o)
+/* Whether an append_output entry's match (every key it sets) selects the rule. */
+static bool append_matches(const struct sk_append_output *a, const struct sk_rule *dst)
+{
+	if (a->source && strcmp(a->source, dst->source))
+		return false;
+	if (a->rule && strcmp(a->rule, dst->name))
+		return false;
+	for (unsigned i = 0; i < a->ntags; i++) {
+		bool has = false;
+		for (unsigned k = 0; k < dst->ntags && !has; k++)
+			has = !strcmp(a->tags[i], dst->tags[k]);
+		if (!has)
+			return false;
+	}
+	return true;
+}
+
+/* The length of the output text with every matching append_output's extra_output. */
+static size_t appended_len(const struct sk_rule *dst, const struct sk_ruleset_opts *o)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < o->nappends; i++)
+		if (o->appends[i].extra_output && append_matches(&o->appends[i], dst))
+			n += strlen(o->appends[i].extra_output) + 1;
+	return n;
+}
+
+/*
+ * Output format text with %container.info / -p applied, as 0.31 did, then
+ * the extra_output of each matching append_output entry, space-separated.
+ */
+static char *rule_output_text(const struct sk_rules_rule *r, const struct sk_rule *dst,
+			      const struct sk_ruleset_opts *o)
 {
 	const char *out = r->output.text ? r->output.text : "";
 	const char *extra = o->extra_output;
 	bool syscall = !r->source || !strcmp(r->source, "syscall");
-	size_t need = strlen(out) + (extra ? strlen(extra) : 0) + 2;
+	size_t need = strlen(out) + (extra ? strlen(extra) : 0) + 2 + appended_len(dst, o);
 	char *t = malloc(need);
 	if (!t)
 		return NULL;
@@ -226,7 +258,41 @@ static char *rule_output_text(const struct sk_rules_rule *r, const struct sk_rul
 		snprintf(t, need, "%s %s", out, extra);
 	else
 		snprintf(t, need, "%s", out);
+	for (unsigned i = 0; i < o->nappends; i++) {
+		const struct sk_append_output *a = &o->appends[i];
+		if (a->extra_output && append_matches(a, dst)) {
+			strcat(t, " ");
+			strcat(t, a->extra_output);
+		}
+	}
 	return t;
+}
+
+/* The extra_fields of every matching append_output entry, for JSON output_fields. */
+static int compile_extra_fields(struct sk_rule *dst, const struct sk_rules_rule *r,
+				const struct sk_field_registry *reg,
+				const struct sk_ruleset_opts *o, struct sk_diags *diags,
+				const char *item)
+{
+	char err[256];
+	for (unsigned i = 0; i < o->nappends; i++) {
+		const struct sk_append_output *a = &o->appends[i];
+		if (!append_matches(a, dst))
+			continue;
+		for (unsigned k = 0; k < a->nfields; k++) {
+			const struct sk_extra_field *xf = &a->fields[k];
+			int rc = sk_format_extra_add(&dst->extra_fields, reg, dst->source, xf->name,
+						     xf->format, err, sizeof(err));
+			if (rc == -EINVAL || rc == -E2BIG)
+				sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_COMPILE_OUTPUT,
+					     r->pos, item,
+					     "append_output: invalid extra field '%s': %s",
+					     xf->name, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 static int compile_output(struct sk_rule *dst, const struct sk_rules_rule *r,
@@ -234,7 +300,7 @@ static int compile_output(struct sk_rule *dst, const struct sk_rules_rule *r,
 			  struct sk_diags *diags, const char *item)
 {
 	char err[256];
-	char *text = rule_output_text(r, o);
+	char *text = rule_output_text(r, dst, o);
 	if (!text)
 		return -ENOMEM;
 	const char *ci = o->container_info;
@@ -245,6 +311,8 @@ static int compile_output(struct sk_rule *dst, const struct sk_rules_rule *r,
 		sk_diags_add(diags, SK_DIAG_ERROR, SK_LOAD_ERR_COMPILE_OUTPUT, pos, item,
 			     "invalid output format: %s", err);
 	}
+	if (rc == 0)
+		rc = compile_extra_fields(dst, r, reg, o, diags, item);
 	return rc;
 }
 

@@ -75,6 +75,39 @@ expect "-o rules[0] replaces the first entry" "open;open;open;open;" "$got"
 "$SAKER" -r "$rules" -e "$cap" -o "file_output={enabled: true, filename: \"$tmp/outdir/sub.txt\", keep_alive: true}" \
 	-o stdout_output.enabled=false >/dev/null 2>&1
 expect "-o key={...} sets a subtree" "4" "$(wc -l <"$tmp/outdir/sub.txt" 2>/dev/null)"
+# append_output: extra_output on the rules each entry matches (source, tags, rule; none = all),
+# extra_fields in JSON output_fields only (values per sysdig -r: evt 180 is pid 16518 on cpu 0).
+cat >"$tmp/append.yaml" <<'EOF'
+append_output:
+  - suggested_output: true
+  - match:
+      tags: [devices]
+    extra_output: "dev=%fd.name"
+  - match:
+      rule: Any open
+      source: syscall
+    extra_output: "cpu=%evt.cpu"
+    extra_fields:
+      - proc.pid
+      - where: "evt %evt.num"
+  - extra_output: "(all)"
+  - match:
+      source: k8s_audit
+    extra_output: "never"
+EOF
+got=$("$SAKER" -c "$tmp/append.yaml" -r "$rules" -e "$cap" 2>/dev/null | grep -E '^[0-9]{2}:' | cut -d' ' -f3- | paste -sd'|')
+expect "append_output: extra_output by match" \
+	"open 180 fd=<f>/etc/ld.so.cache cpu=0 (all)|open 182 fd=<f>/lib/x86_64-linux-gnu/libc.so.6 cpu=0 (all)|null open 188 name=/dev/null dev=/dev/null (all)|null open 190 name=/dev/null dev=/dev/null (all)" \
+	"$got"
+got=$("$SAKER" -c "$tmp/append.yaml" -o json_output=true -r "$rules" -e "$cap" 2>/dev/null | grep '^{' |
+	jq -c '[.rule, (.output_fields | del(."evt.time"))]' | head -3 | paste -sd'|')
+expect "append_output: extra_fields in JSON output_fields" \
+	'["Any open",{"evt.arg.fd":"<f>/etc/ld.so.cache","evt.cpu":0,"evt.num":180,"proc.pid":16518,"where":"evt 180"}]|["Any open",{"evt.arg.fd":"<f>/lib/x86_64-linux-gnu/libc.so.6","evt.cpu":0,"evt.num":182,"proc.pid":16518,"where":"evt 182"}]|["Open of a null device",{"evt.arg.name":"/dev/null","evt.num":188,"fd.name":"/dev/null"}]' \
+	"$got"
+printf 'append_output:\n  - extra_fields: [proc.nosuch]\n' >"$tmp/append-bad.yaml"
+"$SAKER" -c "$tmp/append-bad.yaml" -r "$rules" -e "$cap" >/dev/null 2>"$tmp/err"
+expect "append_output: an unknown extra field fails the load" "1 1" \
+	"$? $(grep -c "error: rule 'Any open': append_output: invalid extra field 'proc.nosuch'" "$tmp/err")"
 # a malformed path is refused naming the argument
 "$SAKER" -r "$rules" -e "$cap" -o 'a[x]=1' >/dev/null 2>"$tmp/err"
 expect "-o malformed path" "1 saker: -o 'a[x]=1': expected a number or ']' after '['" "$? $(cat "$tmp/err")"

@@ -151,6 +151,58 @@ static void test_type_errors(void **state)
 	sk_config_fini(&c);
 }
 
+/* append_output: match (source, rule, tags), extra_output, both forms of extra_fields. */
+static void test_append_output(void **state)
+{
+	const char *p = write_file("ao.yaml", "append_output:\n"
+					      "  - suggested_output: true\n"
+					      "  - match:\n"
+					      "      source: syscall\n"
+					      "      tags: [net, fs]\n"
+					      "    extra_output: \"on CPU %evt.cpu\"\n"
+					      "    extra_fields:\n"
+					      "      - home: \"${SK_TEST_HOME}\"\n"
+					      "      - evt.hostname\n"
+					      "  - match: {rule: R, tags: one}\n"
+					      "    extra_output: x\n"
+					      "    colour: red\n");
+	setenv("SK_TEST_HOME", "/home/t", 1);
+	struct sk_config c;
+	load_ok(&c, p, NULL, 0);
+	assert_int_equal(c.nappends, 2); /* suggested_output alone adds nothing */
+	const struct sk_append_output *a = &c.appends[0];
+	assert_string_equal(a->source, "syscall");
+	assert_null(a->rule);
+	assert_int_equal(a->ntags, 2);
+	assert_string_equal(a->tags[0], "net");
+	assert_string_equal(a->tags[1], "fs");
+	assert_string_equal(a->extra_output, "on CPU %evt.cpu");
+	assert_int_equal(a->nfields, 2);
+	assert_string_equal(a->fields[0].name, "home");
+	assert_string_equal(a->fields[0].format, "/home/t");
+	assert_string_equal(a->fields[1].name, "evt.hostname");
+	assert_null(a->fields[1].format);
+	a = &c.appends[1];
+	assert_string_equal(a->rule, "R");
+	assert_int_equal(a->ntags, 1);
+	assert_string_equal(a->tags[0], "one");
+	assert_int_equal(a->nfields, 0);
+	assert_true(has_warning(&c, "append_output: unknown key 'colour'"));
+	struct sk_ruleset_opts ro;
+	sk_ruleset_opts_init(&ro);
+	sk_config_ruleset_opts(&c, &ro);
+	assert_ptr_equal(ro.appends, c.appends);
+	assert_int_equal(ro.nappends, 2);
+	sk_config_fini(&c);
+
+	char err[512];
+	p = write_file("ao-bad.yaml", "append_output:\n  - extra_fields: {a: b}\n");
+	sk_config_init(&c);
+	assert_int_equal(sk_config_load(&c, p, NULL, 0, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ao-bad.yaml:2:19: append_output.extra_fields: expected a list"));
+	sk_config_fini(&c);
+}
+
 /* config_files: files and directories, strategies, no nesting, -o after all of them. */
 static void test_includes(void **state)
 {
@@ -240,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_keys_warn_with_position),
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_append_output),
 		cmocka_unit_test(test_env_and_overrides),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -267,6 +267,44 @@ static void test_json_time_fields(void **state)
 	sk_format_free(r.output);
 }
 
+/* append_output's extra_fields join output_fields in key order: fields typed, formats as text. */
+static void test_json_extra_fields(void **state)
+{
+	(void)state;
+	tv.i = -5;
+	tv.str = "v";
+	struct sk_rule r = mkrule("*%test.str");
+	char err[256];
+	assert_int_equal(sk_format_extra_add(&r.extra_fields, reg, "syscall", "test.int", NULL,
+					     err, sizeof(err)),
+			 0);
+	assert_int_equal(sk_format_extra_add(&r.extra_fields, reg, "syscall", "aaa",
+					     "s=%test.str i=%test.int", err, sizeof(err)),
+			 0);
+	/* the same key as an output field is written once */
+	assert_int_equal(sk_format_extra_add(&r.extra_fields, reg, "syscall", "test.str", NULL,
+					     err, sizeof(err)),
+			 0);
+	assert_int_equal(sk_format_extra_add(&r.extra_fields, reg, "syscall", "test.nosuch", NULL,
+					     err, sizeof(err)),
+			 -EINVAL);
+	struct sk_output_opts o;
+	sk_output_opts_init(&o);
+	o.json = true;
+	o.json_include_output = false;
+	o.json_include_tags = false;
+	char out[1024];
+	sk_alert_format(&r, &ctx, 5, &o, out, sizeof(out));
+	assert_non_null(strstr(out, "\"output_fields\":{\"aaa\":\"s=v i=-5\",\"evt.time\":5,"
+				    "\"test.int\":-5,\"test.str\":\"v\"},"));
+	/* text alerts are unchanged by extra_fields */
+	o.json = false;
+	sk_alert_format(&r, &ctx, 5, &o, out, sizeof(out));
+	assert_string_equal(strstr(out, "Warning "), "Warning v");
+	sk_format_extra_free(r.extra_fields);
+	sk_format_free(r.output);
+}
+
 static void test_json_escaping(void **state)
 {
 	(void)state;
@@ -297,6 +335,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_json_typed_fields, reset),
 	    cmocka_unit_test_setup(test_json_time_fields, reset),
 	    cmocka_unit_test_setup(test_json_escaping, reset),
+	    cmocka_unit_test_setup(test_json_extra_fields, reset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

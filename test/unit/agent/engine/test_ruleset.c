@@ -306,6 +306,66 @@ static void test_sources(void **state)
 	sk_ruleset_unref(rs);
 }
 
+static const struct sk_rule *rule_named(const struct sk_ruleset *rs, const char *name)
+{
+	for (unsigned i = 0; i < sk_ruleset_nrules(rs); i++)
+		if (!strcmp(sk_ruleset_rule_at(rs, i)->name, name))
+			return sk_ruleset_rule_at(rs, i);
+	fail_msg("no rule '%s'", name);
+	return NULL;
+}
+
+/* append_output: match by source, rule name and all tags; text in order, extra_fields. */
+static void test_append_output(void **state)
+{
+	(void)state;
+	const char *src[] = {"syscall", "k8s_audit"};
+	opts.sources = src;
+	opts.nsources = 2;
+	const char *net[] = {"net"}, *net_fs[] = {"net", "fs"};
+	const struct sk_extra_field fields[] = {{"test.int", NULL}, {"label", "s=%test.str"}};
+	const struct sk_append_output appends[] = {
+	    {.extra_output = "ALL"},
+	    {.source = "syscall", .tags = net, .ntags = 1, .extra_output = "NET"},
+	    {.tags = net_fs, .ntags = 2, .extra_output = "NETFS"},
+	    {.rule = "audit", .extra_output = "AUDIT %test.str", .fields = fields, .nfields = 2},
+	    {.source = "k8s_audit", .rule = "plain"}, /* both must match: never */
+	};
+	opts.appends = appends;
+	opts.nappends = sizeof(appends) / sizeof(appends[0]);
+	struct sk_ruleset *rs =
+	    build(RULE("plain", "INFO", "evt.type = open", "")
+		      RULE("net", "INFO", "evt.type = open", "  tags: [net]\n")
+			  RULE("netfs", "INFO", "evt.type = open", "  tags: [fs, net, x]\n")
+			      RULE("audit", "INFO", "test.str = a", "  source: k8s_audit\n  tags: [net]\n"));
+	assert_string_equal(rule_named(rs, "plain")->output_text, "o ALL");
+	assert_string_equal(rule_named(rs, "net")->output_text, "o ALL NET");
+	assert_string_equal(rule_named(rs, "netfs")->output_text, "o ALL NET NETFS");
+	assert_string_equal(rule_named(rs, "audit")->output_text, "o ALL AUDIT %test.str");
+	assert_null(rule_named(rs, "plain")->extra_fields);
+	assert_non_null(rule_named(rs, "audit")->extra_fields);
+	sk_ruleset_unref(rs);
+}
+
+/* An extra field that is no field is a compile error naming the rule. */
+static void test_append_output_bad_field(void **state)
+{
+	(void)state;
+	const struct sk_extra_field fields[] = {{"test.nosuch", NULL}};
+	const struct sk_append_output appends[] = {{.fields = fields, .nfields = 1}};
+	opts.appends = appends;
+	opts.nappends = 1;
+	assert_int_equal(sk_rules_load_buf(&rules, "t.yaml", two_rules, strlen(two_rules), &diags), 0);
+	struct sk_ruleset *rs = NULL;
+	assert_int_not_equal(sk_ruleset_compile(&rules, reg, &opts, &diags, &rs), 0);
+	assert_null(rs);
+	bool named = false;
+	for (unsigned i = 0; i < diags.n; i++)
+		named |= diags.v[i].code == SK_LOAD_ERR_COMPILE_OUTPUT &&
+			 strstr(diags.v[i].msg, "test.nosuch") != NULL;
+	assert_true(named);
+}
+
 static void test_compile_errors_make_no_ruleset(void **state)
 {
 	(void)state;
@@ -436,6 +496,8 @@ int main(void)
 	    T(test_index_and_counters),
 	    T(test_no_evttype_warning),
 	    T(test_sources),
+	    T(test_append_output),
+	    T(test_append_output_bad_field),
 	    T(test_compile_errors_make_no_ruleset),
 	    T(test_unused_warnings),
 	    T(test_slot_swap),
