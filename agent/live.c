@@ -540,6 +540,7 @@ int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, const str
 	struct sk_log_std log_std = {.to_stderr = cfg->log_stderr, .to_syslog = cfg->log_syslog};
 	struct sk_engine_reloader reloader;
 	sk_engine_reloader_init(&reloader, o, cfg);
+	reloader.plugins = s->plugins;
 	rc = open_capture(&lr);
 	if (!rc)
 		rc = start_services(&lr, cfg, version, &slot, &reloader, &log_std);

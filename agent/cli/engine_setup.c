@@ -57,8 +57,10 @@ static void apply_print_format(struct sk_engine_setup *s, const char *p)
 	s->rs_opts.extra_output = p;
 }
 
-int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
-			 const struct sk_config *cfg, char *err, size_t errlen)
+/* running: the plugins of the running agent to reuse (a reload), or NULL to load them. */
+static int setup_init(struct sk_engine_setup *s, const struct sk_options *o,
+		      const struct sk_config *cfg, struct sk_plugin_host *running, char *err,
+		      size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
 	sk_ruleset_opts_init(&s->rs_opts);
@@ -91,7 +93,15 @@ int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
 		return rc;
 	}
 	/* Plugins: their fields join the registry, their versions the requirements. */
+	if (running)
+		return sk_cli_plugins_reuse(s, o, cfg, running, err, errlen);
 	return sk_cli_plugins_setup(s, o, cfg, err, errlen);
+}
+
+int sk_engine_setup_init(struct sk_engine_setup *s, const struct sk_options *o,
+			 const struct sk_config *cfg, char *err, size_t errlen)
+{
+	return setup_init(s, o, cfg, NULL, err, errlen);
 }
 
 void sk_engine_setup_fini(struct sk_engine_setup *s)
@@ -102,7 +112,8 @@ void sk_engine_setup_fini(struct sk_engine_setup *s)
 	sk_diags_fini(&s->diags);
 	if (s->reg)
 		sk_field_registry_free(s->reg);
-	sk_plugin_host_free(s->plugins); /* after the registry: it holds their field classes */
+	if (!s->plugins_borrowed) /* after the registry: it holds their field classes */
+		sk_plugin_host_free(s->plugins);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -266,8 +277,8 @@ int sk_engine_reloader_build(void *ctx, struct sk_ruleset **rs, unsigned *nrules
 	sk_config_init(&b->cfg);
 	int rc = sk_config_load(&b->cfg, r->o->config_path, r->o->overrides.v, r->o->overrides.n,
 				err, errlen);
-	if (rc == 0)
-		rc = sk_engine_setup_init(&b->s, r->o, &b->cfg, err, errlen);
+	if (rc == 0) /* the running plugins stay; changed init configs go through set_config */
+		rc = setup_init(&b->s, r->o, &b->cfg, r->plugins, err, errlen);
 	if (rc == 0) {
 		const char *const *paths;
 		unsigned n = rules_paths(r->o, &b->cfg, &paths);

@@ -26,6 +26,7 @@ struct sk_engine_setup {
 	struct sk_ruleset *rs;
 	char hostname[256];
 	struct sk_plugin_host *plugins; /* loaded plugins (agent/cli/plugins.c); NULL = none */
+	bool plugins_borrowed;		/* plugins belong to the running agent (a reload's build) */
 	double load_seconds; /* time the last sk_engine_setup_load took */
 };
 
@@ -64,6 +65,7 @@ struct sk_engine_build;
 struct sk_engine_reloader {
 	const struct sk_options *o;
 	const struct sk_config *cfg; /* the configuration of the running rules */
+	struct sk_plugin_host *plugins; /* the running plugins, reconfigured by builds; borrowed */
 	struct sk_engine_build *builds; /* newest first */
 	pthread_mutex_t lock;
 };

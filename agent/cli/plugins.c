@@ -138,6 +138,27 @@ int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 	return rc;
 }
 
+int sk_cli_plugins_reuse(struct sk_engine_setup *s, const struct sk_options *o,
+			 const struct sk_config *cfg, struct sk_plugin_host *running, char *err,
+			 size_t errlen)
+{
+	s->plugins = running;
+	s->plugins_borrowed = true;
+	unsigned changed = 0;
+	int rc = sk_plugin_host_reconfigure(running, cfg ? cfg->plugins : NULL,
+					    cfg ? cfg->load_plugins : NULL, &changed);
+	if (rc) {
+		snprintf(err, errlen, "cannot reconfigure the plugins: %s", strerror(-rc));
+		return rc;
+	}
+	add_plugin_sources(s, o);
+	rc = sk_plugin_host_register_fields(running, s->reg, err, errlen);
+	if (rc == 0)
+		s->rs_opts.plugins = sk_plugin_host_versions(
+		    running, s->rs_opts.plugins, s->rs_opts.nplugins, &s->rs_opts.nplugins);
+	return rc;
+}
+
 int sk_cmd_list_plugins(struct sk_engine_setup *s, FILE *out)
 {
 	unsigned n = sk_plugin_host_count(s->plugins);

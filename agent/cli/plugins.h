@@ -33,6 +33,16 @@ bool sk_cli_capture_is_plugin(const char *path);
 int sk_cli_plugins_setup(struct sk_engine_setup *s, const struct sk_options *o,
 			 const struct sk_config *cfg, char *err, size_t errlen);
 
+/*
+ * For a reload: use the running plugins (borrowed: s->plugins_borrowed)
+ * instead of loading them again; plugins whose init_config changed in cfg
+ * get it through set_config (sk_plugin_host_reconfigure), then their fields
+ * join s->reg and their versions s->rs_opts. Returns 0 or -errno with err.
+ */
+int sk_cli_plugins_reuse(struct sk_engine_setup *s, const struct sk_options *o,
+			 const struct sk_config *cfg, struct sk_plugin_host *running, char *err,
+			 size_t errlen);
+
 /* Whether the syscall source is enabled (--disable-source / --enable-source). */
 bool sk_cli_syscall_enabled(const struct sk_options *o);
 

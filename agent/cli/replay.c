@@ -41,6 +41,7 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 	struct sk_log_std log_std = {.to_stderr = cfg->log_stderr, .to_syslog = cfg->log_syslog};
 	struct sk_engine_reloader reloader;
 	sk_engine_reloader_init(&reloader, o, cfg);
+	reloader.plugins = s->plugins;
 	struct sk_services sv;
 	struct sk_services_opts so = {
 		.cfg = cfg,

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,74 @@ int sk_plugin_host_configure(struct sk_plugin_host *h, const struct sk_cnode *pl
 				 sk_cnode_where(n, where, sizeof(where)), why);
 			return rc;
 		}
+	}
+	return 0;
+}
+
+static void note(struct sk_plugin_host *h, const char *plugin, int severity, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void note(struct sk_plugin_host *h, const char *plugin, int severity, const char *fmt, ...)
+{
+	if (!h->opts.log)
+		return;
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	h->opts.log(h->opts.log_ctx, plugin, severity, msg);
+}
+
+/* One entry of a reloaded configuration against the running plugin of its name. */
+static int reconfigure_entry(struct sk_plugin_host *h, const struct sk_cnode *e, unsigned *changed)
+{
+	char where[256];
+	sk_cnode_where(e, where, sizeof(where));
+	const char *name = scalar(e, "name");
+	struct sk_plugin *p = name ? sk_plugin_host_find(h, name) : NULL;
+	if (!p) {
+		note(h, name ? name : "?", 4, "%s: not loaded; a restart loads new plugins", where);
+		return 0;
+	}
+	char *init = init_config_text(sk_cnode_get(e, "init_config"));
+	if (!init)
+		return -ENOMEM;
+	struct sk_plugin_info in;
+	sk_plugin_get_info(p, &in);
+	if (strcmp(init, in.init_config ? in.init_config : "")) {
+		char why[2048];
+		int rc = sk_plugin_set_config(p, init, why, sizeof(why));
+		if (rc == 0)
+			(*changed)++;
+		else if (rc == -ENOMEM)
+			note(h, name, 3, "%s: init_config not applied: out of memory", where);
+		else if (rc == -ENOTSUP)
+			note(h, name, 4, "%s: init_config changed but %s; it applies at restart",
+			     where, why);
+		else
+			note(h, name, 3, "%s: %s; the plugin keeps its previous config", where, why);
+	}
+	free(init);
+	return 0;
+}
+
+int sk_plugin_host_reconfigure(struct sk_plugin_host *h, const struct sk_cnode *plugins,
+			       const struct sk_cnode *load_plugins, unsigned *changed)
+{
+	*changed = 0;
+	if (load_plugins && sk_cnode_is_null(load_plugins))
+		load_plugins = NULL;
+	if (!plugins || plugins->kind != SK_CNODE_SEQ ||
+	    (load_plugins && load_plugins->kind != SK_CNODE_SEQ))
+		return 0;
+	for (unsigned i = 0; i < plugins->n; i++) {
+		const struct sk_cnode *e = plugins->vals[i];
+		const char *name = e->kind == SK_CNODE_MAP ? scalar(e, "name") : NULL;
+		if (!name || !selected(load_plugins, name))
+			continue;
+		int rc = reconfigure_entry(h, e, changed);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -26,6 +26,18 @@ struct sk_cnode;
 int sk_plugin_host_configure(struct sk_plugin_host *h, const struct sk_cnode *plugins,
 			     const struct sk_cnode *load_plugins, char *err, size_t errlen);
 
+/*
+ * A reload: for every plugins: entry selected by load_plugins whose plugin
+ * is loaded in h and whose init_config differs from the one in force, call
+ * the plugin's set_config (API 3.4.1+) instead of loading it again. A
+ * plugin whose set_config fails, or that has none, keeps its config; that,
+ * and entries naming plugins not loaded, go to the host's log, naming the
+ * plugin and the place in the configuration. *changed gets the number of
+ * plugins reconfigured. Returns 0 or -ENOMEM.
+ */
+int sk_plugin_host_reconfigure(struct sk_plugin_host *h, const struct sk_cnode *plugins,
+			       const struct sk_cnode *load_plugins, unsigned *changed);
+
 /* Load the bundled plugin name with an empty init config and these open params. */
 int sk_plugin_host_load_bundled(struct sk_plugin_host *h, const char *name, const char *open_params,
 				char *err, size_t errlen);

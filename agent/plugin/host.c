@@ -642,19 +642,34 @@ static int add_class(struct sk_plugin *p, const char *source)
 	return 0;
 }
 
+static bool class_registered(const struct sk_field_registry *reg, const struct sk_plugin_class *c)
+{
+	if (!c->cls.nfields)
+		return false;
+	const char *name = c->cls.fields[0].name;
+	struct sk_field_ref ref;
+	return sk_field_registry_find(reg, c->source ? c->source : "syscall", name, strlen(name),
+				      &ref) == 0 &&
+	       ref.cls == &c->cls;
+}
+
 int sk_plugin_host_register_fields(struct sk_plugin_host *h, struct sk_field_registry *reg,
 				   char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < h->n; i++) {
 		struct sk_plugin *p = h->plugins[i];
-		if (!p->cap_extract || p->nclasses)
+		if (!p->cap_extract)
 			continue;
 		int rc = 0;
-		if (p->nextract_sources == 0)
+		/* The classes are made once; a reload registers them in its new registry too. */
+		bool fresh = p->nclasses == 0;
+		if (fresh && p->nextract_sources == 0)
 			rc = add_class(p, NULL);
-		for (unsigned k = 0; k < p->nextract_sources && rc == 0; k++)
+		for (unsigned k = 0; fresh && k < p->nextract_sources && rc == 0; k++)
 			rc = add_class(p, p->extract_sources[k]);
 		for (unsigned k = 0; k < p->nclasses && rc == 0; k++) {
+			if (class_registered(reg, &p->classes[k]))
+				continue; /* registering twice in one registry is harmless */
 			rc = sk_field_registry_add(reg, &p->classes[k].cls);
 			if (rc == -EEXIST)
 				snprintf(
@@ -783,20 +798,48 @@ int sk_plugin_set_open_params(struct sk_plugin *p, const char *params)
 	return 0;
 }
 
+/* set_config as 3.4.1 defined it (3.4.0 had another signature): API 3.4.1 or later. */
+static bool has_set_config(const struct sk_plugin *p)
+{
+	unsigned major = 0, minor = 0, patch = 0;
+	if (!p->api.set_config || !p->required_api ||
+	    sscanf(p->required_api, "%u.%u.%u", &major, &minor, &patch) != 3)
+		return false;
+	return major == 3 && (minor > 4 || (minor == 4 && patch >= 1));
+}
+
 int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, size_t errlen)
 {
-	if (!p->api.set_config)
+	if (!has_set_config(p)) {
+		snprintf(err, errlen, "plugin '%s': no set_config (API %s)", p->name,
+			 p->required_api ? p->required_api : "?");
 		return -ENOTSUP;
-	ss_plugin_set_config_input in = {.config = config && config[0] ? config
-						   : p->init_schema    ? "{}"
-								       : ""};
+	}
+	const char *raw = config ? config : "";
+	if (strlen(raw) > SK_PLUGIN_CONFIG_MAX) {
+		snprintf(err, errlen, "plugin '%s': config exceeds %u bytes", p->name,
+			 SK_PLUGIN_CONFIG_MAX);
+		return -EINVAL;
+	}
+	char *copy = strdup(raw);
+	if (!copy)
+		return -ENOMEM;
+	ss_plugin_set_config_input in = {.config = raw[0]	    ? raw
+						   : p->init_schema ? "{}"
+								    : ""};
 	pthread_mutex_lock(&p->lock);
 	ss_plugin_rc rc = p->api.set_config(p->state, &in);
 	if (rc != SS_PLUGIN_SUCCESS)
 		snprintf(err, errlen, "plugin '%s': set_config failed: %s", p->name,
 			 sk_plugin_fetch_error(p));
 	pthread_mutex_unlock(&p->lock);
-	return rc == SS_PLUGIN_SUCCESS ? 0 : -EIO;
+	if (rc != SS_PLUGIN_SUCCESS) {
+		free(copy);
+		return -EIO;
+	}
+	free(p->init_config); /* the config in force, for the next reload to compare */
+	p->init_config = copy;
+	return 0;
 }
 
 static double metric_value(const ss_plugin_metric *m)

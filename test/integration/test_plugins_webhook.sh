@@ -193,6 +193,56 @@ stop_saker
 expect "file://: each event once" "Exec or Attach Into Pod: 1;HostNetwork Pod Created: 1;HostPID Pod Created: 1;Privileged Pod Created: 1;" \
 	"$(sed -n '/^Triggered rules by rule name:/,/^Plugin metrics:/p' "$tmp/tail" | grep '^ ' | sed 's/^ *//' | sort | tr '\n' ';')"
 
+# ---- reload: a changed init_config goes to the running plugin by set_config -------
+post_file() { # port, file: status of one POST of the file's first event
+	python3 - "$1" "$2" <<'EOF'
+import http.client, json, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+c.request("POST", "/k8s-audit", body=json.dumps(json.loads(open(sys.argv[2]).readline())),
+          headers={"Content-Type": "application/json"})
+print(c.getresponse().status)
+EOF
+}
+plugin_config() { # init_config
+	printf 'plugins:\n  - name: k8saudit\n    open_params: "http://127.0.0.1:%s/k8s-audit"\n    init_config: %s\n  - name: json\nload_plugins: [k8saudit, json]\nlog_level: info\n' "$port" "$1" >"$tmp/reload.yaml"
+}
+reload_and_wait() { # n: wait for the n-th reload to be logged
+	kill -HUP "$pid"
+	for _ in $(seq 50); do
+		[ "$(grep -c 'reload: ' "$tmp/reload.out")" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+port=$(free_port)
+plugin_config '{maxEventSize: 100000}'
+"$SAKER" -U -v --disable-source syscall -c "$tmp/reload.yaml" -r "$top/rules/k8s_audit_rules.yaml" >"$tmp/reload.out" 2>&1 &
+pid=$!
+wait_port "$port" || not_ok "reload: no webhook: $(head -c 300 "$tmp/reload.out")"
+expect "reload: before, an event alerts" "200 1" "$(post_file "$port" "$data/k8s_audit/privileged_pod.json") $(sleep 0.5; count 'Privileged pod created' "$tmp/reload.out")"
+# too small for any event: the running k8saudit drops them once set_config applied it
+plugin_config '{maxEventSize: 10}'
+reload_and_wait 1 || not_ok "reload: no reload logged"
+sleep 0.2
+expect "reload: the new maxEventSize is in force in the running source" "200 1" "$(post_file "$port" "$data/k8s_audit/privileged_pod.json") $(sleep 0.5; count 'Privileged pod created' "$tmp/reload.out")"
+# refused by the plugin: logged, the plugin keeps maxEventSize 10, the rules reload anyway
+plugin_config '{maxEventSize: many}'
+reload_and_wait 2 || not_ok "reload: no second reload logged"
+if grep -q "plugin 'k8saudit': .*reload.yaml:2:.*set_config failed: .*the plugin keeps its previous config" "$tmp/reload.out"; then
+	ok "reload: a config the plugin refuses is logged naming it"
+else
+	not_ok "reload: refused config: $(grep -i 'k8saudit\|reload' "$tmp/reload.out" | head -n3)"
+fi
+expect "reload: the rules still reload" "2" "$(grep -c 'reload: [0-9]* rules loaded' "$tmp/reload.out")"
+expect "reload: the old config stays" "200 1" "$(post_file "$port" "$data/k8s_audit/privileged_pod.json") $(sleep 0.5; count 'Privileged pod created' "$tmp/reload.out")"
+plugin_config '{maxEventSize: 100000}'
+reload_and_wait 3 || not_ok "reload: no third reload logged"
+sleep 0.2
+expect "reload: back to a large maxEventSize, events alert again (fields of the reused plugins)" "200 2" "$(post_file "$port" "$data/k8s_audit/privileged_pod.json") $(sleep 0.5; count 'Privileged pod created' "$tmp/reload.out")"
+stop_saker
+expect "reload: saker exits 0" "0" "$rc"
+expect "reload: one plugin instance, its drops counted" "2" "$(grep -E '^ +k8saudit\.events_dropped: ' "$tmp/reload.out" | awk '{print $2}')"
+
 # ---- HTTPS --------------------------------------------------------------------
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
 	-subj /CN=127.0.0.1 >/dev/null 2>&1; then

@@ -132,11 +132,109 @@ static void test_errors_name_the_place(void **state)
 	sk_plugin_host_free(h);
 }
 
+/* Host log lines, joined. */
+static char logged[4096];
+
+static void log_to_buffer(void *ctx, const char *plugin, int severity, const char *msg)
+{
+	size_t n = strlen(logged);
+	snprintf(logged + n, sizeof(logged) - n, "%d %s: %s\n", severity, plugin, msg);
+}
+
+static struct sk_cnode *parse(const char *yaml)
+{
+	char perr[256];
+	struct sk_cnode *r = NULL;
+	assert_int_equal(sk_cnode_parse(yaml, strlen(yaml), "reload.yaml", &r, perr, sizeof(perr)), 0);
+	return r;
+}
+
+static unsigned reconfigure(struct sk_plugin_host *h, const char *yaml)
+{
+	struct sk_cnode *r = parse(yaml);
+	unsigned changed = 99;
+	logged[0] = '\0';
+	assert_int_equal(sk_plugin_host_reconfigure(h, sk_cnode_get(r, "plugins"),
+						    sk_cnode_get(r, "load_plugins"), &changed),
+			 0);
+	sk_cnode_free(r);
+	return changed;
+}
+
+static void test_reconfigure_through_set_config(void **state)
+{
+	struct sk_plugin_host *h;
+	struct sk_plugin_host_opts o = {.plugin_dir = getenv("SAKER_PLUGIN_DIR"),
+					.log = log_to_buffer};
+	assert_int_equal(sk_plugin_host_new(&h, &o), 0);
+	struct sk_cnode *r = parse("plugins:\n"
+				   "  - name: k8saudit\n"
+				   "    library_path: libk8saudit.so\n"
+				   "    init_config: {maxEventSize: 1000}\n"
+				   "  - name: json\n"
+				   "    library_path: libjson.so\n");
+	assert_int_equal(sk_plugin_host_configure(h, sk_cnode_get(r, "plugins"), NULL, err,
+						  sizeof(err)),
+			 0);
+	sk_cnode_free(r);
+	struct sk_plugin *k8s = sk_plugin_host_find(h, "k8saudit");
+	struct sk_plugin_info in;
+
+	/* unchanged: nothing is called, nothing logged */
+	assert_int_equal(reconfigure(h, "plugins:\n"
+					"  - name: k8saudit\n"
+					"    init_config: {maxEventSize: 1000}\n"
+					"  - name: json\n"),
+			 0);
+	assert_string_equal(logged, "");
+
+	/* changed: set_config on the same state, and the new config is the one in force */
+	assert_int_equal(reconfigure(h, "plugins:\n"
+					"  - name: k8saudit\n"
+					"    init_config: {maxEventSize: 2000, useAsync: false}\n"),
+			 1);
+	assert_string_equal(logged, "");
+	assert_ptr_equal(sk_plugin_host_find(h, "k8saudit"), k8s);
+	sk_plugin_get_info(k8s, &in);
+	assert_string_equal(in.init_config, "{\"maxEventSize\":2000,\"useAsync\":false}");
+
+	/* refused by the plugin: logged naming it and the place, the old config stays */
+	assert_int_equal(reconfigure(h, "plugins:\n"
+					"  - name: k8saudit\n"
+					"    init_config: {maxEventSize: many}\n"),
+			 0);
+	assert_non_null(strstr(logged, "3 k8saudit: reload.yaml:2:"));
+	assert_non_null(strstr(logged, "plugin 'k8saudit': set_config failed: "));
+	assert_non_null(strstr(logged, "the plugin keeps its previous config"));
+	sk_plugin_get_info(k8s, &in);
+	assert_string_equal(in.init_config, "{\"maxEventSize\":2000,\"useAsync\":false}");
+
+	/* a plugin that is not running is not loaded by a reload */
+	assert_int_equal(reconfigure(h, "plugins:\n"
+					"  - name: cloudtrail\n"
+					"    init_config: {}\n"),
+			 0);
+	assert_non_null(strstr(logged, "4 cloudtrail: reload.yaml:2:"));
+	assert_non_null(strstr(logged, "not loaded; a restart loads new plugins"));
+	assert_null(sk_plugin_host_find(h, "cloudtrail"));
+
+	/* load_plugins leaves an entry out: it is not reconfigured */
+	assert_int_equal(reconfigure(h, "plugins:\n"
+					"  - name: k8saudit\n"
+					"    init_config: {maxEventSize: 5}\n"
+					"load_plugins: [json]\n"),
+			 0);
+	sk_plugin_get_info(k8s, &in);
+	assert_string_equal(in.init_config, "{\"maxEventSize\":2000,\"useAsync\":false}");
+	sk_plugin_host_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entries_and_selection),
 		cmocka_unit_test(test_errors_name_the_place),
+		cmocka_unit_test(test_reconfigure_through_set_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -109,6 +109,16 @@ static void test_fields_per_source(void **state)
 	assert_int_equal(sk_field_registry_find(t.reg, "syscall", "jevt.obj", 8, &ref), 0);
 	/* registering twice is harmless (classes are made once) */
 	assert_int_equal(sk_plugin_host_register_fields(t.h, t.reg, t.err, sizeof(t.err)), 0);
+	/* a second registry (a reload's) gets the same classes */
+	struct sk_field_registry *reg2;
+	assert_int_equal(sk_field_registry_new(&reg2), 0);
+	assert_int_equal(sk_plugin_host_register_fields(t.h, reg2, t.err, sizeof(t.err)), 0);
+	struct sk_field_ref ref2;
+	assert_int_equal(sk_field_registry_find(reg2, "k8s_audit", "ka.verb", 7, &ref2), 0);
+	assert_int_equal(sk_field_registry_find(t.reg, "k8s_audit", "ka.verb", 7, &ref), 0);
+	assert_ptr_equal(ref2.cls, ref.cls);
+	assert_int_equal(sk_field_registry_find(reg2, "aws_cloudtrail", "json.value", 10, &ref2), 0);
+	sk_field_registry_free(reg2);
 	pt_fini(&t);
 }
 
