@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "plugin_int.h"
+#include "schema.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -466,6 +467,11 @@ static int init_state(struct sk_plugin *p, char *why, size_t cap)
 				 "requires");
 			return -EINVAL;
 		}
+		char bad[512];
+		if (sk_plugin_schema_check(p->init_schema, cfg, bad, sizeof(bad))) {
+			snprintf(why, cap, "init config does not fit the plugin's schema: %s", bad);
+			return -EINVAL;
+		}
 	}
 	ss_plugin_init_input in = {
 	    .config = cfg,
@@ -819,6 +825,13 @@ int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, siz
 	if (strlen(raw) > SK_PLUGIN_CONFIG_MAX) {
 		snprintf(err, errlen, "plugin '%s': config exceeds %u bytes", p->name,
 			 SK_PLUGIN_CONFIG_MAX);
+		return -EINVAL;
+	}
+	char bad[512];
+	if (p->init_schema &&
+	    sk_plugin_schema_check(p->init_schema, raw[0] ? raw : "{}", bad, sizeof(bad))) {
+		snprintf(err, errlen, "plugin '%s': config does not fit the plugin's schema: %s",
+			 p->name, bad);
 		return -EINVAL;
 	}
 	char *copy = strdup(raw);

@@ -244,6 +244,8 @@ fi
 if grep -qF "the library's plugin is named 'json'" "$tmp/f.out"; then ok "refused (name mismatch)"; else not_ok "refused (name mismatch): $(head -c 300 "$tmp/f.out")"; fi
 "$SAKER" -o 'plugins[0].name=k8saudit' -o 'plugins[0].init_config=not json' "${K8S[@]}" -V "$rules/k8s_audit_rules.yaml" >"$tmp/f.out" 2>&1
 if grep -qF "plugin 'k8saudit'" "$tmp/f.out" && grep -qF "init config is not a JSON object" "$tmp/f.out"; then ok "refused (bad init_config)"; else not_ok "refused (bad init_config): $(head -c 300 "$tmp/f.out")"; fi
+"$SAKER" -o 'plugins[0].name=k8saudit' -o 'plugins[0].init_config={maxEventSize: 1000, aws: {region: 3}, useAsync: "no"}' "${K8S[@]}" -V "$rules/k8s_audit_rules.yaml" >"$tmp/f.out" 2>&1
+if grep -qF "plugin 'k8saudit'" "$tmp/f.out" && grep -qF "init config does not fit the plugin's schema: key 'useAsync': expected boolean, got string" "$tmp/f.out"; then ok "refused (init_config against the plugin's schema)"; else not_ok "refused (schema): $(head -c 300 "$tmp/f.out")"; fi
 "$SAKER" -o 'plugins[0].name=k8saudit' -o 'plugins[0].init_config={maxEventSize: 1000, sslCertificate: /x.pem}' "${K8S[@]}" -V "$rules/k8s_audit_rules.yaml" >"$tmp/f.out" 2>&1
 expect "init_config as a YAML map" "$rules/k8s_audit_rules.yaml: Ok" "$(tail -n1 "$tmp/f.out")"
 

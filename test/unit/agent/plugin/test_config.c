@@ -201,10 +201,21 @@ static void test_reconfigure_through_set_config(void **state)
 	/* refused by the plugin: logged naming it and the place, the old config stays */
 	assert_int_equal(reconfigure(h, "plugins:\n"
 					"  - name: k8saudit\n"
-					"    init_config: {maxEventSize: many}\n"),
+					"    init_config: {maxEventSize: 0}\n"),
 			 0);
 	assert_non_null(strstr(logged, "3 k8saudit: reload.yaml:2:"));
 	assert_non_null(strstr(logged, "plugin 'k8saudit': set_config failed: "));
+	assert_non_null(strstr(logged, "the plugin keeps its previous config"));
+	sk_plugin_get_info(k8s, &in);
+	assert_string_equal(in.init_config, "{\"maxEventSize\":2000,\"useAsync\":false}");
+
+	/* refused by the plugin's schema before set_config: the same */
+	assert_int_equal(reconfigure(h, "plugins:\n"
+					"  - name: k8saudit\n"
+					"    init_config: {maxEventSize: many}\n"),
+			 0);
+	assert_non_null(strstr(logged, "plugin 'k8saudit': config does not fit the plugin's "
+				       "schema: key 'maxEventSize': expected integer, got string"));
 	assert_non_null(strstr(logged, "the plugin keeps its previous config"));
 	sk_plugin_get_info(k8s, &in);
 	assert_string_equal(in.init_config, "{\"maxEventSize\":2000,\"useAsync\":false}");

@@ -80,7 +80,13 @@ static void test_refusals(void **state)
 	assert_int_equal(pt_load(&t, "json", NULL, NULL), 0);
 	assert_int_equal(pt_load(&t, "json", NULL, NULL), -EEXIST);
 	assert_non_null(strstr(t.err, "a plugin named 'json' is already loaded"));
+	/* refused by the plugin's schema, naming the key, before plugin_init */
 	assert_int_equal(pt_load(&t, "k8saudit", "{\"maxEventSize\": \"big\"}", NULL), -EINVAL);
+	assert_non_null(strstr(t.err, "plugin 'k8saudit'"));
+	assert_non_null(strstr(t.err, "init config does not fit the plugin's schema: key "
+				      "'maxEventSize': expected integer, got string"));
+	/* fits the schema, refused by the plugin itself */
+	assert_int_equal(pt_load(&t, "k8saudit", "{\"maxEventSize\": 0}", NULL), -EINVAL);
 	assert_non_null(strstr(t.err, "plugin 'k8saudit'"));
 	assert_non_null(strstr(t.err, "init failed: init config: a key has the wrong type"));
 	assert_int_equal(pt_load(&t, "k8saudit", "[1]", NULL), -EINVAL);
