@@ -57,6 +57,7 @@ struct live_ctx {
 	bool enter_used[SK_EVT_TABLE_SIZE]; /* enter codes the rules are indexed under */
 	uint8_t *enter_buf;                 /* SK_LIVE_PAIR_EVT_MAX bytes */
 	struct sk_scap_writer *w;
+	pthread_mutex_t *wlock; /* held around writes to w while plugin sources write there too */
 	struct sk_live_pair *pair;
 	char err[512];
 	int werr; /* first -w error */
@@ -65,8 +66,13 @@ struct live_ctx {
 static void live_item(struct live_ctx *c, const struct sk_scap_item *it)
 {
 	sk_pipeline_item(c->p, it);
-	if (c->w && !c->werr)
-		c->werr = sk_scap_writer_write(c->w, it, c->err, sizeof(c->err));
+	if (!c->w || c->werr)
+		return;
+	if (c->wlock)
+		pthread_mutex_lock(c->wlock);
+	c->werr = sk_scap_writer_write(c->w, it, c->err, sizeof(c->err));
+	if (c->wlock)
+		pthread_mutex_unlock(c->wlock);
 }
 
 static int scan_proc(void *ctx, const struct sk_scap_proc *proc)
@@ -195,8 +201,13 @@ static unsigned drain(struct sk_probe *probe, struct live_ctx *c, unsigned max, 
 		e.cpu = cpu;
 		feed_enter(c, &e);
 		sk_pipeline_event(c->p, &e);
-		if (c->w && !c->werr)
+		if (c->w && !c->werr) {
+			if (c->wlock)
+				pthread_mutex_lock(c->wlock);
 			c->werr = sk_live_pair_write(c->w, c->pair, &e, c->err, sizeof(c->err));
+			if (c->wlock)
+				pthread_mutex_unlock(c->wlock);
+		}
 	}
 	return n;
 }
@@ -457,6 +468,11 @@ static int watch(struct live_run *lr)
 		fprintf(lr->errf, "saker: /proc scan: %s\n", lr->c.err);
 	else if (lr->o->verbose)
 		fprintf(lr->errf, "saker: live: probe attached, /proc scanned\n");
+	if (!rc && lr->c.w && lr->plugins.n) {
+		/* -w: plugin events join the capture once its /proc tables are written */
+		lr->c.wlock = &lr->plugins.write_lock;
+		sk_plugin_runner_set_writer(&lr->plugins, lr->c.w);
+	}
 	if (!rc) {
 		sk_drop_mgr_init(&lr->drops, &lr->ls.drops, now_ns(CLOCK_MONOTONIC));
 		rc = run_loop(lr);
@@ -468,6 +484,7 @@ static int watch(struct live_run *lr)
 	sk_plugin_runner_stop(&lr->plugins);
 	sk_plugin_runner_wait(&lr->plugins, lr->errf);
 	sk_plugin_runner_counts(&lr->plugins, &lr->p.counts);
+	lr->c.wlock = NULL; /* the threads are joined; the lock goes with the runner */
 	sk_plugin_runner_fini(&lr->plugins);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	print_exit_stats(lr);

@@ -61,13 +61,20 @@ static void run_event(struct sk_plugin_source_run *s, const uint8_t *buf, uint32
 	s->pctx.evtnum = sk_plugin_next_evtnum();
 	sk_pipeline_event(&s->pipe, &e);
 	struct sk_plugin_runner *r = s->r;
-	if (r->o.writer) {
+	if (__atomic_load_n(&r->o.writer, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&r->write_lock);
 		if (sk_scap_writer_write_event(r->o.writer, buf, len, 0, 0, why, sizeof(why)) &&
 		    r->o.log)
 			r->o.log(r->o.log_ctx, s->p->name, SS_PLUGIN_LOG_SEV_ERROR, why);
 		pthread_mutex_unlock(&r->write_lock);
 	}
+}
+
+void sk_plugin_runner_set_writer(struct sk_plugin_runner *r, struct sk_scap_writer *w)
+{
+	pthread_mutex_lock(&r->write_lock);
+	__atomic_store_n(&r->o.writer, w, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&r->write_lock);
 }
 
 static void *source_main(void *arg)

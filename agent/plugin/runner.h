@@ -45,8 +45,16 @@ struct sk_plugin_runner {
 	struct sk_plugin_source_run runs[SK_PLUGIN_MAX];
 	unsigned n;
 	bool stop; /* atomic */
-	pthread_mutex_t write_lock;
+	pthread_mutex_t write_lock; /* held for each write to o.writer, by all writers */
 };
+
+/*
+ * Start writing every event to w (NULL: stop) from now on, for a writer
+ * that was not ready at start (live -w: after the /proc scan is written).
+ * Whoever else writes to w must hold r->write_lock while doing so. r must be
+ * started.
+ */
+void sk_plugin_runner_set_writer(struct sk_plugin_runner *r, struct sk_scap_writer *w);
 
 /*
  * Open and start every source plugin of h that has open params (or only
