@@ -26,10 +26,16 @@ char LICENSE[] SEC("license") = "GPL";
 #define SK_NR_EXECVEAT 322
 #define SK_NSEC_MASK ((1u << 30) - 1)
 
+/*
+ * The saved user registers of a sys_exit program (the tracepoint's first
+ * argument), typed for plain loads without a helper call.
+ */
+#define sk_exit_regs(ctx) SK_CAST(struct pt_regs, (void *)(ctx)->args[0])
+
 #define SK_FILLER(name) SEC("raw_tp") int sk_x_##name(struct bpf_raw_tracepoint_args *ctx)
 #define SK_PROLOGUE                                                                        \
 	struct sk_aux *a = sk_aux_get();                                                   \
-	struct pt_regs *regs = sk_regs();                                                  \
+	struct pt_regs *regs = sk_exit_regs(ctx);                                          \
 	__s64 ret = (__s64)ctx->args[1];                                                   \
 	(void)regs;                                                                        \
 	if (!a)                                                                            \
@@ -43,12 +49,11 @@ SEC("raw_tp/sys_exit")
 int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	/*
-	 * The hot path: every syscall of the machine runs this far. The BTF task
-	 * pointer allows plain loads of the saved registers (no read helper).
+	 * The hot path: every syscall of the machine runs this far. The saved
+	 * registers are the tracepoint's first argument, read with plain loads.
 	 */
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	__u64 id = regs->orig_ax;
+	__u64 id = sk_exit_regs(ctx)->orig_ax;
 	struct sk_aux *a;
 
 	if (id >= SK_PROBE_SYSCALL_MAX)
@@ -251,13 +256,27 @@ SK_FILLER(open_by_handle_at)
 	return sk_submit(a);
 }
 
+/* close: fixed size, built in place in the ring buffer. */
+struct sk_close_evt {
+	struct sk_evt_hdr hdr;
+	__u16 lens[SK_NPARAMS_CLOSE_X];
+	__s64 res;
+	__s64 fd;
+} __attribute__((packed, aligned(2)));
+_Static_assert(SK_NPARAMS_CLOSE_X == 2 && !(SK_EFLAGS_CLOSE_X & SK_EF_LARGE_PAYLOAD),
+	       "sk_close_evt follows CLOSE_X in events.def");
+
 SK_FILLER(close)
 {
-	SK_PROLOGUE
-	SK_BEGIN(a, CLOSE_X);
-	sk_put_s64(a, ret);
-	sk_put_s64(a, SFD(0));
-	return sk_submit(a);
+	struct sk_close_evt *e = sk_fixed_reserve(sizeof(*e));
+
+	if (!e)
+		return 0;
+	e->lens[0] = sizeof(e->res);
+	e->lens[1] = sizeof(e->fd);
+	e->res = (__s64)ctx->args[1];
+	e->fd = (__s32)sk_exit_regs(ctx)->di;
+	return sk_fixed_submit(e, SK_EVT_CLOSE_X, sizeof(*e), SK_NPARAMS_CLOSE_X);
 }
 
 /*

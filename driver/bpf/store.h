@@ -199,6 +199,48 @@ SK_INLINE void sk_put_tmp(struct sk_aux *a, __u32 off)
 	sk_param_done(a, len);
 }
 
+/*
+ * Small fixed-size events skip the scratch area: reserve exactly their
+ * size in this CPU's ring buffer, fill in place, commit (one copy less, no
+ * scratch lookup). The caller fills everything but the header.
+ */
+SK_INLINE void *sk_fixed_reserve(__u32 size)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&sk_rings, &cpu);
+	void *e;
+
+	if (!rb) {
+		sk_count_error();
+		return NULL;
+	}
+	e = bpf_ringbuf_reserve(rb, size, 0);
+	if (!e) {
+		struct sk_probe_counters *c = sk_counters_get();
+
+		if (c)
+			c->drops++;
+	}
+	return e;
+}
+
+/* Fill the header of a reserved fixed-size event and commit it without waking the consumer. */
+SK_INLINE int sk_fixed_submit(void *e, __u16 type, __u32 len, __u32 nparams)
+{
+	struct sk_probe_counters *c = sk_counters_get();
+	struct sk_evt_hdr *h = e;
+
+	h->ts = bpf_ktime_get_boot_ns() + sk_boot_epoch_ns;
+	h->tid = bpf_get_current_task_btf()->pid;
+	h->len = len;
+	h->type = type;
+	h->nparams = nparams;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	if (c)
+		c->events++;
+	return 0;
+}
+
 /* Write the header and copy the event to this CPU's ring buffer. */
 SK_INLINE int sk_submit(struct sk_aux *a)
 {

@@ -31,16 +31,7 @@ SK_INLINE struct task_struct *sk_task(void)
 	return (struct task_struct *)bpf_get_current_task();
 }
 
-/*
- * The saved user registers as a BTF pointer: their fields are plain loads
- * (no read helper per argument).
- */
-SK_INLINE struct pt_regs *sk_regs(void)
-{
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-}
-
-/* Syscall argument i (0..5) from the saved user registers (a sk_regs() pointer). */
+/* Syscall argument i (0..5) from the saved user registers (a typed pt_regs pointer). */
 SK_INLINE __u64 sk_arg(struct pt_regs *regs, int i)
 {
 	switch (i) {
@@ -53,6 +44,10 @@ SK_INLINE __u64 sk_arg(struct pt_regs *regs, int i)
 	}
 }
 
+/* A kernel pointer read from memory, typed for plain loads (read-only). */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
+#define SK_CAST(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
 /* The struct file behind fd of the current task, or NULL. */
 SK_INLINE struct file *sk_fd_file(__s64 fd)
 {
@@ -64,7 +59,8 @@ SK_INLINE struct file *sk_fd_file(__s64 fd)
 	if (fd < 0 || !fdt || fd >= fdt->max_fds)
 		return NULL;
 	fds = fdt->fd;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	/* a plain fault-safe load of the slot: list_head's first member is a pointer */
+	f = (struct file *)SK_CAST(struct list_head, &fds[fd])->next;
 	return f;
 }
 
@@ -75,10 +71,6 @@ SK_INLINE __u32 sk_encode_dev(__u32 kdev)
 
 	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
-
-/* A kernel pointer read from memory, typed for plain loads (read-only). */
-extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
-#define SK_CAST(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
 
 SK_INLINE void sk_file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
 {
