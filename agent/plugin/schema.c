@@ -155,7 +155,7 @@ static int check_range(struct check *c, const cJSON *s, const cJSON *v, const ch
 static int check_lengths(struct check *c, const cJSON *s, const cJSON *v, const char *path)
 {
 	double lim;
-	double n = cJSON_IsString(v) ? (double)strlen(v->valuestring)
+	double n = cJSON_IsString(v)  ? (double)strlen(v->valuestring)
 		   : cJSON_IsArray(v) ? (double)cJSON_GetArraySize(v)
 				      : -1;
 	if (n < 0)
@@ -295,7 +295,8 @@ static int validate(struct check *c, const cJSON *s, const cJSON *v, const char 
 	if (cJSON_IsString(ref)) {
 		const cJSON *to = resolve(c, ref->valuestring);
 		if (!to)
-			return fail(c, path, "the plugin's schema has an unresolvable $ref '%.200s'%s",
+			return fail(c, path,
+				    "the plugin's schema has an unresolvable $ref '%.200s'%s",
 				    ref->valuestring, "");
 		return validate(c, to, v, path, depth + 1);
 	}

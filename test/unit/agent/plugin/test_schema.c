@@ -132,10 +132,10 @@ static void test_bad_inputs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_go_shaped_schema),
-		cmocka_unit_test(test_later_drafts_and_combinators),
-		cmocka_unit_test(test_what_constrains_nothing),
-		cmocka_unit_test(test_bad_inputs),
+	    cmocka_unit_test(test_go_shaped_schema),
+	    cmocka_unit_test(test_later_drafts_and_combinators),
+	    cmocka_unit_test(test_what_constrains_nothing),
+	    cmocka_unit_test(test_bad_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
