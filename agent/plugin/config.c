@@ -254,7 +254,8 @@ static int reconfigure_entry(struct sk_plugin_host *h, const struct sk_cnode *e,
 			note(h, name, 4, "%s: init_config changed but %s; it applies at restart",
 			     where, why);
 		else
-			note(h, name, 3, "%s: %s; the plugin keeps its previous config", where, why);
+			note(h, name, 3, "%s: %s; the plugin keeps its previous config", where,
+			     why);
 	}
 	free(init);
 	return 0;

@@ -837,9 +837,7 @@ int sk_plugin_set_config(struct sk_plugin *p, const char *config, char *err, siz
 	char *copy = strdup(raw);
 	if (!copy)
 		return -ENOMEM;
-	ss_plugin_set_config_input in = {.config = raw[0]	    ? raw
-						   : p->init_schema ? "{}"
-								    : ""};
+	ss_plugin_set_config_input in = {.config = raw[0] ? raw : p->init_schema ? "{}" : ""};
 	pthread_mutex_lock(&p->lock);
 	ss_plugin_rc rc = p->api.set_config(p->state, &in);
 	if (rc != SS_PLUGIN_SUCCESS)
