@@ -367,6 +367,7 @@ static int start_services(struct live_run *lr, const struct sk_config *cfg, cons
 		.build = sk_engine_reloader_build,
 		.paths = sk_engine_reloader_paths,
 		.ctx = reloader,
+		.config_now = &reloader->cfg,
 		.log = {.min = cfg->log_level, .fn = sk_log_write_std, .ctx = log_std},
 	};
 	int rc = sk_services_start(&lr->sv, &so, err, sizeof(err));

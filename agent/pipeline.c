@@ -78,6 +78,32 @@ void sk_pipeline_item(struct sk_pipeline *p, const struct sk_scap_item *item)
 	sk_state_apply_item(&p->state, item);
 }
 
+/* The format of the next alert: the sink's when it has one (a reload changed it), else opts.out. */
+static const struct sk_output_opts *alert_begin(struct sk_pipeline *p, struct sk_output_opts *tmp)
+{
+	const struct sk_output_opts *f = p->opts.sink.begin ? p->opts.sink.begin(p->opts.sink.ctx)
+							    : NULL;
+	if (!f)
+		return p->opts.out;
+	*tmp = *f;
+	tmp->hostname = p->opts.out->hostname;
+	return tmp;
+}
+
+/* One match: formatted and handed to the sink, between the sink's begin and end. */
+static void alert(struct sk_pipeline *p, const struct sk_rule *rule, uint64_t ts)
+{
+	struct sk_output_opts tmp;
+	const struct sk_output_opts *fmt = alert_begin(p, &tmp);
+	sk_alert_format(rule, &p->ctx, ts, fmt, p->alert, SK_PIPELINE_ALERT_MAX);
+	p->counts.alerts++;
+	p->counts.by_priority[rule->priority]++;
+	if (p->opts.sink.emit)
+		p->opts.sink.emit(p->opts.sink.ctx, rule, ts, p->alert);
+	if (p->opts.sink.end)
+		p->opts.sink.end(p->opts.sink.ctx);
+}
+
 static void evaluate(struct sk_pipeline *p, const struct sk_evt *e)
 {
 	const struct sk_rule *matches[SK_PIPELINE_MAX_MATCHES];
@@ -89,14 +115,8 @@ static void evaluate(struct sk_pipeline *p, const struct sk_evt *e)
 	ctx->scratch_used = 0;
 	p->counts.evaluated++;
 	unsigned n = sk_ruleset_eval(p->rs, p->src, ctx, matches, SK_PIPELINE_MAX_MATCHES);
-	for (unsigned i = 0; i < n; i++) {
-		sk_alert_format(matches[i], ctx, e->hdr->ts, p->opts.out, p->alert,
-				SK_PIPELINE_ALERT_MAX);
-		p->counts.alerts++;
-		p->counts.by_priority[matches[i]->priority]++;
-		if (p->opts.sink.emit)
-			p->opts.sink.emit(p->opts.sink.ctx, matches[i], e->hdr->ts, p->alert);
-	}
+	for (unsigned i = 0; i < n; i++)
+		alert(p, matches[i], e->hdr->ts);
 }
 
 static bool internal_event(const struct sk_event_info *info)

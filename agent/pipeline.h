@@ -26,6 +26,14 @@ struct sk_alert_sink {
 	void *ctx;
 	/* text is the formatted alert (text line or JSON object), without newline. */
 	void (*emit)(void *ctx, const struct sk_rule *rule, uint64_t ts, const char *text);
+	/*
+	 * Optional, for sinks whose outputs a reload replaces: begin() before
+	 * each alert returns the alert format to use (NULL = sk_pipeline_opts.out;
+	 * its hostname is kept) and holds the outputs until end(), after emit(),
+	 * so an alert is formatted for and delivered to the same outputs.
+	 */
+	const struct sk_output_opts *(*begin)(void *ctx);
+	void (*end)(void *ctx);
 };
 
 struct sk_pipeline_opts {

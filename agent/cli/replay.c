@@ -53,6 +53,7 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 		.build = sk_engine_reloader_build,
 		.paths = sk_engine_reloader_paths,
 		.ctx = &reloader,
+		.config_now = &reloader.cfg,
 		.log = {.min = cfg->log_level, .fn = sk_log_write_std, .ctx = &log_std},
 	};
 	rc = sk_services_start(&sv, &so, err, sizeof(err));

@@ -116,18 +116,31 @@ static void reload_now(struct sk_reload *r)
 	double wall = sk_reload_now(), t0 = mono();
 	err[0] = '\0';
 	int rc = r->opts.build(r->opts.ctx, &rs, &nrules, err, sizeof(err));
+	if (rc == 0 && r->opts.prepare) {
+		rc = r->opts.prepare(r->opts.apply_ctx, err, sizeof(err));
+		if (rc) {
+			sk_ruleset_unref(rs);
+			rs = NULL;
+		}
+	}
 	double dt = mono() - t0;
 	if (rc) {
 		sk_logf(&r->opts.log, SK_LOG_ERROR,
-			"reload failed, the previous rules keep running: %s", err);
+			"reload failed, the previous configuration and rules keep running: %s",
+			err);
 		if (r->opts.status)
 			sk_rules_status_record(r->opts.status, false, wall, dt, 0, err);
 		return;
 	}
 	sk_ruleset_slot_swap(r->opts.slot, rs);
 	__atomic_add_fetch(r->opts.gen, 1, __ATOMIC_RELEASE);
-	if (r->opts.status)
+	if (r->opts.commit && (rc = r->opts.commit(r->opts.apply_ctx, err, sizeof(err)))) {
+		sk_logf(&r->opts.log, SK_LOG_ERROR, "reload: %s", err);
+		if (r->opts.status)
+			sk_rules_status_record(r->opts.status, false, wall, dt, nrules, err);
+	} else if (r->opts.status) {
 		sk_rules_status_record(r->opts.status, true, wall, dt, nrules, NULL);
+	}
 	sk_logf(&r->opts.log, SK_LOG_INFO, "reload: %u rules loaded in %.3f s", nrules, dt);
 	if (r->opts.watch)
 		rewatch(r);

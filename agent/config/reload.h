@@ -2,10 +2,11 @@
 /*
  * Hot reload of configuration and rules, on request (SIGHUP) and on file
  * changes (watch_config_files: inotify on the config and rules files). A
- * thread of its own builds the new ruleset beside the running one; only if
- * it compiles is it swapped into the slot (the event threads take it
- * between two events, so no event is lost or seen twice). A failure keeps
- * the old ruleset, is logged and is recorded for /metrics.
+ * thread of its own builds the new ruleset (and, through prepare/commit,
+ * the new outputs) beside the running ones; only if everything builds is
+ * it swapped in (the event threads take the ruleset between two events, so
+ * no event is lost or seen twice). A failure keeps what runs, is logged
+ * and is recorded for /metrics.
  */
 #ifndef SAKER_CONFIG_RELOAD_H
 #define SAKER_CONFIG_RELOAD_H
@@ -29,6 +30,16 @@ struct sk_reload_opts {
 	/* The files and directories to watch (after the last successful build). */
 	unsigned (*paths)(void *ctx, const char **v, unsigned cap);
 	void *ctx;
+	/*
+	 * Optional: what else a reload applies (the outputs, the web server).
+	 * After a successful build, prepare() readies it beside what runs;
+	 * -errno (message in err) abandons the reload: the new ruleset is
+	 * dropped, nothing changes. Else the ruleset is swapped, then commit()
+	 * switches over; -errno from it is logged and recorded as a failure.
+	 */
+	int (*prepare)(void *apply_ctx, char *err, size_t errlen);
+	int (*commit)(void *apply_ctx, char *err, size_t errlen);
+	void *apply_ctx;
 	bool watch;			/* inotify on paths() */
 	struct sk_ruleset_slot *slot;	/* borrowed */
 	uint64_t *gen;			/* bumped after each swap (struct sk_pipeline_opts) */

@@ -4,6 +4,11 @@
  * the alert outputs, the HTTP server with /metrics, and hot reload with
  * SIGHUP. None of it depends on where events come from.
  *
+ * A reload applies the whole configuration: the new outputs are opened
+ * beside the running ones (held until these drain), swapped between two
+ * alerts under a lock the sink takes per alert, and the old ones drained
+ * and closed; the web server restarts only when its keys changed.
+ *
  *   sk_services_start(&sv, &opts, err, errlen);   outputs open
  *   popts.sink = sk_services_sink(&sv); popts.ruleset_gen = &sv.gen;
  *   sk_pipeline_init(&p, slot, &popts);
@@ -15,6 +20,7 @@
 #ifndef SAKER_CONFIG_SERVICES_H
 #define SAKER_CONFIG_SERVICES_H
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "../outputs/outputs.h"
@@ -36,13 +42,29 @@ struct sk_services_opts {
 		     size_t errlen);
 	unsigned (*paths)(void *ctx, const char **v, unsigned cap);
 	void *ctx;
+	/*
+	 * Where build() leaves the configuration it read (struct
+	 * sk_engine_reloader.cfg), read on the reload thread after each build;
+	 * the configuration must outlive the services. NULL: a reload changes
+	 * the rules only.
+	 */
+	const struct sk_config *const *config_now;
 	struct sk_log log;
 };
 
 struct sk_services {
 	struct sk_services_opts opts;
+	/* the outputs alerts go to, their alert format and configuration; swapped under out_lock */
+	pthread_rwlock_t out_lock;
 	struct sk_outputs *outputs;
+	struct sk_output_opts format;
+	bool format_set; /* false until a reload: the pipeline's own format */
+	const struct sk_config *cfg;
+	/* prepared by a reload, swapped in by its commit */
+	struct sk_outputs *next;
+	const struct sk_config *next_cfg;
 	struct sk_web *web;
+	const struct sk_config *web_cfg; /* the configuration the web server runs */
 	struct sk_reload *reload;
 	struct sk_rules_status status;
 	struct sk_metrics_sources metrics;

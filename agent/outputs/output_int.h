@@ -38,6 +38,7 @@ struct sk_output {
 	struct sk_alert_msg **ring;
 	uint32_t cap, head, count;
 	bool stopping;
+	bool paused; /* workers wait until sk_outputs_resume() */
 	pthread_t thread;
 	bool started;
 	/* counters (atomic: read by /metrics) */

@@ -29,6 +29,11 @@ struct sk_outputs {
 	struct rule_count rules[SK_OUTPUTS_MAX_RULES];
 	unsigned nrules;
 	uint64_t rules_overflow;
+	/* what sk_outputs_carry() already added to the outputs replacing these */
+	bool rules_carried;
+	struct {
+		uint64_t sent, dropped, errors;
+	} carried[SK_OUTPUTS_MAX];
 };
 
 void sk_alert_msg_unref(struct sk_alert_msg *m)
@@ -101,7 +106,7 @@ static void *worker(void *arg)
 	struct sk_alert_msg *batch[SK_OUTPUTS_BATCH];
 	for (;;) {
 		pthread_mutex_lock(&out->lock);
-		while (out->count == 0 && !out->stopping)
+		while ((out->count == 0 || out->paused) && !out->stopping)
 			pthread_cond_wait(&out->nonempty, &out->lock);
 		if (out->count < SK_OUTPUTS_BATCH && !out->stopping) {
 			/*
@@ -161,6 +166,7 @@ static int add_output(struct sk_outputs *o, const struct sk_output_ops *ops, cha
 	out->ops = ops;
 	out->opts = &o->opts;
 	out->fd = -1;
+	out->paused = o->opts.paused;
 	out->cap = o->opts.queue_capacity ? o->opts.queue_capacity : SK_OUTPUTS_QUEUE_DEFAULT;
 	if (out->cap > SK_OUTPUTS_QUEUE_MAX)
 		out->cap = SK_OUTPUTS_QUEUE_MAX;
@@ -222,6 +228,17 @@ int sk_outputs_new(struct sk_outputs **res, const struct sk_outputs_opts *opts, 
 	}
 	*res = o;
 	return 0;
+}
+
+void sk_outputs_resume(struct sk_outputs *o)
+{
+	for (unsigned i = 0; i < o->n; i++) {
+		struct sk_output *out = &o->outs[i];
+		pthread_mutex_lock(&out->lock);
+		out->paused = false;
+		pthread_cond_signal(&out->nonempty);
+		pthread_mutex_unlock(&out->lock);
+	}
 }
 
 void sk_outputs_close(struct sk_outputs *o)
@@ -299,7 +316,8 @@ static uint64_t hash_name(const char *s, enum sk_priority p)
 	return h;
 }
 
-static void count_rule(struct sk_outputs *o, const char *rule, enum sk_priority prio)
+static void count_rule_n(struct sk_outputs *o, const char *rule, enum sk_priority prio,
+			 uint64_t n)
 {
 	pthread_mutex_lock(&o->rules_lock);
 	uint64_t h = hash_name(rule, prio);
@@ -312,13 +330,58 @@ static void count_rule(struct sk_outputs *o, const char *rule, enum sk_priority 
 			o->nrules++;
 		}
 		if (rc->prio == prio && !strcmp(rc->name, rule)) {
-			rc->n++;
+			rc->n += n;
 			pthread_mutex_unlock(&o->rules_lock);
 			return;
 		}
 	}
-	o->rules_overflow++;
+	o->rules_overflow += n;
 	pthread_mutex_unlock(&o->rules_lock);
+}
+
+static void count_rule(struct sk_outputs *o, const char *rule, enum sk_priority prio)
+{
+	count_rule_n(o, rule, prio, 1);
+}
+
+/* Move from's alerts by rule and rate-limited count into to (once). */
+static void carry_rules(struct sk_outputs *to, struct sk_outputs *from)
+{
+	if (from->rules_carried)
+		return;
+	from->rules_carried = true;
+	pthread_mutex_lock(&from->rules_lock);
+	for (unsigned i = 0; i < SK_OUTPUTS_MAX_RULES; i++)
+		if (from->rules[i].name)
+			count_rule_n(to, from->rules[i].name, from->rules[i].prio, from->rules[i].n);
+	uint64_t overflow = from->rules_overflow;
+	pthread_mutex_unlock(&from->rules_lock);
+	pthread_mutex_lock(&to->rules_lock);
+	to->rules_overflow += overflow;
+	pthread_mutex_unlock(&to->rules_lock);
+	atomic_fetch_add(&to->rate_limited, atomic_load(&from->rate_limited));
+}
+
+void sk_outputs_carry(struct sk_outputs *to, struct sk_outputs *from)
+{
+	carry_rules(to, from);
+	for (unsigned i = 0; i < from->n; i++) {
+		const struct sk_output *f = &from->outs[i];
+		struct sk_output *t = NULL;
+		for (unsigned k = 0; k < to->n && !t; k++)
+			if (to->outs[k].ops == f->ops)
+				t = &to->outs[k];
+		if (!t)
+			continue;
+		uint64_t sent = atomic_load(&f->sent), dropped = atomic_load(&f->dropped),
+			 errors = atomic_load(&f->errors);
+		atomic_fetch_add(&t->sent, sent - from->carried[i].sent);
+		atomic_fetch_add(&t->dropped, dropped - from->carried[i].dropped);
+		atomic_fetch_add(&t->errors, errors - from->carried[i].errors);
+		from->carried[i].sent = sent;
+		from->carried[i].dropped = dropped;
+		from->carried[i].errors = errors;
+	}
 }
 
 bool sk_outputs_emit(struct sk_outputs *o, enum sk_priority prio, const char *rule,

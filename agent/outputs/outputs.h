@@ -52,6 +52,12 @@ struct sk_outputs_opts {
 	 * sources drop and count.
 	 */
 	bool block_when_full;
+	/*
+	 * Start with the workers held (alerts queue, nothing is written) until
+	 * sk_outputs_resume(): for a reload, so the outputs being replaced
+	 * drain into the same sinks first and each sink keeps the alert order.
+	 */
+	bool paused;
 	bool json;	   /* alerts are JSON (HTTP Content-Type) */
 	unsigned timeout_ms; /* HTTP request timeout (output_timeout) */
 	FILE *stdout_f;	   /* stdout output to this stream, or NULL (borrowed) */
@@ -102,6 +108,18 @@ bool sk_outputs_emit(struct sk_outputs *o, enum sk_priority prio, const char *ru
 
 /* An alert sink (pipeline.h) that calls sk_outputs_emit. */
 struct sk_alert_sink sk_outputs_sink(struct sk_outputs *o);
+
+/* Let the workers of outputs opened paused write. */
+void sk_outputs_resume(struct sk_outputs *o);
+
+/*
+ * A reload replaced from by to: add from's counters to to's, so /metrics
+ * counters never go back. The first call moves the alerts by rule and the
+ * rate-limited count (no thread may emit to from any more); each call adds
+ * what from's outputs sent, dropped and failed since the previous call to
+ * to's output of the same kind. Call again after sk_outputs_close(from).
+ */
+void sk_outputs_carry(struct sk_outputs *to, struct sk_outputs *from);
 
 /* Stop accepting alerts, drain every queue into its sink, join the threads. Idempotent. */
 void sk_outputs_close(struct sk_outputs *o);

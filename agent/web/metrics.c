@@ -407,7 +407,11 @@ int sk_metrics_render(const struct sk_metrics_sources *m, char **out, size_t *le
 	if (!b.p)
 		return -ENOMEM;
 	events(&b, m);
+	if (m->outputs_lock)
+		pthread_rwlock_rdlock(m->outputs_lock);
 	outputs(&b, m->outputs);
+	if (m->outputs_lock)
+		pthread_rwlock_unlock(m->outputs_lock);
 	rules(&b, m->rules);
 	plugin_counters(&b, m->plugins);
 	plugin_metrics(&b, m->plugins);

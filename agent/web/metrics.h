@@ -49,6 +49,8 @@ struct sk_metrics_sources {
 	struct sk_pipeline *pipelines[SK_METRICS_MAX_PIPELINES];
 	unsigned npipelines;
 	struct sk_outputs *outputs;
+	pthread_rwlock_t *outputs_lock; /* held for reading while outputs is used (a reload
+					   swaps them); NULL = none */
 	struct sk_rules_status *rules;
 	const uint64_t *kernel_drops; /* read with __atomic loads */
 	const uint64_t *user_drops;

@@ -184,10 +184,109 @@ static void test_reload(void **state)
 	sk_rules_status_fini(&st);
 }
 
+/* What a reload applies beside the rules (services.c's outputs): prepare, then commit. */
+struct apply {
+	struct sk_ruleset_slot *slot;
+	int prepare_rc, commit_rc;
+	int prepares, commits;
+	char committed_with[64]; /* the running rule when commit ran */
+};
+
+static int prepare(void *ctx, char *err, size_t errlen)
+{
+	struct apply *a = ctx;
+	a->prepares++;
+	if (a->prepare_rc)
+		snprintf(err, errlen, "file output: cannot open");
+	return a->prepare_rc;
+}
+
+static int commit(void *ctx, char *err, size_t errlen)
+{
+	struct apply *a = ctx;
+	snprintf(a->committed_with, sizeof(a->committed_with), "%s", running_rule(a->slot));
+	__atomic_add_fetch(&a->commits, 1, __ATOMIC_SEQ_CST);
+	if (a->commit_rc)
+		snprintf(err, errlen, "webserver: cannot listen");
+	return a->commit_rc;
+}
+
+static uint64_t failures(struct sk_rules_status *st, char *last_error, size_t cap)
+{
+	pthread_mutex_lock(&st->lock);
+	uint64_t f = st->failures;
+	snprintf(last_error, cap, "%s", st->last_error);
+	pthread_mutex_unlock(&st->lock);
+	return f;
+}
+
+/*
+ * prepare failing abandons the reload (rules not swapped, failure recorded
+ * with its reason, no commit); commit runs after the swap, and its failure
+ * is recorded though the new rules run.
+ */
+static void test_prepare_commit(void **state)
+{
+	char err[256], last[SK_RULES_ERROR_MAX];
+	write_rules("first", false);
+	struct sk_ruleset_slot slot;
+	sk_ruleset_slot_init(&slot);
+	struct sk_ruleset *rs;
+	unsigned n;
+	assert_int_equal(build(NULL, &rs, &n, err, sizeof(err)), 0);
+	sk_ruleset_slot_swap(&slot, rs);
+	uint64_t gen = 0;
+	struct sk_rules_status st;
+	sk_rules_status_init(&st);
+	struct apply a = {.slot = &slot};
+	struct sk_reload_opts ro = {
+		.build = build, .paths = paths, .slot = &slot, .gen = &gen, .status = &st,
+		.prepare = prepare, .commit = commit, .apply_ctx = &a,
+	};
+	struct sk_reload *r;
+	assert_int_equal(sk_reload_start(&r, &ro, err, sizeof(err)), 0);
+
+	write_rules("second", false);
+	sk_reload_request(r);
+	wait_change(&gen, 0, &st, 0);
+	assert_int_equal(__atomic_load_n(&gen, __ATOMIC_ACQUIRE), 1);
+	for (int i = 0; i < 100 && __atomic_load_n(&a.commits, __ATOMIC_SEQ_CST) < 1; i++)
+		usleep(10000);
+	assert_int_equal(a.prepares, 1);
+	assert_int_equal(a.commits, 1);
+	assert_string_equal(a.committed_with, "second");
+
+	a.prepare_rc = -ENOENT;
+	write_rules("third", false);
+	sk_reload_request(r);
+	wait_change(&gen, 1, &st, 0);
+	assert_int_equal(failures(&st, last, sizeof(last)), 1);
+	assert_string_equal(last, "file output: cannot open");
+	assert_int_equal(__atomic_load_n(&gen, __ATOMIC_ACQUIRE), 1);
+	assert_string_equal(running_rule(&slot), "second");
+	assert_int_equal(a.commits, 1);
+
+	a.prepare_rc = 0;
+	a.commit_rc = -EADDRINUSE;
+	sk_reload_request(r);
+	wait_change(&gen, 1, &st, 1);
+	for (int i = 0; i < 100 && failures(&st, last, sizeof(last)) < 2; i++)
+		usleep(10000);
+	assert_int_equal(failures(&st, last, sizeof(last)), 2);
+	assert_string_equal(last, "webserver: cannot listen");
+	assert_string_equal(running_rule(&slot), "third");
+	assert_int_equal(a.commits, 2);
+
+	sk_reload_free(r);
+	sk_ruleset_slot_fini(&slot);
+	sk_rules_status_fini(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_prepare_commit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -331,6 +331,57 @@ static void test_alerts_by_rule(void **state)
 	sk_outputs_free(o);
 }
 
+/*
+ * A reload's replacement: new outputs opened paused on the same file queue
+ * without writing; the old ones drain first, so the file has every alert
+ * once and in order; the counters carried over never go back.
+ */
+static void test_replace_paused_and_carry(void **state)
+{
+	char file[300], err[256];
+	snprintf(file, sizeof(file), "%s/swap.txt", dir);
+	struct sk_outputs_opts oo;
+	opts_init(&oo);
+	oo.file.filename = file;
+	oo.file.keep_alive = true;
+	struct sk_outputs *old, *cur;
+	assert_int_equal(sk_outputs_new(&old, &oo, err, sizeof(err)), 0);
+	oo.paused = true;
+	assert_int_equal(sk_outputs_new(&cur, &oo, err, sizeof(err)), 0);
+	char text[64];
+	for (int i = 0; i < 100; i++) {
+		snprintf(text, sizeof(text), "alert %d", i);
+		sk_outputs_emit(old, SK_PRIO_ERROR, "A", text);
+	}
+	for (int i = 100; i < 200; i++) {
+		snprintf(text, sizeof(text), "alert %d", i);
+		sk_outputs_emit(cur, SK_PRIO_ERROR, "A", text);
+	}
+	usleep(50000);
+	assert_int_equal(stats_of(cur, "file").sent, 0);
+	assert_int_equal(stats_of(cur, "file").depth, 100);
+	sk_outputs_carry(cur, old); /* the swap: alerts by rule move */
+	sk_outputs_close(old);
+	sk_outputs_carry(cur, old); /* after the drain: what old sent since */
+	sk_outputs_resume(cur);
+	sk_outputs_free(old);
+	sk_outputs_close(cur);
+	assert_int_equal(stats_of(cur, "file").sent, 200);
+	uint64_t seen[3] = {0};
+	sk_outputs_foreach_rule(cur, count_rule, seen);
+	assert_int_equal(seen[0], 200);
+	sk_outputs_free(cur);
+	char *f = slurp(file);
+	assert_int_equal(count_lines(f), 200);
+	char *p = f;
+	for (int i = 0; i < 200; i++) {
+		snprintf(text, sizeof(text), "alert %d\n", i);
+		assert_memory_equal(p, text, strlen(text));
+		p += strlen(text);
+	}
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_blocked_sink_isolated),
 		cmocka_unit_test(test_alerts_by_rule),
 		cmocka_unit_test(test_buffered_vs_unbuffered),
+		cmocka_unit_test(test_replace_paused_and_carry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
