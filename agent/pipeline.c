@@ -81,8 +81,8 @@ void sk_pipeline_item(struct sk_pipeline *p, const struct sk_scap_item *item)
 /* The format of the next alert: the sink's when it has one (a reload changed it), else opts.out. */
 static const struct sk_output_opts *alert_begin(struct sk_pipeline *p, struct sk_output_opts *tmp)
 {
-	const struct sk_output_opts *f = p->opts.sink.begin ? p->opts.sink.begin(p->opts.sink.ctx)
-							    : NULL;
+	const struct sk_output_opts *f =
+		p->opts.sink.begin ? p->opts.sink.begin(p->opts.sink.ctx) : NULL;
 	if (!f)
 		return p->opts.out;
 	*tmp = *f;

@@ -316,8 +316,7 @@ static uint64_t hash_name(const char *s, enum sk_priority p)
 	return h;
 }
 
-static void count_rule_n(struct sk_outputs *o, const char *rule, enum sk_priority prio,
-			 uint64_t n)
+static void count_rule_n(struct sk_outputs *o, const char *rule, enum sk_priority prio, uint64_t n)
 {
 	pthread_mutex_lock(&o->rules_lock);
 	uint64_t h = hash_name(rule, prio);
@@ -353,7 +352,8 @@ static void carry_rules(struct sk_outputs *to, struct sk_outputs *from)
 	pthread_mutex_lock(&from->rules_lock);
 	for (unsigned i = 0; i < SK_OUTPUTS_MAX_RULES; i++)
 		if (from->rules[i].name)
-			count_rule_n(to, from->rules[i].name, from->rules[i].prio, from->rules[i].n);
+			count_rule_n(to, from->rules[i].name, from->rules[i].prio,
+				     from->rules[i].n);
 	uint64_t overflow = from->rules_overflow;
 	pthread_mutex_unlock(&from->rules_lock);
 	pthread_mutex_lock(&to->rules_lock);
