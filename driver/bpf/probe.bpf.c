@@ -50,16 +50,18 @@ int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	/*
 	 * The hot path: every syscall of the machine runs this far. The saved
-	 * registers are the tracepoint's first argument, read with plain loads.
+	 * registers are the tracepoint's first argument, read with plain loads;
+	 * the interest table is checked before any helper call.
 	 */
-	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 id = sk_exit_regs(ctx)->orig_ax;
+	struct task_struct *t;
 	struct sk_aux *a;
 
 	if (id >= SK_PROBE_SYSCALL_MAX)
 		return 0;
 	if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
 		return 0;
+	t = bpf_get_current_task_btf();
 	if (t->tgid == sk_own_tgid)
 		return 0;
 	if (t->thread_info.status & SK_TS_COMPAT)
