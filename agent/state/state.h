@@ -155,6 +155,13 @@ struct sk_state {
 	const struct sk_meta_provider
 	    *meta;		     /* NULL: the process default (sk_state_meta_set_default) */
 	struct sk_u64map threads;    /* tid -> struct sk_thread * */
+	/*
+	 * The last thread found by sk_state_thread: an event asks for its own
+	 * thread several times (state parsers, every proc.* field). Cleared
+	 * whenever a thread leaves the table.
+	 */
+	int64_t cached_tid;
+	struct sk_thread *cached_thread;
 	struct sk_u64map containers; /* hash of the short id -> struct sk_container * */
 	struct sk_u64map users;	     /* uid -> struct sk_user * */
 	struct sk_u64map groups;     /* gid -> struct sk_group * */

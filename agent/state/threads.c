@@ -132,6 +132,7 @@ static void free_container_cb(uint64_t key, void *val, void *ctx)
 
 void sk_state_reset(struct sk_state *s)
 {
+	s->cached_thread = NULL;
 	sk_u64map_foreach(&s->threads, free_thread_cb, NULL);
 	sk_u64map_fini(&s->threads);
 	sk_u64map_foreach(&s->users, free_cb, NULL);
@@ -151,7 +152,16 @@ void sk_state_fini(struct sk_state *s)
 
 struct sk_thread *sk_state_thread(const struct sk_state *s, int64_t tid)
 {
-	return sk_u64map_get(&s->threads, (uint64_t)tid);
+	if (s->cached_thread && s->cached_tid == tid)
+		return s->cached_thread;
+	struct sk_thread *t = sk_u64map_get(&s->threads, (uint64_t)tid);
+	if (t) {
+		/* A lookup cache, not state: the table itself is not changed. */
+		struct sk_state *w = (struct sk_state *)s;
+		w->cached_tid = tid;
+		w->cached_thread = t;
+	}
+	return t;
 }
 
 struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid)
@@ -188,6 +198,7 @@ struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid)
 
 void sk_state_thread_del(struct sk_state *s, int64_t tid)
 {
+	s->cached_thread = NULL;
 	sk_thread_free(sk_u64map_del(&s->threads, (uint64_t)tid));
 }
 

@@ -1,17 +1,50 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Byte source of the .scap reader: zlib transparent file reader or memory. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "input.h"
 
+/*
+ * A plain (not gzip) regular file is mapped instead of read through zlib:
+ * no read calls and no copy through zlib's buffer. Returns true when mapped.
+ */
+static bool map_plain_file(struct sk_scap_input *in, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint8_t magic[2];
+	bool mapped = false;
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 2 &&
+	    pread(fd, magic, 2, 0) == 2 && !(magic[0] == 0x1f && magic[1] == 0x8b)) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+			in->map = m;
+			in->map_len = (size_t)st.st_size;
+			in->mem = m;
+			in->mem_len = (size_t)st.st_size;
+			mapped = true;
+		}
+	}
+	close(fd);
+	return mapped;
+}
+
 int sk_scap_input_open_file(struct sk_scap_input *in, const char *path, char *err, size_t errlen)
 {
 	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") != 0 && map_plain_file(in, path))
+		return 0;
 	if (strcmp(path, "-") == 0) {
 		int fd = dup(STDIN_FILENO);
 
@@ -167,6 +200,8 @@ void sk_scap_input_close(struct sk_scap_input *in)
 {
 	if (in->gz)
 		gzclose(in->gz);
+	if (in->map)
+		munmap(in->map, in->map_len);
 	free(in->owned);
 	memset(in, 0, sizeof(*in));
 }

@@ -18,6 +18,8 @@ struct sk_scap_input {
 	const uint8_t *mem; /* plain memory input (after inflating if it was gzip) */
 	size_t mem_len;
 	uint8_t *owned; /* inflated copy of a gzip memory buffer */
+	void *map;	/* a plain regular file mapped read-only (mem points into it) */
+	size_t map_len;
 	size_t mem_pos;
 	uint64_t offset; /* inflated bytes consumed */
 };
