@@ -226,26 +226,34 @@ static int read_block(struct sk_scap_reader *r, char *err, size_t errlen)
 		return fail(r, r->boff, -EINVAL, err, errlen,
 			    "block length %u runs past the end of the file (%zu bytes left)", total,
 			    r->in.mem_len - r->in.mem_pos + sizeof(hdr));
-	if (body > r->cap) {
-		uint8_t *nb = realloc(r->buf, body);
+	const uint8_t *bp;
+	if (!r->in.gz) {
+		/* Memory and mapped files: the block is parsed where it lies, read-only. */
+		bp = r->in.mem + r->in.mem_pos;
+		n = sk_scap_input_read(&r->in, NULL, body, msg, sizeof(msg));
+	} else {
+		if (body > r->cap) {
+			uint8_t *nb = realloc(r->buf, body);
 
-		if (!nb)
-			return fail(r, r->boff, -ENOMEM, err, errlen, "out of memory");
-		r->buf = nb;
-		r->cap = body;
+			if (!nb)
+				return fail(r, r->boff, -ENOMEM, err, errlen, "out of memory");
+			r->buf = nb;
+			r->cap = body;
+		}
+		bp = r->buf;
+		n = sk_scap_input_read(&r->in, r->buf, body, msg, sizeof(msg));
 	}
-	n = sk_scap_input_read(&r->in, r->buf, body, msg, sizeof(msg));
 	if (n < 0)
 		return fail(r, r->boff, (int)n, err, errlen, "%s", msg);
 	if (n < body)
 		return fail(r, r->boff, -EINVAL, err, errlen,
 			    "block length %u runs past the end of the file (%lld bytes left)",
 			    total, n + (long long)sizeof(hdr));
-	if (sk_get_u32(r->buf + body - 4) != total)
+	if (sk_get_u32(bp + body - 4) != total)
 		return fail(r, r->boff, -EINVAL, err, errlen,
 			    "block trailer %u does not match block length %u",
-			    sk_get_u32(r->buf + body - 4), total);
-	r->cur = (struct sk_cur){.p = r->buf, .len = body - 4};
+			    sk_get_u32(bp + body - 4), total);
+	r->cur = (struct sk_cur){.p = bp, .len = body - 4};
 	return 1;
 }
 
@@ -539,7 +547,13 @@ int sk_scap_reader_next(struct sk_scap_reader *r, struct sk_scap_item *item, cha
 {
 	int rc;
 
-	memset(item, 0, sizeof(*item));
+	/*
+	 * Only the common part is reset: the member of the union that the item's
+	 * kind names is filled when the item is made (clearing the whole parsed
+	 * event for every event costs more than reading it).
+	 */
+	item->kind = 0;
+	item->offset = 0;
 	if (r->error) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s", r->errmsg);
