@@ -119,11 +119,6 @@ static void evaluate(struct sk_pipeline *p, const struct sk_evt *e)
 		alert(p, matches[i], e->hdr->ts);
 }
 
-static bool internal_event(const struct sk_event_info *info)
-{
-	return info->code == SK_EVT_PROCINFO_E || (info->category & 0x1ffu) == SK_EC_INTERNAL;
-}
-
 /* A counter that only this thread writes and others read: no locked add needed. */
 static inline void bump(uint64_t *c)
 {
@@ -158,7 +153,7 @@ void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e)
 	 * which libsinsp keeps from its consumers. Container events are matched:
 	 * Falco's rules use evt.type=container.
 	 */
-	if (p->rs && p->src >= 0 && !(e->dump_flags & 1u) && !internal_event(e->info) &&
+	if (p->rs && p->src >= 0 && !(e->dump_flags & 1u) && !sk_event_is_internal(e->info) &&
 	    (p->opts.all_events || !high_volume(e->info)))
 		evaluate(p, e);
 	p->ctx.prev_ts = e->hdr->ts;

@@ -14,11 +14,8 @@
 
 bool sk_capture_event_hidden(const struct sk_evt *e)
 {
-	uint16_t t = e->hdr->type;
-	/* Internal bookkeeping that libsinsp consumes without showing. */
-	if (e->dump_flags & 1u)
-		return true; /* state-only events */
-	if (t == SK_EVT_PROCINFO_E || (e->info->category & 0x1ffu) == SK_EC_INTERNAL)
+	/* State-only events and internal bookkeeping: libsinsp applies, never shows. */
+	if ((e->dump_flags & 1u) || sk_event_is_internal(e->info))
 		return true;
 	/* Container metadata is applied to state, never shown. */
 	return !strcmp(e->info->name, "container");

@@ -178,7 +178,7 @@ int sk_plugin_field_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *
 	    .get_owner_last_error = sk_plugin_owner_last_error,
 	    .num_fields = 1,
 	    .fields = &f,
-	    .table_reader_ext = &sk_plugin_table_reader_stub,
+	    .table_reader_ext = &sk_plugin_table_reader_none,
 	    .value_offsets = NULL,
 	};
 	ss_plugin_event_input ei = {

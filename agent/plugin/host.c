@@ -2,7 +2,7 @@
 /*
  * Loading plugins: dlopen, the version and symbol checks of the reference
  * host, identity strings copied at once (SDKs return them from one shared
- * buffer), capabilities, init with the stub table API, and the set of
+ * buffer), capabilities, init with a table API that offers no tables, and the set of
  * loaded plugins with its duplicate checks.
  */
 #include <dlfcn.h>
@@ -477,7 +477,7 @@ static int init_state(struct sk_plugin *p, char *why, size_t cap)
 	    .config = cfg,
 	    .owner = p,
 	    .get_owner_last_error = sk_plugin_owner_last_error,
-	    .tables = &sk_plugin_tables_stub,
+	    .tables = &sk_plugin_tables_none,
 	    .log_fn = log_cb,
 	};
 	ss_plugin_rc rc = SS_PLUGIN_FAILURE;

@@ -92,10 +92,10 @@ struct sk_plugin_host {
 	unsigned nversions;
 };
 
-/* The stub table API handed to every plugin at init (tables.c). */
-extern const ss_plugin_init_tables_input sk_plugin_tables_stub;
-extern ss_plugin_table_reader_vtable_ext sk_plugin_table_reader_stub;
-extern ss_plugin_table_writer_vtable_ext sk_plugin_table_writer_stub;
+/* The table API handed to every plugin at init: it offers no tables (tables.c). */
+extern const ss_plugin_init_tables_input sk_plugin_tables_none;
+extern ss_plugin_table_reader_vtable_ext sk_plugin_table_reader_none;
+extern ss_plugin_table_writer_vtable_ext sk_plugin_table_writer_none;
 
 /* get_owner_last_error for the owner cookie (a struct sk_plugin). */
 const char *sk_plugin_owner_last_error(ss_plugin_owner_t *o);

@@ -100,13 +100,13 @@ static ss_plugin_rc write_field(ss_plugin_table_t *t, ss_plugin_table_entry_t *e
 	return SS_PLUGIN_FAILURE;
 }
 
-static ss_plugin_table_fields_vtable_ext fields_stub = {
+static ss_plugin_table_fields_vtable_ext fields_none = {
     .list_table_fields = list_fields,
     .get_table_field = get_field,
     .add_table_field = get_field,
 };
 
-ss_plugin_table_reader_vtable_ext sk_plugin_table_reader_stub = {
+ss_plugin_table_reader_vtable_ext sk_plugin_table_reader_none = {
     .get_table_name = table_name,
     .get_table_size = table_size,
     .get_table_entry = table_entry,
@@ -115,7 +115,7 @@ ss_plugin_table_reader_vtable_ext sk_plugin_table_reader_stub = {
     .iterate_entries = iterate,
 };
 
-ss_plugin_table_writer_vtable_ext sk_plugin_table_writer_stub = {
+ss_plugin_table_writer_vtable_ext sk_plugin_table_writer_none = {
     .clear_table = clear_table,
     .erase_table_entry = erase_entry,
     .create_table_entry = create_entry,
@@ -124,14 +124,14 @@ ss_plugin_table_writer_vtable_ext sk_plugin_table_writer_stub = {
     .write_entry_field = write_field,
 };
 
-const ss_plugin_init_tables_input sk_plugin_tables_stub = {
+const ss_plugin_init_tables_input sk_plugin_tables_none = {
     .list_tables = list_tables,
     .get_table = get_table,
     .add_table = add_table,
     .fields = {.list_table_fields = list_fields,
 	       .get_table_field = get_field,
 	       .add_table_field = get_field},
-    .fields_ext = &fields_stub,
-    .reader_ext = &sk_plugin_table_reader_stub,
-    .writer_ext = &sk_plugin_table_writer_stub,
+    .fields_ext = &fields_none,
+    .reader_ext = &sk_plugin_table_reader_none,
+    .writer_ext = &sk_plugin_table_writer_none,
 };

@@ -56,6 +56,15 @@ extern const struct sk_flag_table sk_flag_tables[SK_FT_COUNT];
 /* The table entry for code, or NULL when code is outside the table. */
 const struct sk_event_info *sk_event_info_get(uint16_t code);
 
+/*
+ * The driver's internal bookkeeping events (procinfo, drop, scapevent...):
+ * libsinsp applies them to state but never shows them or runs rules on them.
+ */
+static inline bool sk_event_is_internal(const struct sk_event_info *info)
+{
+	return info->code == SK_EVT_PROCINFO_E || (info->category & 0x1ffu) == SK_EC_INTERNAL;
+}
+
 /* Event direction helpers: even codes are enter events. */
 static inline bool sk_event_is_enter(uint16_t code)
 {
