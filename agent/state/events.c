@@ -495,7 +495,7 @@ static void take_proc_params(struct sk_state *s, struct sk_thread *t, const stru
 		t->vpid = v;
 	if (arg_u32(a, "tty", &u))
 		t->tty = u;
-	if (arg_s64(a, "pgid", &v))
+	if (arg_s64(a, "vpgid", &v))
 		t->vpgid = v;
 	if (arg_u32(a, "vm_size", &u))
 		t->vmsize_kb = u;
