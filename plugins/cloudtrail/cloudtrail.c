@@ -17,49 +17,11 @@
 
 #include <zlib.h>
 
-SKP_EXPORT const char *plugin_get_required_api_version(void)
-{
-	return PLUGIN_API_VERSION_STR;
-}
-SKP_EXPORT const char *plugin_get_version(void)
-{
-	return CT_VERSION;
-}
-SKP_EXPORT const char *plugin_get_name(void)
-{
-	return "cloudtrail";
-}
-SKP_EXPORT const char *plugin_get_description(void)
-{
-	return "reads cloudtrail JSON data saved to file in the directory specified in the "
-	       "settings (Saker's C implementation)";
-}
-SKP_EXPORT const char *plugin_get_contact(void)
-{
-	return "Saker project";
-}
-SKP_EXPORT uint32_t plugin_get_id(void)
-{
-	return CT_ID;
-}
-SKP_EXPORT const char *plugin_get_event_source(void)
-{
-	return CT_SOURCE;
-}
-SKP_EXPORT const char *plugin_get_fields(void)
-{
-	return ct_fields_json();
-}
-SKP_EXPORT const char *plugin_get_extract_event_sources(void)
-{
-	return "[\"" CT_SOURCE "\"]";
-}
-SKP_EXPORT uint16_t *plugin_get_extract_event_types(uint32_t *n, ss_plugin_t *s)
-{
-	static uint16_t types[] = {PPME_PLUGINEVENT_E};
-	*n = 1;
-	return types;
-}
+SKP_SOURCE_PLUGIN_IDENTITY(
+    "cloudtrail", CT_VERSION, CT_ID, CT_SOURCE,
+    "reads cloudtrail JSON data saved to file in the directory specified in the "
+    "settings (Saker's C implementation)",
+    ct_fields_json())
 
 SKP_EXPORT const char *plugin_get_init_schema(ss_plugin_schema_type *t)
 {

@@ -17,49 +17,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-SKP_EXPORT const char *plugin_get_required_api_version(void)
-{
-	return PLUGIN_API_VERSION_STR;
-}
-SKP_EXPORT const char *plugin_get_version(void)
-{
-	return K8SAUDIT_VERSION;
-}
-SKP_EXPORT const char *plugin_get_name(void)
-{
-	return "k8saudit";
-}
-SKP_EXPORT const char *plugin_get_description(void)
-{
-	return "Read Kubernetes Audit Events and monitor Kubernetes Clusters (Saker's C "
-	       "implementation)";
-}
-SKP_EXPORT const char *plugin_get_contact(void)
-{
-	return "Saker project";
-}
-SKP_EXPORT uint32_t plugin_get_id(void)
-{
-	return K8SAUDIT_ID;
-}
-SKP_EXPORT const char *plugin_get_event_source(void)
-{
-	return K8SAUDIT_SOURCE;
-}
-SKP_EXPORT const char *plugin_get_fields(void)
-{
-	return k8s_fields_json();
-}
-SKP_EXPORT const char *plugin_get_extract_event_sources(void)
-{
-	return "[\"" K8SAUDIT_SOURCE "\"]";
-}
-SKP_EXPORT uint16_t *plugin_get_extract_event_types(uint32_t *n, ss_plugin_t *s)
-{
-	static uint16_t types[] = {PPME_PLUGINEVENT_E};
-	*n = 1;
-	return types;
-}
+SKP_SOURCE_PLUGIN_IDENTITY(
+    "k8saudit", K8SAUDIT_VERSION, K8SAUDIT_ID, K8SAUDIT_SOURCE,
+    "Read Kubernetes Audit Events and monitor Kubernetes Clusters (Saker's C "
+    "implementation)",
+    k8s_fields_json())
 
 SKP_EXPORT const char *plugin_get_init_schema(ss_plugin_schema_type *t)
 {

@@ -48,6 +48,56 @@ SKP_DECL ss_plugin_rc plugin_extract_fields(ss_plugin_t *s, const ss_plugin_even
 SKP_DECL const char *plugin_get_extract_event_sources(void);
 SKP_DECL uint16_t *plugin_get_extract_event_types(uint32_t *numtypes, ss_plugin_t *s);
 
+/*
+ * The identity exports of a plugin that sources events of SOURCE and
+ * extracts fields (FIELDS_JSON, a const char * expression) from its own
+ * plugin events: required API, version, name, description, contact, id,
+ * event source, fields, extraction sources and event types.
+ */
+#define SKP_SOURCE_PLUGIN_IDENTITY(NAME, VERSION, ID, SOURCE, DESCRIPTION, FIELDS_JSON)        \
+	SKP_EXPORT const char *plugin_get_required_api_version(void)                         \
+	{                                                                                      \
+		return PLUGIN_API_VERSION_STR;                                                 \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_version(void)                                       \
+	{                                                                                      \
+		return VERSION;                                                                \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_name(void)                                          \
+	{                                                                                      \
+		return NAME;                                                                   \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_description(void)                                   \
+	{                                                                                      \
+		return DESCRIPTION;                                                            \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_contact(void)                                       \
+	{                                                                                      \
+		return "Saker project";                                                        \
+	}                                                                                      \
+	SKP_EXPORT uint32_t plugin_get_id(void)                                               \
+	{                                                                                      \
+		return ID;                                                                     \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_event_source(void)                                  \
+	{                                                                                      \
+		return SOURCE;                                                                 \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_fields(void)                                        \
+	{                                                                                      \
+		return FIELDS_JSON;                                                            \
+	}                                                                                      \
+	SKP_EXPORT const char *plugin_get_extract_event_sources(void)                         \
+	{                                                                                      \
+		return "[\"" SOURCE "\"]";                                                     \
+	}                                                                                      \
+	SKP_EXPORT uint16_t *plugin_get_extract_event_types(uint32_t *n, ss_plugin_t *s)      \
+	{                                                                                      \
+		static uint16_t types[] = {PPME_PLUGINEVENT_E};                                \
+		*n = 1;                                                                        \
+		return types;                                                                  \
+	}
+
 /* Field flags of struct skp_field. */
 enum skp_field_flags {
 	SKP_LIST = 1 << 0,	   /* isList */
