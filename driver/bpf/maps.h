@@ -45,6 +45,9 @@ struct sk_aux {
 	__u16 type;
 	__u8 pad[2];
 	__s64 ret;     /* syscall return value, for continuations */
+	__u64 task;    /* the current task_struct, set by the program that began the event */
+	__u32 tid;     /* its thread id (the event header's tid) */
+	__u8 pad2[4];
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

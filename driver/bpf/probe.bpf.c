@@ -24,6 +24,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* x86-64 numbers the exec hook needs to know. */
 #define SK_NR_EXECVE 59
 #define SK_NR_EXECVEAT 322
+#define SK_NR_CLOSE 3
 #define SK_NSEC_MASK ((1u << 30) - 1)
 
 /*
@@ -44,6 +45,38 @@ char LICENSE[] SEC("license") = "GPL";
 #define ARG(i) sk_arg(regs, (i))
 #define UPTR(i) ((const void *)ARG(i))
 #define SFD(i) ((__s64)(__s32)ARG(i))
+
+/*
+ * close: fixed size, built in place in the ring buffer. The most frequent
+ * event with open, so the dispatcher writes it itself (no tail call); the
+ * filler table entry marks close as covered.
+ */
+struct sk_close_evt {
+	struct sk_evt_hdr hdr;
+	__u16 lens[SK_NPARAMS_CLOSE_X];
+	__s64 res;
+	__s64 fd;
+} __attribute__((packed, aligned(2)));
+_Static_assert(SK_NPARAMS_CLOSE_X == 2 && !(SK_EFLAGS_CLOSE_X & SK_EF_LARGE_PAYLOAD),
+	       "sk_close_evt follows CLOSE_X in events.def");
+
+SK_INLINE int sk_close_event(struct bpf_raw_tracepoint_args *ctx, __u32 tid)
+{
+	struct sk_close_evt *e = sk_fixed_reserve(sizeof(*e));
+
+	if (!e)
+		return 0;
+	sk_st16(&e->lens[0], sizeof(e->res));
+	sk_st16(&e->lens[1], sizeof(e->fd));
+	sk_st64(&e->res, ctx->args[1]);
+	sk_st64(&e->fd, (__s64)(__s32)sk_exit_regs(ctx)->di);
+	return sk_fixed_submit(e, tid, SK_EVT_CLOSE_X, sizeof(*e), SK_NPARAMS_CLOSE_X);
+}
+
+SK_FILLER(close)
+{
+	return sk_close_event(ctx, bpf_get_current_task_btf()->pid);
+}
 
 SEC("raw_tp/sys_exit")
 int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
@@ -66,11 +99,16 @@ int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (t->thread_info.status & SK_TS_COMPAT)
 		return 0; /* ia32 numbers differ; not covered */
-	bpf_tail_call(ctx, &sk_fillers, (__u32)id);
-	/* No filler: the generic event. */
+	if (id == SK_NR_CLOSE)
+		return sk_close_event(ctx, t->pid);
 	a = sk_aux_get();
 	if (!a)
 		return 0;
+	/* the fillers take the task from here: one helper call per event */
+	a->task = (__u64)t;
+	a->tid = t->pid;
+	bpf_tail_call(ctx, &sk_fillers, (__u32)id);
+	/* No filler: the generic event. */
 	SK_BEGIN(a, SYSCALL_X);
 	sk_put_u16(a, sk_ppm_sc[id & (SK_PROBE_SYSCALL_MAX - 1)]);
 	sk_put_u16(a, (__u16)id);
@@ -91,6 +129,8 @@ int sk_sched_exit(struct bpf_raw_tracepoint_args *ctx)
 	a = sk_aux_get();
 	if (!a)
 		return 0;
+	a->task = (__u64)bpf_get_current_task_btf();
+	a->tid = (__u32)bpf_get_current_pid_tgid();
 	code = BPF_CORE_READ(t, exit_code);
 	if (BPF_CORE_READ(t, children.next) != &t->children) {
 		/* Children go to a live thread of the group, else the namespace's reaper. */
@@ -150,9 +190,9 @@ struct sk_new_file {
 	__u64 ino;
 };
 
-SK_INLINE void sk_new_file(__s64 fd, struct sk_new_file *nf)
+SK_INLINE void sk_new_file(struct task_struct *t, __s64 fd, struct sk_new_file *nf)
 {
-	struct file *f = sk_fd_file(fd);
+	struct file *f = sk_fd_file(t, fd);
 
 	nf->created = (f && (SK_CAST(struct file, f)->f_mode & SK_K_FMODE_CREATED)) ? SK_PPM_O_F_CREATED : 0;
 	nf->layer = sk_file_layer(f);
@@ -171,7 +211,7 @@ SK_FILLER(open)
 	__u32 flags = ARG(1);
 	struct sk_new_file nf;
 
-	sk_new_file(ret, &nf);
+	sk_new_file(sk_cur(a), ret, &nf);
 	SK_BEGIN(a, OPEN_X);
 	sk_put_s64(a, ret);
 	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
@@ -187,7 +227,7 @@ SK_FILLER(creat)
 	SK_PROLOGUE
 	struct sk_new_file nf;
 
-	sk_new_file(ret, &nf);
+	sk_new_file(sk_cur(a), ret, &nf);
 	SK_BEGIN(a, CREAT_X);
 	sk_put_s64(a, ret);
 	sk_put_user_str(a, UPTR(0), SK_PROBE_PATH_CAP);
@@ -205,7 +245,7 @@ SK_FILLER(openat)
 	__u32 flags = ARG(2);
 	struct sk_new_file nf;
 
-	sk_new_file(ret, &nf);
+	sk_new_file(sk_cur(a), ret, &nf);
 	SK_BEGIN(a, OPENAT_X);
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
@@ -224,7 +264,7 @@ SK_FILLER(openat2)
 	struct sk_new_file nf;
 
 	bpf_probe_read_user(&how, sizeof(how), UPTR(2));
-	sk_new_file(ret, &nf);
+	sk_new_file(sk_cur(a), ret, &nf);
 	SK_BEGIN(a, OPENAT2_X);
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
@@ -241,9 +281,9 @@ SK_FILLER(open_by_handle_at)
 {
 	SK_PROLOGUE
 	struct sk_new_file nf;
-	struct file *f = sk_fd_file(ret);
+	struct file *f = sk_fd_file(sk_cur(a), ret);
 
-	sk_new_file(ret, &nf);
+	sk_new_file(sk_cur(a), ret, &nf);
 	SK_BEGIN(a, OPEN_BY_HANDLE_AT_X);
 	sk_put_s64(a, ret);
 	sk_put_s64(a, SFD(0));
@@ -256,29 +296,6 @@ SK_FILLER(open_by_handle_at)
 	sk_put_u32(a, nf.dev);
 	sk_put_u64(a, nf.ino);
 	return sk_submit(a);
-}
-
-/* close: fixed size, built in place in the ring buffer. */
-struct sk_close_evt {
-	struct sk_evt_hdr hdr;
-	__u16 lens[SK_NPARAMS_CLOSE_X];
-	__s64 res;
-	__s64 fd;
-} __attribute__((packed, aligned(2)));
-_Static_assert(SK_NPARAMS_CLOSE_X == 2 && !(SK_EFLAGS_CLOSE_X & SK_EF_LARGE_PAYLOAD),
-	       "sk_close_evt follows CLOSE_X in events.def");
-
-SK_FILLER(close)
-{
-	struct sk_close_evt *e = sk_fixed_reserve(sizeof(*e));
-
-	if (!e)
-		return 0;
-	e->lens[0] = sizeof(e->res);
-	e->lens[1] = sizeof(e->fd);
-	e->res = (__s64)ctx->args[1];
-	e->fd = (__s32)sk_exit_regs(ctx)->di;
-	return sk_fixed_submit(e, SK_EVT_CLOSE_X, sizeof(*e), SK_NPARAMS_CLOSE_X);
 }
 
 /*
@@ -453,7 +470,7 @@ SK_FILLER(connect)
 	sk_put_s64(a, ret);
 	/* the requested destination stands for the peer while the connect is in progress */
 	if (ret == 0 || ret == -115 /* EINPROGRESS */)
-		sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
+		sk_put_tuple(a, sk_fd_sock(sk_cur(a), SFD(0)), true, has_ep ? &ep : NULL);
 	else
 		sk_put_empty(a);
 	sk_put_s64(a, SFD(0));
@@ -469,7 +486,7 @@ SK_FILLER(socketpair)
 
 	if (ret == 0) {
 		bpf_probe_read_user(fds, sizeof(fds), UPTR(3));
-		sk = sk_fd_sock(fds[0]);
+		sk = sk_fd_sock(sk_cur(a), fds[0]);
 	}
 	SK_BEGIN(a, SOCKETPAIR_X);
 	sk_put_s64(a, ret);
@@ -506,12 +523,12 @@ SK_FILLER(listen)
 
 SK_INLINE void sk_put_accept_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret)
 {
-	struct sock *lsk = sk_fd_sock(SFD(0));
+	struct sock *lsk = sk_fd_sock(sk_cur(a), SFD(0));
 	__u32 qlen = 0, qmax = 0;
 
 	sk_put_s64(a, ret);
 	if (ret >= 0)
-		sk_put_tuple(a, sk_fd_sock(ret), false, NULL);
+		sk_put_tuple(a, sk_fd_sock(sk_cur(a), ret), false, NULL);
 	else
 		sk_put_empty(a);
 	if (lsk) {
@@ -551,7 +568,7 @@ SK_FILLER(sendto)
 	sk_put_io_out(a, UPTR(1), ret, ARG(2));
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, ARG(2));
-	sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
+	sk_put_tuple(a, sk_fd_sock(sk_cur(a), SFD(0)), true, has_ep ? &ep : NULL);
 	return sk_submit(a);
 }
 
@@ -567,7 +584,7 @@ SK_FILLER(recvfrom)
 	SK_BEGIN(a, RECVFROM_X);
 	sk_put_s64(a, ret);
 	sk_put_io_data(a, UPTR(1), ret, ARG(2));
-	sk_put_tuple(a, sk_fd_sock(SFD(0)), false, has_ep ? &ep : NULL);
+	sk_put_tuple(a, sk_fd_sock(sk_cur(a), SFD(0)), false, has_ep ? &ep : NULL);
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, ARG(2));
 	return sk_submit(a);
@@ -623,7 +640,7 @@ SK_FILLER(sendmsg)
 	sk_put_io_out(a, (void *)buf0, ret, len0);
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, size);
-	sk_put_tuple(a, sk_fd_sock(SFD(0)), true, has_ep ? &ep : NULL);
+	sk_put_tuple(a, sk_fd_sock(sk_cur(a), SFD(0)), true, has_ep ? &ep : NULL);
 	return sk_submit(a);
 }
 
@@ -642,7 +659,7 @@ SK_FILLER(recvmsg)
 	sk_put_s64(a, ret);
 	sk_put_u32(a, size);
 	sk_put_io_data(a, (void *)buf0, ret, len0);
-	sk_put_tuple(a, sk_fd_sock(SFD(0)), false, has_ep ? &ep : NULL);
+	sk_put_tuple(a, sk_fd_sock(sk_cur(a), SFD(0)), false, has_ep ? &ep : NULL);
 	if (ret >= 0)
 		sk_put_user_buf(a, (void *)m.control, m.controllen, SK_PROBE_PATH_CAP);
 	else
@@ -665,7 +682,7 @@ SK_INLINE void sk_put_pipe_common(struct sk_aux *a, struct pt_regs *regs, __s64 
 	sk_put_s64(a, fds[0]);
 	sk_put_s64(a, fds[1]);
 	if (ret == 0)
-		sk_file_dev_ino(sk_fd_file(fds[0]), &dev, &ino);
+		sk_file_dev_ino(sk_fd_file(sk_cur(a), fds[0]), &dev, &ino);
 	sk_put_u64(a, ino);
 }
 

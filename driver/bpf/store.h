@@ -24,6 +24,27 @@
 		__b;                                                                       \
 	})
 
+/*
+ * One store of 2, 4 or 8 bytes at any address. The x86-64 verifier and JIT
+ * take unaligned stores; clang would split a store it cannot prove aligned
+ * into single bytes (eight stores and shifts for a u64).
+ */
+#define SK_DEFINE_ST(bits)                                                                 \
+	SK_INLINE void sk_st##bits(void *p, __u##bits v)                                   \
+	{                                                                                  \
+		asm volatile("*(u" #bits " *)(%[p] + 0) = %[v]"                            \
+			     :                                                             \
+			     : [p] "r"(p), [v] "r"(v)                                      \
+			     : "memory");                                                  \
+	}
+SK_DEFINE_ST(16)
+SK_DEFINE_ST(32)
+SK_DEFINE_ST(64)
+SK_INLINE void sk_st8(void *p, __u8 v)
+{
+	*(__u8 *)p = v;
+}
+
 SK_INLINE struct sk_probe_counters *sk_counters_get(void)
 {
 	__u32 zero = 0;
@@ -72,13 +93,10 @@ SK_INLINE void sk_param_done(struct sk_aux *a, __u32 len)
 {
 	__u32 i = SK_BOUND(a->idx, SK_EVT_MAX_PARAMS - 1);
 
-	if (a->lsize == 4) {
-		__u32 v = len;
-		__builtin_memcpy(&a->data[SK_EVT_HDR_LEN + i * 4], &v, 4);
-	} else {
-		__u16 v = (__u16)len;
-		__builtin_memcpy(&a->data[SK_EVT_HDR_LEN + i * 2], &v, 2);
-	}
+	if (a->lsize == 4)
+		sk_st32(&a->data[SK_EVT_HDR_LEN + i * 4], len);
+	else
+		sk_st16(&a->data[SK_EVT_HDR_LEN + i * 2], (__u16)len);
 	a->idx++;
 	a->pos += len;
 }
@@ -106,20 +124,20 @@ SK_INLINE void sk_put_empty(struct sk_aux *a)
 	sk_param_done(a, 0);
 }
 
-#define SK_DEFINE_PUT(name, type)                                                          \
-	SK_INLINE void sk_put_##name(struct sk_aux *a, type v)                             \
+#define SK_DEFINE_PUT(bits)                                                                \
+	SK_INLINE void sk_put_u##bits(struct sk_aux *a, __u##bits v)                       \
 	{                                                                                  \
 		if (sk_room(a, sizeof(v)) < sizeof(v)) {                                   \
 			sk_put_empty(a);                                                   \
 			return;                                                            \
 		}                                                                          \
-		__builtin_memcpy(sk_at(a), &v, sizeof(v));                                 \
+		sk_st##bits(sk_at(a), v);                                                  \
 		sk_param_done(a, sizeof(v));                                               \
 	}
-SK_DEFINE_PUT(u8, __u8)
-SK_DEFINE_PUT(u16, __u16)
-SK_DEFINE_PUT(u32, __u32)
-SK_DEFINE_PUT(u64, __u64)
+SK_DEFINE_PUT(8)
+SK_DEFINE_PUT(16)
+SK_DEFINE_PUT(32)
+SK_DEFINE_PUT(64)
 #define sk_put_s64(a, v) sk_put_u64((a), (__u64)(__s64)(v))
 #define sk_put_s32(a, v) sk_put_u32((a), (__u32)(__s32)(v))
 
@@ -225,27 +243,27 @@ SK_INLINE void *sk_fixed_reserve(__u32 size)
 }
 
 /* Fill the header of a reserved fixed-size event and commit it without waking the consumer. */
-SK_INLINE int sk_fixed_submit(void *e, __u16 type, __u32 len, __u32 nparams)
+SK_INLINE int sk_fixed_submit(void *e, __u32 tid, __u16 type, __u32 len, __u32 nparams)
 {
 	struct sk_probe_counters *c = sk_counters_get();
 	struct sk_evt_hdr *h = e;
 
-	h->ts = bpf_ktime_get_boot_ns() + sk_boot_epoch_ns;
-	h->tid = bpf_get_current_task_btf()->pid;
-	h->len = len;
-	h->type = type;
-	h->nparams = nparams;
+	sk_st64(&h->ts, bpf_ktime_get_boot_ns() + sk_boot_epoch_ns);
+	sk_st64(&h->tid, tid);
+	sk_st32(&h->len, len);
+	sk_st16(&h->type, type);
+	sk_st32(&h->nparams, nparams);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	if (c)
 		c->events++;
 	return 0;
 }
 
-/* Write the header and copy the event to this CPU's ring buffer. */
+/* Write the header (tid from a->tid) and copy the event to this CPU's ring buffer. */
 SK_INLINE int sk_submit(struct sk_aux *a)
 {
 	struct sk_probe_counters *c = sk_counters_get();
-	struct sk_evt_hdr hdr;
+	struct sk_evt_hdr *h = (struct sk_evt_hdr *)a->data;
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 len = a->pos;
 	void *rb;
@@ -256,12 +274,11 @@ SK_INLINE int sk_submit(struct sk_aux *a)
 		c->errors++;
 		return 0;
 	}
-	hdr.ts = bpf_ktime_get_boot_ns() + sk_boot_epoch_ns;
-	hdr.tid = bpf_get_current_task_btf()->pid;
-	hdr.len = len;
-	hdr.type = a->type;
-	hdr.nparams = a->idx;
-	__builtin_memcpy(a->data, &hdr, sizeof(hdr));
+	sk_st64(&h->ts, bpf_ktime_get_boot_ns() + sk_boot_epoch_ns);
+	sk_st64(&h->tid, a->tid);
+	sk_st32(&h->len, len);
+	sk_st16(&h->type, a->type);
+	sk_st32(&h->nparams, a->idx);
 	rb = bpf_map_lookup_elem(&sk_rings, &cpu);
 	if (!rb) {
 		c->errors++;

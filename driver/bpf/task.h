@@ -48,10 +48,15 @@ SK_INLINE __u64 sk_arg(struct pt_regs *regs, int i)
 extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
 #define SK_CAST(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
 
-/* The struct file behind fd of the current task, or NULL. */
-SK_INLINE struct file *sk_fd_file(__s64 fd)
+/* The current task as the event's first program saw it (no helper call). */
+SK_INLINE struct task_struct *sk_cur(struct sk_aux *a)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	return SK_CAST(struct task_struct, (void *)a->task);
+}
+
+/* The struct file behind fd of task t, or NULL. */
+SK_INLINE struct file *sk_fd_file(struct task_struct *t, __s64 fd)
+{
 	struct fdtable *fdt = t->files->fdt;
 	struct file **fds;
 	struct file *f = NULL;
@@ -110,9 +115,9 @@ SK_INLINE enum sk_layer sk_file_layer(struct file *f)
 	return upper && BPF_CORE_READ(upper, d_inode) ? SK_LAYER_UPPER : SK_LAYER_LOWER;
 }
 
-SK_INLINE struct sock *sk_fd_sock(__s64 fd)
+SK_INLINE struct sock *sk_fd_sock(struct task_struct *t, __s64 fd)
 {
-	struct file *f = sk_fd_file(fd);
+	struct file *f = sk_fd_file(t, fd);
 	struct socket *s;
 
 	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & SK_S_IFMT) != SK_S_IFSOCK)

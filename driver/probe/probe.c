@@ -28,6 +28,8 @@
 #define SK_RB_BUSY (1u << 31)
 #define SK_RB_DISCARD (1u << 30)
 #define SK_RB_HDR_SZ 8u
+/* Consumed bytes handed back to the kernel at once: this part of the ring. */
+#define SK_RING_PUBLISH_SHIFT 3
 
 struct sk_ring {
 	int fd;
@@ -36,6 +38,15 @@ struct sk_ring {
 	uint8_t *data;
 	uint64_t mask;
 	size_t prod_len;
+	/*
+	 * The consumer's own view: its position, the producer position last
+	 * read and the position last published to the kernel. The shared
+	 * positions are read and written once per batch, not per event, so the
+	 * producing CPU does not lose their cache lines on every event.
+	 */
+	uint64_t cons;
+	uint64_t prod;
+	uint64_t published;
 };
 
 struct sk_probe {
@@ -392,39 +403,61 @@ void sk_probe_stop(struct sk_probe *p)
 		bpf_link__destroy(p->links[--p->nlinks]);
 }
 
-/* Release the event handed out last (its ring space returns to the kernel). */
+/* Hand the consumed space of ring r back to the kernel. */
+static void sk_ring_publish(struct sk_ring *r)
+{
+	if (r->published == r->cons)
+		return;
+	__atomic_store_n(r->cons_pos, r->cons, __ATOMIC_RELEASE);
+	r->published = r->cons;
+}
+
+/* Release the event handed out last; publish once an eighth of the ring is consumed. */
 static void sk_probe_release(struct sk_probe *p)
 {
+	struct sk_ring *r;
+
 	if (p->held < 0)
 		return;
-	__atomic_store_n(p->rings[p->held].cons_pos, p->held_next, __ATOMIC_RELEASE);
+	r = &p->rings[p->held];
+	r->cons = p->held_next;
+	if (r->cons - r->published > (r->mask >> SK_RING_PUBLISH_SHIFT))
+		sk_ring_publish(r);
 	p->held = -1;
 }
 
-/* The ready record at the head of ring r (skipping discarded ones), or NULL. */
+/*
+ * The ready record at the head of ring r (skipping discarded ones), or
+ * NULL. The producer position is read again only when the consumer has
+ * caught up with the last value read; then consumed space is published.
+ */
 static const uint8_t *sk_ring_head(struct sk_ring *r, uint32_t *len, uint64_t *next)
 {
-	uint64_t cons = __atomic_load_n(r->cons_pos, __ATOMIC_ACQUIRE);
-	uint64_t prod = __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
+	for (;;) {
+		const uint8_t *rec;
+		uint32_t hdr, n;
+		uint64_t adv;
 
-	while (cons < prod) {
-		const uint8_t *rec = r->data + (cons & r->mask);
-		uint32_t hdr = __atomic_load_n((const uint32_t *)rec, __ATOMIC_ACQUIRE);
-		uint32_t n = hdr & ~(SK_RB_BUSY | SK_RB_DISCARD);
-		uint64_t adv = (n + SK_RB_HDR_SZ + 7u) & ~7ull;
-
+		if (r->cons >= r->prod) {
+			sk_ring_publish(r);
+			r->prod = __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
+			if (r->cons >= r->prod)
+				return NULL;
+		}
+		rec = r->data + (r->cons & r->mask);
+		hdr = __atomic_load_n((const uint32_t *)rec, __ATOMIC_ACQUIRE);
+		n = hdr & ~(SK_RB_BUSY | SK_RB_DISCARD);
+		adv = (n + SK_RB_HDR_SZ + 7u) & ~7ull;
 		if (hdr & SK_RB_BUSY)
 			return NULL;
 		if (hdr & SK_RB_DISCARD || n < SK_EVT_HDR_LEN) {
-			cons += adv;
-			__atomic_store_n(r->cons_pos, cons, __ATOMIC_RELEASE);
+			r->cons += adv;
 			continue;
 		}
 		*len = n;
-		*next = cons + adv;
+		*next = r->cons + adv;
 		return rec + SK_RB_HDR_SZ;
 	}
-	return NULL;
 }
 
 int sk_probe_next(struct sk_probe *p, const void **evt, size_t *len, uint16_t *cpu)
@@ -463,15 +496,16 @@ int sk_probe_next(struct sk_probe *p, const void **evt, size_t *len, uint16_t *c
 	return 0;
 }
 
+/* Whether any ring holds an event past the consumer (publishing what was consumed). */
 static bool sk_probe_ready(struct sk_probe *p)
 {
+	sk_probe_release(p);
 	for (unsigned i = 0; i < p->ncpus; i++) {
 		struct sk_ring *r = &p->rings[i];
-		uint64_t cons = __atomic_load_n(r->cons_pos, __ATOMIC_ACQUIRE);
 
-		if (p->held == (int)i)
-			cons = p->held_next;
-		if (cons < __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE))
+		sk_ring_publish(r);
+		r->prod = __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
+		if (r->cons < r->prod)
 			return true;
 	}
 	return false;

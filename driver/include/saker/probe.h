@@ -97,7 +97,9 @@ void sk_probe_stop(struct sk_probe *p);
 /*
  * The next event in timestamp order across the CPUs' buffers, without
  * blocking. *evt points into the ring buffer and stays valid until the next
- * sk_probe_next or sk_probe_close call (then its space is released).
+ * sk_probe_next, sk_probe_wait or sk_probe_close call (then its space is
+ * released; the kernel is told in batches of an eighth of the ring, and
+ * whenever the consumer catches up or waits).
  * Returns 0, or -EAGAIN when every buffer is empty.
  */
 int sk_probe_next(struct sk_probe *p, const void **evt, size_t *len, uint16_t *cpu);
