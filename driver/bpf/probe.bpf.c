@@ -239,21 +239,55 @@ SK_FILLER(creat)
 	return sk_submit(a);
 }
 
+/*
+ * openat, the most frequent event with close, is written with fixed offsets
+ * around its one variable-size parameter: OPENAT_X = fd, dirfd | name |
+ * flags, mode, dev, ino.
+ */
+struct sk_openat_head {
+	struct sk_evt_hdr hdr;
+	__u16 lens[SK_NPARAMS_OPENAT_X];
+	__s64 fd;
+	__s64 dirfd;
+} __attribute__((packed));
+struct sk_openat_tail {
+	__u32 flags;
+	__u32 mode;
+	__u32 dev;
+	__u64 ino;
+} __attribute__((packed));
+_Static_assert(SK_NPARAMS_OPENAT_X == 7 && !(SK_EFLAGS_OPENAT_X & SK_EF_LARGE_PAYLOAD),
+	       "sk_openat_head/tail follow OPENAT_X in events.def");
+
 SK_FILLER(openat)
 {
 	SK_PROLOGUE
-	__u32 flags = ARG(2);
+	struct sk_openat_head *h = (struct sk_openat_head *)a->data;
+	struct sk_openat_tail *tl;
+	__u32 flags = ARG(2), n;
 	struct sk_new_file nf;
+	long r;
 
+	r = bpf_probe_read_user_str(a->data + sizeof(*h), SK_PROBE_PATH_CAP, UPTR(1));
+	n = r > 0 ? (__u32)r : 0;
+	tl = (struct sk_openat_tail *)(a->data + sizeof(*h) + SK_BOUND(n, 2 * SK_PROBE_PATH_CAP - 1));
 	sk_new_file(sk_cur(a), ret, &nf);
-	SK_BEGIN(a, OPENAT_X);
-	sk_put_s64(a, ret);
-	sk_put_s64(a, SFD(0));
-	sk_put_user_str(a, UPTR(1), SK_PROBE_PATH_CAP);
-	sk_put_u32(a, sk_ppm_open_flags(flags) | nf.created | sk_layer_open_flags(&nf));
-	sk_put_u32(a, sk_ppm_open_mode(flags, ARG(3)));
-	sk_put_u32(a, nf.dev);
-	sk_put_u64(a, nf.ino);
+	sk_st64(&h->fd, ret);
+	sk_st64(&h->dirfd, SFD(0));
+	sk_st32(&tl->flags, sk_ppm_open_flags(flags) | nf.created | sk_layer_open_flags(&nf));
+	sk_st32(&tl->mode, sk_ppm_open_mode(flags, ARG(3)));
+	sk_st32(&tl->dev, nf.dev);
+	sk_st64(&tl->ino, nf.ino);
+	sk_st16(&h->lens[0], sizeof(h->fd));
+	sk_st16(&h->lens[1], sizeof(h->dirfd));
+	sk_st16(&h->lens[2], n);
+	sk_st16(&h->lens[3], sizeof(tl->flags));
+	sk_st16(&h->lens[4], sizeof(tl->mode));
+	sk_st16(&h->lens[5], sizeof(tl->dev));
+	sk_st16(&h->lens[6], sizeof(tl->ino));
+	a->type = SK_EVT_OPENAT_X;
+	a->idx = SK_NPARAMS_OPENAT_X;
+	a->pos = sizeof(*h) + n + sizeof(*tl);
 	return sk_submit(a);
 }
 

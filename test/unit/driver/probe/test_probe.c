@@ -424,6 +424,8 @@ static void child_open_family(void)
 	sh->fd[5] = openat(sh->fd[4], "created", O_RDWR | O_NONBLOCK);
 	/* a failure: fd = -errno, dev/ino 0 */
 	sh->fd[6] = openat(AT_FDCWD, "/nonexistent/saker", O_RDONLY);
+	/* an unreadable name: an empty name parameter, the other parameters in place */
+	sh->fd[7] = (int)syscall(SYS_openat, AT_FDCWD, NULL, O_WRONLY | O_CREAT, 0600);
 }
 
 static void test_open_family(void **state)
@@ -479,6 +481,18 @@ static void test_open_family(void **state)
 	e = must_find_str(&c, SK_EVT_OPENAT_X, "name", "/nonexistent/saker");
 	assert_int_equal(s64(e, "fd"), -ENOENT);
 	assert_int_equal(u32(e, "dev"), 0);
+	assert_int_equal(u64(e, "ino"), 0);
+
+	for (int i = 0; (e = find(&c, SK_EVT_OPENAT_X, 0, i)); i++)
+		if (s64(e, "fd") == -EFAULT)
+			break;
+	assert_non_null(e);
+	assert_int_equal(sh->fd[7], -1);
+	assert_complete(e);
+	assert_int_equal(e->param_len[pidx(e, "name")], 0);
+	assert_int_equal(s64(e, "dirfd"), AT_FDCWD);
+	assert_int_equal(u32(e, "flags"), PPM_O_WRONLY | PPM_O_CREAT);
+	assert_int_equal(u32(e, "mode"), 0600);
 	assert_int_equal(u64(e, "ino"), 0);
 
 	/* close carries the closed fd */
