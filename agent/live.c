@@ -161,7 +161,7 @@ static int set_interest(struct sk_probe *p, struct live_ctx *c, const struct sk_
 		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
 		c->enter_used[code] = rs && info && info->dir == 'E' &&
 				      (info->category & SK_EC_SYSCALL) && code != SK_EVT_SYSCALL_E &&
-				      sk_ruleset_code_used(rs, (uint16_t)code);
+				      sk_ruleset_needs_enter(rs, (uint16_t)code);
 	}
 	return 0;
 }
@@ -169,6 +169,8 @@ static int set_interest(struct sk_probe *p, struct live_ctx *c, const struct sk_
 /*
  * The probe reports exits only; rules written for enter events (evt.dir=>,
  * as Falco 0.31's ptrace rule) meet an enter rebuilt from the exit first.
+ * Rules that match both directions see the exit alone, as in Falco since
+ * its drivers stopped sending enter events (one alert, not two).
  */
 static void feed_enter(struct live_ctx *c, const struct sk_evt *x)
 {
@@ -181,7 +183,7 @@ static void feed_enter(struct live_ctx *c, const struct sk_evt *x)
 	    sk_evt_parse(&e, c->enter_buf, len, c->err, sizeof(c->err)))
 		return;
 	e.cpu = x->cpu;
-	sk_pipeline_event(c->p, &e);
+	sk_pipeline_rebuilt_enter(c->p, &e);
 }
 
 /* Handle every buffered event (at most max). Returns how many were handled. */

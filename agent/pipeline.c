@@ -160,6 +160,13 @@ void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e)
 	sk_state_after_event(&p->state, e);
 }
 
+void sk_pipeline_rebuilt_enter(struct sk_pipeline *p, const struct sk_evt *e)
+{
+	p->ctx.rebuilt_enter = true;
+	sk_pipeline_event(p, e);
+	p->ctx.rebuilt_enter = false;
+}
+
 void sk_pipeline_print_summary(const struct sk_pipeline *p, double secs, bool verbose, FILE *out)
 {
 	const struct sk_pipeline_counts *c = &p->counts;

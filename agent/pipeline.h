@@ -96,6 +96,8 @@ void sk_pipeline_item(struct sk_pipeline *p, const struct sk_scap_item *item);
 
 /* One event: state, rules, alerts. */
 void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e);
+/* An enter event rebuilt from an exit (live): state, and only the rules that need an enter. */
+void sk_pipeline_rebuilt_enter(struct sk_pipeline *p, const struct sk_evt *e);
 
 /* Take the slot's current ruleset if it changed (call between events). */
 void sk_pipeline_refresh(struct sk_pipeline *p);

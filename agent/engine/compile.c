@@ -425,50 +425,6 @@ static bool collect_values(struct cctx *c, const struct sk_ast_node *a, uint8_t 
 
 /* ---- checks ------------------------------------------------------------ */
 
-static uint32_t op_cost(enum sk_cmp_op op)
-{
-	switch (op) {
-	case SK_CMP_EXISTS:
-		return 4;
-	case SK_CMP_EQ:
-	case SK_CMP_EQ2:
-	case SK_CMP_NE:
-	case SK_CMP_LT:
-	case SK_CMP_LE:
-	case SK_CMP_GT:
-	case SK_CMP_GE:
-		return 8;
-	case SK_CMP_IN:
-	case SK_CMP_INTERSECTS:
-	case SK_CMP_STARTSWITH:
-	case SK_CMP_BSTARTSWITH:
-	case SK_CMP_ENDSWITH:
-		return 12;
-	case SK_CMP_CONTAINS:
-	case SK_CMP_BCONTAINS:
-	case SK_CMP_PMATCH:
-		return 20;
-	case SK_CMP_ICONTAINS:
-		return 30;
-	case SK_CMP_GLOB:
-	case SK_CMP_IGLOB:
-		return 40;
-	case SK_CMP_REGEX:
-		return 100;
-	default:
-		return 50;
-	}
-}
-
-static uint32_t operand_cost(const struct sk_operand *o)
-{
-	/* evt.* fields come from the event itself; everything else from state. */
-	uint32_t cost = !strncmp(o->ref.field->name, "evt.", 4) ? 2 : 6;
-	if (o->list)
-		cost += 20;
-	return cost + 10u * o->nxforms;
-}
-
 static bool compile_regex(struct cctx *c, struct sk_node *n, struct sk_pos pos)
 {
 	int ecode;
@@ -576,7 +532,6 @@ static struct sk_node *compile_check(struct cctx *c, const struct sk_ast_node *a
 	n->op = a->op;
 	if (!compile_operand(c, &a->lhs, &n->lhs, true) || !check_op_types(c, a, n))
 		return NULL;
-	uint32_t cost = op_cost(n->op) + operand_cost(&n->lhs);
 	switch (a->rhs_kind) {
 	case SK_RHS_NONE:
 		if (n->op != SK_CMP_EXISTS) {
@@ -600,7 +555,6 @@ static struct sk_node *compile_check(struct cctx *c, const struct sk_ast_node *a
 			     n->lhs.text, n->rhs.text);
 			return NULL;
 		}
-		cost += operand_cost(&n->rhs) + 10;
 		break;
 	case SK_RHS_VALUE:
 	case SK_RHS_LIST: {
@@ -631,25 +585,10 @@ static struct sk_node *compile_check(struct cctx *c, const struct sk_ast_node *a
 	}
 	}
 	prepare_evttype(n);
-	n->cost = n->fast ? 1 : cost;
 	return n;
 }
 
 /* ---- boolean structure ------------------------------------------------- */
-
-/* Stable insertion sort by cost: evaluation order only, never the result. */
-static void order_kids(struct sk_node *n)
-{
-	for (uint32_t i = 1; i < n->nkids; i++) {
-		struct sk_node *k = n->kids[i];
-		uint32_t j = i;
-		while (j > 0 && n->kids[j - 1]->cost > k->cost) {
-			n->kids[j] = n->kids[j - 1];
-			j--;
-		}
-		n->kids[j] = k;
-	}
-}
 
 static struct sk_node *compile_bool(struct cctx *c, const struct sk_ast_node *a)
 {
@@ -694,9 +633,11 @@ static struct sk_node *compile_bool(struct cctx *c, const struct sk_ast_node *a)
 	n->pos = a->pos;
 	n->kids = kids;
 	n->nkids = nk;
-	for (uint32_t i = 0; i < nk; i++)
-		n->cost += kids[i]->cost;
-	order_kids(n);
+	/*
+	 * Children run in the written order, as Falco runs them: authors put
+	 * the selective checks first, and exclusion macros (not ...) that are
+	 * almost always true last; a cost estimate cannot see that.
+	 */
 	return n;
 }
 
@@ -740,7 +681,6 @@ static struct sk_node *compile_ast_node(struct cctx *c, const struct sk_ast_node
 		kids[0] = k;
 		n->kids = kids;
 		n->nkids = 1;
-		n->cost = k->cost;
 		return n;
 	}
 	case SK_AST_CHECK:

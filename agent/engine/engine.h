@@ -90,6 +90,7 @@ struct sk_rule {
 	const char *output_text;
 	struct sk_format_extra *extra_fields; /* append_output's, for JSON; NULL = none */
 	uint64_t ncodes;  /* event codes the rule is indexed under */
+	bool enter_only;  /* its evt.dir checks leave enter events only (evt.dir = >) */
 	uint64_t matches; /* updated atomically by sk_ruleset_eval */
 };
 
@@ -203,6 +204,20 @@ unsigned sk_ruleset_nrules(const struct sk_ruleset *rs);
 const struct sk_rule *sk_ruleset_rule_at(const struct sk_ruleset *rs, unsigned i);
 /* Whether any enabled syscall rule is indexed under event code (kernel interest set). */
 bool sk_ruleset_code_used(const struct sk_ruleset *rs, uint16_t code);
+/*
+ * Whether some enabled syscall rule indexed under (enter) code can be true
+ * only for enter events (evt.dir = >): an exit-only probe must give such
+ * rules an enter event rebuilt from the exit. Rules that can match either
+ * direction are served by the exit alone (and skip rebuilt enters: see
+ * sk_eval_ctx.rebuilt_enter).
+ */
+bool sk_ruleset_needs_enter(const struct sk_ruleset *rs, uint16_t code);
+/*
+ * Call fn with every name the enabled syscall rules ask evt.type to equal
+ * (sk_filter_type_names): the kernel filter takes the syscalls among them
+ * that have no event of their own, as Falco's adaptive syscall set does.
+ */
+void sk_ruleset_type_names(const struct sk_ruleset *rs, sk_filter_name_fn fn, void *ctx);
 
 /* A place that holds the current ruleset, swapped atomically on reload. */
 struct sk_ruleset_slot {

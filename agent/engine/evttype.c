@@ -126,3 +126,83 @@ void sk_filter_evttypes(const struct sk_filter *f, struct sk_evtset *out)
 	}
 	node_codes(f->root, false, &uni, out);
 }
+
+/*
+ * Whether the evt.dir check n is decided by the direction alone
+ * (evt.dir =, ==, != with one of ">" "<"); *truth is its value for an
+ * enter (enter = true) or exit event.
+ */
+static bool dir_check(const struct sk_node *n, bool enter, bool *truth)
+{
+	if (strcmp(n->lhs.ref.field->name, "evt.dir") != 0 || n->lhs.nxforms || n->rhs_is_field ||
+	    n->nconsts != 1 || n->consts[0].len != 1 ||
+	    (n->op != SK_CMP_EQ && n->op != SK_CMP_EQ2 && n->op != SK_CMP_NE))
+		return false;
+	char c = n->consts[0].s[0];
+	if (c != '>' && c != '<')
+		return false;
+	bool eq = (c == '>') == enter;
+	*truth = n->op == SK_CMP_NE ? !eq : eq;
+	return true;
+}
+
+/* Whether n (negated when neg) can be true for an event of this direction. */
+static bool node_dir_possible(const struct sk_node *n, bool enter, bool neg)
+{
+	bool t;
+	switch (n->kind) {
+	case SK_NODE_CONST:
+		return n->value != neg;
+	case SK_NODE_CHECK:
+		return dir_check(n, enter, &t) ? t != neg : true;
+	case SK_NODE_NOT:
+		return node_dir_possible(n->kids[0], enter, !neg);
+	case SK_NODE_AND:
+	case SK_NODE_OR: {
+		/* and (or, negated) needs every kid; or (and, negated) any kid */
+		bool all = (n->kind == SK_NODE_AND) != neg;
+		for (uint32_t i = 0; i < n->nkids; i++) {
+			bool p = node_dir_possible(n->kids[i], enter, neg);
+			if (all && !p)
+				return false;
+			if (!all && p)
+				return true;
+		}
+		return all;
+	}
+	}
+	return true;
+}
+
+bool sk_filter_dir_possible(const struct sk_filter *f, bool enter)
+{
+	return !f || !f->root || node_dir_possible(f->root, enter, false);
+}
+
+static void node_names(const struct sk_node *n, bool neg, sk_filter_name_fn fn, void *ctx)
+{
+	switch (n->kind) {
+	case SK_NODE_AND:
+	case SK_NODE_OR:
+		for (uint32_t i = 0; i < n->nkids; i++)
+			node_names(n->kids[i], neg, fn, ctx);
+		return;
+	case SK_NODE_NOT:
+		node_names(n->kids[0], !neg, fn, ctx);
+		return;
+	case SK_NODE_CHECK:
+		if ((n->evtrole == SK_EVTROLE_EQ && !neg) || (n->evtrole == SK_EVTROLE_NE && neg))
+			for (uint32_t i = 0; i < n->nconsts; i++)
+				fn(ctx, n->consts[i].s, n->consts[i].len);
+		return;
+	case SK_NODE_CONST:
+		return;
+	}
+}
+
+void sk_filter_type_names(const struct sk_filter *f, sk_filter_name_fn fn, void *ctx)
+{
+	if (f && f->root)
+		node_names(f->root, false, fn, ctx);
+}
+

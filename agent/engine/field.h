@@ -14,6 +14,9 @@
 
 #include "saker/event.h"
 
+/* A callback taking one name (not NUL-terminated: len bytes). */
+typedef void (*sk_filter_name_fn)(void *ctx, const char *name, size_t len);
+
 /* Field flags. */
 enum sk_field_flags {
 	SK_FIELD_LIST = 1 << 0,		/* extracts zero or more values */
@@ -197,6 +200,11 @@ struct sk_state_ops {
 /* Everything an extractor may look at for one event. */
 struct sk_eval_ctx {
 	const struct sk_evt *evt; /* the event (syscall source), or NULL */
+	/*
+	 * evt is an enter rebuilt from an exit-only probe's exit: only rules
+	 * that need an enter event (enter_only) see it; the others see the exit.
+	 */
+	bool rebuilt_enter;
 	uint64_t evtnum;	  /* evt.num: 1-based number in the stream */
 	const char *source;	  /* "syscall", "k8s_audit", ... */
 	const char *hostname;

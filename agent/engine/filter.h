@@ -154,7 +154,6 @@ enum sk_evttype_role {
 
 struct sk_node {
 	enum sk_node_kind kind;
-	uint32_t cost; /* estimated evaluation cost, for ordering children */
 	struct sk_pos pos;
 	union {
 		struct { /* AND, OR, NOT */
@@ -254,5 +253,17 @@ void sk_evtset_from_name(struct sk_evtset *out, const char *name, size_t len);
  * != = complement, other leaves = every code, `not` pushed to the leaves).
  */
 void sk_filter_evttypes(const struct sk_filter *f, struct sk_evtset *out);
+
+/*
+ * Whether f can be true for an enter (enter = true) or an exit event, as
+ * far as its evt.dir checks decide (every other check may be either).
+ */
+bool sk_filter_dir_possible(const struct sk_filter *f, bool enter);
+
+/*
+ * Every name f asks evt.type to equal (=, ==, in, not !=), as written:
+ * event names and syscall names without an event of their own ("mlock").
+ */
+void sk_filter_type_names(const struct sk_filter *f, sk_filter_name_fn fn, void *ctx);
 
 #endif

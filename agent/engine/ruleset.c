@@ -412,6 +412,8 @@ static int compile_one(struct sk_ruleset *rs, struct sk_rules *rules, const stru
 	struct sk_evtset codes;
 	sk_filter_evttypes(dst->filter, &codes);
 	dst->ncodes = sk_evtset_count(&codes);
+	dst->enter_only =
+	    sk_filter_dir_possible(dst->filter, true) && !sk_filter_dir_possible(dst->filter, false);
 	if (!strcmp(source, "syscall") && r->warn_evttypes && dst->ncodes > SK_ENGINE_WARN_EVTTYPES)
 		sk_diags_add(diags, SK_DIAG_WARNING, SK_LOAD_NO_EVTTYPE, r->pos, item,
 			     "rule matches too many evt.type values (%u); this has a significant "
@@ -562,6 +564,8 @@ unsigned sk_ruleset_eval(const struct sk_ruleset *rs, int src, struct sk_eval_ct
 	}
 	unsigned found = 0;
 	for (uint32_t i = 0; i < n && found < cap; i++) {
+		if (ctx->rebuilt_enter && !list[i]->enter_only)
+			continue;
 		if (!sk_filter_eval(list[i]->filter, ctx))
 			continue;
 		__atomic_add_fetch((uint64_t *)&list[i]->matches, 1, __ATOMIC_RELAXED);
@@ -598,6 +602,28 @@ const struct sk_rule *sk_ruleset_rule_at(const struct sk_ruleset *rs, unsigned i
 bool sk_ruleset_code_used(const struct sk_ruleset *rs, uint16_t code)
 {
 	return sk_evtset_has(&rs->used_codes, code);
+}
+
+bool sk_ruleset_needs_enter(const struct sk_ruleset *rs, uint16_t code)
+{
+	if (code >= SK_EVT_TABLE_SIZE || !sk_evtset_has(&rs->used_codes, code))
+		return false;
+	for (unsigned i = 0; i < rs->nsrc; i++) {
+		const struct sk_rs_source *s = &rs->src[i];
+		for (uint32_t k = 0; s->syscall && k < s->nby_code[code]; k++)
+			if (s->by_code[code][k]->enter_only)
+				return true;
+	}
+	return false;
+}
+
+void sk_ruleset_type_names(const struct sk_ruleset *rs, sk_filter_name_fn fn, void *ctx)
+{
+	for (unsigned i = 0; i < rs->nrules; i++) {
+		const struct sk_rule *r = rs->rules[i];
+		if (r->source && !strcmp(r->source, "syscall"))
+			sk_filter_type_names(r->filter, fn, ctx);
+	}
 }
 
 void sk_ruleset_slot_init(struct sk_ruleset_slot *s)

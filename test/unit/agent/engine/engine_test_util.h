@@ -28,6 +28,7 @@ struct tval {
 	const char *bytes;
 	uint32_t nbytes;
 	const char *str2;
+	unsigned nextract[16]; /* extractions per field id, to see evaluation order */
 };
 
 static struct tval tv;
@@ -76,6 +77,8 @@ static int test_extract(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx,
 {
 	(void)ctx;
 	(void)cap;
+	if (ref->field->id < sizeof(tv.nextract) / sizeof(tv.nextract[0]))
+		tv.nextract[ref->field->id]++;
 	switch (ref->field->id) {
 	case T_STR:
 	case T_PATH:

@@ -351,9 +351,31 @@ static void test_boolean_logic(void **state)
 	assert_true(ev("not (test.str = y or test.int = 2)"));
 	assert_true(ev("not not test.str = x"));
 	assert_true(ev("(test.str = y or (test.int = 1 and test.str = x))"));
-	/* ordering children by cost never changes results */
 	assert_false(ev("test.str regex 'y' and test.int = 1"));
 	assert_true(ev("test.str regex 'x' and test.int = 1 and test.str glob '*'"));
+}
+
+/*
+ * Children run in the written order and stop at the first decisive one, as
+ * in Falco: rule authors put the selective checks first.
+ */
+static void test_written_order(void **state)
+{
+	(void)state;
+	tv.str = "x";
+	tv.i = 1;
+	assert_false(ev("test.str regex 'y' and test.int = 1"));
+	assert_int_equal(tv.nextract[T_STR], 1);
+	assert_int_equal(tv.nextract[T_INT], 0);
+	assert_true(ev("test.str glob '*' or test.int = 1"));
+	assert_int_equal(tv.nextract[T_STR], 2);
+	assert_int_equal(tv.nextract[T_INT], 0);
+	assert_false(ev("test.int = 2 and (test.str = x or test.str regex 'x')"));
+	assert_int_equal(tv.nextract[T_INT], 1);
+	assert_int_equal(tv.nextract[T_STR], 2);
+	assert_true(ev("not test.str = y and test.int = 1"));
+	assert_int_equal(tv.nextract[T_STR], 3);
+	assert_int_equal(tv.nextract[T_INT], 2);
 }
 
 static void test_evt_type_fast_path(void **state)
@@ -415,6 +437,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_transformers, reset),
 	    cmocka_unit_test_setup(test_val_field, reset),
 	    cmocka_unit_test_setup(test_boolean_logic, reset),
+	    cmocka_unit_test_setup(test_written_order, reset),
 	    cmocka_unit_test_setup(test_evt_type_fast_path, reset),
 	    cmocka_unit_test_setup(test_parse_errors_have_positions, reset),
 	};

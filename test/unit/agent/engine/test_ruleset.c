@@ -222,6 +222,31 @@ static void test_tags_sorted_unique(void **state)
 	sk_ruleset_unref(rs);
 }
 
+/* Which enter codes only an enter event can satisfy (live: rebuilt enters). */
+static void test_needs_enter(void **state)
+{
+	(void)state;
+	struct sk_ruleset *rs = build(
+	    RULE("both", "INFO", "evt.type = open and test.int = 1", "")
+		RULE("enter", "INFO", "evt.type = ptrace and evt.dir = >", "")
+		    RULE("exit", "INFO", "evt.type = connect and not evt.dir != <", "")
+			RULE("either", "INFO", "evt.type = kill and (evt.dir = > or test.int = 2)", "")
+			    RULE("neither", "INFO", "evt.type = tkill and evt.dir = > and evt.dir = <", ""));
+	/* a rule matching either direction is served by the exit */
+	assert_false(sk_ruleset_needs_enter(rs, SK_EVT_OPEN_E));
+	assert_true(sk_ruleset_needs_enter(rs, SK_EVT_PTRACE_E));
+	assert_false(sk_ruleset_needs_enter(rs, SK_EVT_CONNECT_E));
+	assert_false(sk_ruleset_needs_enter(rs, SK_EVT_KILL_E));
+	assert_false(sk_ruleset_needs_enter(rs, SK_EVT_TKILL_E));
+	assert_false(sk_ruleset_needs_enter(rs, SK_EVT_CLOSE_E));
+	/* the per-rule flag that keeps rebuilt enters from the other rules */
+	assert_false(sk_ruleset_rule_at(rs, 0)->enter_only);
+	assert_true(sk_ruleset_rule_at(rs, 1)->enter_only);
+	assert_false(sk_ruleset_rule_at(rs, 2)->enter_only);
+	assert_false(sk_ruleset_rule_at(rs, 3)->enter_only);
+	sk_ruleset_unref(rs);
+}
+
 static void test_index_and_counters(void **state)
 {
 	(void)state;
@@ -494,6 +519,7 @@ int main(void)
 	    T(test_rule_selectors),
 	    T(test_tags_sorted_unique),
 	    T(test_index_and_counters),
+	    T(test_needs_enter),
 	    T(test_no_evttype_warning),
 	    T(test_sources),
 	    T(test_append_output),
