@@ -31,7 +31,7 @@
  * needs (processes, fds, users, cwd). want has SK_PROBE_NR_MAX entries;
  * every entry is written. has_filler (SK_PROBE_NR_MAX entries, may be NULL)
  * says which syscalls have an event of their own: generic syscalls are
- * reported only with all.
+ * reported when a rule names them (evt.type = mlock) or with all.
  */
 void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_filler, bool *want);
 

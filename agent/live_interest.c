@@ -59,6 +59,25 @@ static void want_event(bool *want, const char *event)
 	want_name(want, event);
 }
 
+struct generic_names {
+	const bool *has_filler;
+	bool *want;
+};
+
+/* A name from a rule: the syscall of that name, when it has no event of its own. */
+static void want_generic(void *ctx, const char *name, size_t len)
+{
+	struct generic_names *g = ctx;
+	char buf[64];
+	if (len == 0 || len >= sizeof(buf))
+		return;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	int nr = sk_syscall_nr(buf);
+	if (nr >= 0 && (unsigned)nr < SK_PROBE_NR_MAX && !g->has_filler[nr])
+		g->want[nr] = true;
+}
+
 void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_filler, bool *want)
 {
 	for (unsigned nr = 0; nr < SK_PROBE_NR_MAX; nr++)
@@ -74,11 +93,16 @@ void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_fil
 			continue;
 		want_event(want, info->name);
 	}
-	/* A syscall without an event of its own would arrive as a generic event that
-	 * only -A asks for (Falco reports them only when all syscalls are wanted too). */
+	/* An event name the probe has no filler for would arrive as a generic event. */
 	for (unsigned nr = 0; has_filler && nr < SK_PROBE_NR_MAX; nr++)
 		if (!has_filler[nr])
 			want[nr] = false;
+	/* Syscalls without an event of its own that rules name (evt.type = mlock)
+	 * come as generic events, as in Falco's adaptive syscall set. */
+	if (rs && has_filler) {
+		struct generic_names g = {.has_filler = has_filler, .want = want};
+		sk_ruleset_type_names(rs, want_generic, &g);
+	}
 }
 
 int sk_live_interest_custom(bool *want, const char *const *set, unsigned n, char *err,

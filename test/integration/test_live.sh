@@ -53,6 +53,39 @@ for sig in TERM INT; do
 	grep -q '^Events detected: ' "$tmp/$sig.out" && ok "SIG$sig: summary" || not_ok "SIG$sig: no summary"
 done
 
+# Directions: the probe reports exits; a rule only an enter event can match
+# (evt.dir = >) gets one rebuilt from the exit; a rule matching either
+# direction fires once per syscall, on the exit (as Falco without enter events).
+cat >"$tmp/dir.yaml" <<'EOF2'
+- rule: marker enter
+  desc: d
+  condition: evt.type = openat and evt.dir = > and evt.arg.name contains saker-dir-marker
+  output: "dir enter %evt.dir %evt.arg.name"
+  priority: NOTICE
+- rule: marker either
+  desc: d
+  condition: evt.type = openat and evt.arg.name contains saker-dir-marker
+  output: "dir either %evt.dir %evt.arg.name"
+  priority: NOTICE
+- rule: marker exit
+  desc: d
+  condition: evt.type = openat and evt.dir = < and fd.name contains saker-dir-marker
+  output: "dir exit %evt.dir %fd.name"
+  priority: NOTICE
+EOF2
+dmarker=$tmp/saker-dir-marker
+echo x >"$dmarker"
+start_agent "$tmp/dir.out" "$tmp/dir.err" -r "$tmp/dir.yaml" -o rule_matching=all || exit 1
+cat "$dmarker" >/dev/null
+sleep 0.3
+stop_agent INT
+for want in "dir enter > $dmarker" "dir either < $dmarker" "dir exit < $dmarker"; do
+	n=$(grep -c -- "$want\$" "$tmp/dir.out")
+	[ "$n" = 1 ] && ok "directions: one '$want'" || not_ok "directions: $n '$want': $(cat "$tmp/dir.out")"
+done
+n=$(grep -c 'dir either' "$tmp/dir.out")
+[ "$n" = 1 ] && ok "directions: a rule for either direction fires once" || not_ok "directions: 'either' fired $n times"
+
 # -w: a capture sysdig reads, with enter+exit pairs, process and fd names.
 start_agent "$tmp/w.out" "$tmp/w.err" -r "$tmp/rules.yaml" -w "$tmp/live.scap" || exit 1
 cat "$marker" >/dev/null
@@ -97,6 +130,22 @@ sleep 0.3
 stop_agent INT
 n=$(sysdig -r "$tmp/custom.scap" 'evt.type=getpid and proc.name=bench_loop' 2>/dev/null | wc -l)
 [ "$n" -ge 2000 ] && ok "base_syscalls.custom_set: $n getpid events" || not_ok "base_syscalls.custom_set: $n getpid events (want >= 2000 with enter+exit)"
+
+# A rule naming a syscall without an event of its own widens the kernel
+# filter by that syscall (generic events), as Falco's adaptive set does.
+cat >"$tmp/generic.yaml" <<'EOF2'
+- rule: getpid by bench_loop
+  desc: d
+  condition: evt.type = getpid and proc.name = bench_loop
+  output: "generic %evt.type %proc.name"
+  priority: NOTICE
+EOF2
+start_agent "$tmp/g.out" "$tmp/g.err" -r "$tmp/generic.yaml" || exit 1
+"$BENCH_LOOP" getpid 100 >/dev/null
+sleep 0.3
+stop_agent INT
+n=$(grep -c 'generic getpid bench_loop$' "$tmp/g.out")
+[ "$n" = 100 ] && ok "a rule on a generic syscall: 100 getpid alerts" || not_ok "a rule on a generic syscall: $n getpid alerts (want 100)"
 
 # Tiny ring buffer under load: drops are counted and alerted, the agent keeps running.
 start_agent "$tmp/d.out" "$tmp/d.err" -r "$tmp/rules.yaml" -o engine.modern_ebpf.ringbuf_bytes=4096 \

@@ -65,6 +65,10 @@ static void test_rules(void **unused)
 	const char *yaml = "- rule: r1\n  desc: d\n  condition: evt.type = ptrace\n"
 			   "  output: o\n  priority: WARNING\n"
 			   "- rule: r2\n  desc: d\n  condition: evt.type in (pread, dup)\n"
+			   "  output: o\n  priority: WARNING\n"
+			   "- rule: r3\n  desc: d\n  condition: evt.type in (mlock, sync) and "
+			   "not evt.type = getpid\n  output: o\n  priority: WARNING\n"
+			   "- rule: r4\n  desc: d\n  condition: not evt.type != msync\n"
 			   "  output: o\n  priority: WARNING\n";
 	assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
 	close(fd);
@@ -87,6 +91,20 @@ static void test_rules(void **unused)
 	assert_true(wanted("execve")); /* state */
 	assert_false(wanted("getpid"));
 	assert_false(wanted("read"));
+	/* without an event of their own: only those the rules name, as generic events */
+	static bool has_filler[SK_PROBE_NR_MAX];
+	for (unsigned nr = 0; nr < SK_PROBE_NR_MAX; nr++)
+		has_filler[nr] = true;
+	const char *generic[] = {"mlock", "sync", "msync", "getpid", "munlock"};
+	for (unsigned i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
+		has_filler[sk_syscall_nr(generic[i])] = false;
+	sk_live_interest(s.rs, false, has_filler, want);
+	assert_true(wanted("mlock"));
+	assert_true(wanted("sync"));
+	assert_true(wanted("msync"));	/* not evt.type != msync */
+	assert_false(wanted("getpid"));	/* named under not */
+	assert_false(wanted("munlock")); /* named by no rule */
+	assert_true(wanted("ptrace"));
 	sk_engine_setup_fini(&s);
 	sk_config_fini(&cfg);
 }
