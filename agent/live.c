@@ -237,10 +237,14 @@ struct live_run {
 	struct sk_plugin_runner plugins; /* plugin sources, each on its own thread */
 };
 
-/* Once a second: read the counters, act on drops. Returns -ECANCELED for action exit. */
+/*
+ * Once a second: follow the clock (event times), read the counters, act on
+ * drops. Returns -ECANCELED for action exit.
+ */
 static int check_drops(struct live_run *lr)
 {
 	struct sk_probe_stats st;
+	sk_probe_sync_clock(lr->probe);
 	if (sk_probe_stats(lr->probe, &st))
 		return 0;
 	lr->sv.kernel_drops = st.total.drops;

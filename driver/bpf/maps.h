@@ -11,9 +11,15 @@
 /* Set before load. */
 const volatile __u32 sk_own_tgid = 0;        /* never report this process */
 const volatile __u32 sk_snaplen = SK_PROBE_SNAPLEN_DEFAULT;
-const volatile __u64 sk_boot_epoch_ns = 0;   /* add to boot-clock ns for epoch ns */
+const volatile __u64 sk_boot_epoch_ns = 0;   /* add to boot-clock ns for epoch ns (start times) */
 const volatile __u16 sk_ppm_sc[SK_PROBE_SYSCALL_MAX]; /* native nr -> ppm_sc */
 
+/*
+ * Written by user space at load and every second: add to monotonic ns for
+ * epoch ns (event timestamps). The monotonic clock is the cheapest to read
+ * here; the refresh follows clock steps and suspends.
+ */
+__u64 sk_mono_epoch_ns = 0;
 /* Written by user space at any time: 1 = report this syscall number. */
 __u8 sk_interesting[SK_PROBE_SYSCALL_MAX];
 /* Written by user space: report procexit (sched_process_exit). */

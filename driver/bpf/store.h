@@ -248,7 +248,7 @@ SK_INLINE int sk_fixed_submit(void *e, __u32 tid, __u16 type, __u32 len, __u32 n
 	struct sk_probe_counters *c = sk_counters_get();
 	struct sk_evt_hdr *h = e;
 
-	sk_st64(&h->ts, bpf_ktime_get_boot_ns() + sk_boot_epoch_ns);
+	sk_st64(&h->ts, bpf_ktime_get_ns() + sk_mono_epoch_ns);
 	sk_st64(&h->tid, tid);
 	sk_st32(&h->len, len);
 	sk_st16(&h->type, type);
@@ -274,7 +274,7 @@ SK_INLINE int sk_submit(struct sk_aux *a)
 		c->errors++;
 		return 0;
 	}
-	sk_st64(&h->ts, bpf_ktime_get_boot_ns() + sk_boot_epoch_ns);
+	sk_st64(&h->ts, bpf_ktime_get_ns() + sk_mono_epoch_ns);
 	sk_st64(&h->tid, a->tid);
 	sk_st32(&h->len, len);
 	sk_st16(&h->type, a->type);

@@ -318,6 +318,7 @@ int sk_probe_open(struct sk_probe **out, const struct sk_probe_opts *opts, char 
 	e = sk_probe_fill_maps(p, err, errlen);
 	if (e)
 		goto fail;
+	sk_probe_sync_clock(p);
 	*out = p;
 	return 0;
 fail:
@@ -356,6 +357,13 @@ void sk_probe_set_interesting_default(struct sk_probe *p)
 		sk_probe_set_interesting(p, i, p->has_filler[i]);
 	for (size_t i = 0; i < sizeof(io) / sizeof(io[0]); i++)
 		sk_probe_set_interesting_name(p, io[i], false);
+}
+
+void sk_probe_sync_clock(struct sk_probe *p)
+{
+	uint64_t epoch = sk_clock_ns(CLOCK_REALTIME) - sk_clock_ns(CLOCK_MONOTONIC);
+
+	__atomic_store_n(&p->skel->bss->sk_mono_epoch_ns, epoch, __ATOMIC_RELAXED);
 }
 
 void sk_probe_set_procexit(struct sk_probe *p, bool on)

@@ -86,6 +86,12 @@ void sk_probe_set_interesting_all(struct sk_probe *p, bool on);
 void sk_probe_set_interesting_default(struct sk_probe *p);
 /* Report procexit events (default on). */
 void sk_probe_set_procexit(struct sk_probe *p, bool on);
+/*
+ * Recompute the offset that turns the probe's monotonic timestamps into
+ * epoch ns (done at open; call about once a second so event times follow
+ * clock steps and suspends).
+ */
+void sk_probe_sync_clock(struct sk_probe *p);
 /* Does syscall nr have a dedicated event (a filler program)? */
 bool sk_probe_has_filler(const struct sk_probe *p, unsigned nr);
 

@@ -1923,11 +1923,17 @@ static void test_order_and_header(void **state)
 {
 	struct capture c;
 	struct timespec now;
-	uint64_t prev = 0, now_ns;
+	uint64_t prev = 0, now_ns, start_ns;
+	size_t nchild = 0;
+	pid_t pid;
 
 	(void)state;
 	NEED_PROBE();
-	run_child(&c, child_fds);
+	/* the probe's clock offset, refreshed as the agent does once a second */
+	sk_probe_sync_clock(probe);
+	clock_gettime(CLOCK_REALTIME, &now);
+	start_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	pid = run_child(&c, child_fds);
 	clock_gettime(CLOCK_REALTIME, &now);
 	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	assert_true(c.n > 5);
@@ -1935,10 +1941,16 @@ static void test_order_and_header(void **state)
 		const struct sk_evt_hdr *h = c.ev[i].e.hdr;
 
 		assert_true(h->ts >= prev);
+		/* the child's events, between the wall-clock times around it */
+		if (h->tid == (uint64_t)pid) {
+			assert_true(h->ts >= start_ns && h->ts <= now_ns);
+			nchild++;
+		}
 		assert_true(h->ts <= now_ns && h->ts > now_ns - 60ull * 1000000000ull);
 		assert_int_equal(h->len, c.ev[i].len);
 		prev = h->ts;
 	}
+	assert_true(nchild > 5);
 	capture_free(&c);
 }
 
