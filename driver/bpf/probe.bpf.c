@@ -9,6 +9,11 @@
  * event when the syscall has no filler. Every filler has the same shape:
  * begin, one sk_put_* per parameter in table order, submit. Arguments are
  * taken at exit from the saved registers (one hook per syscall).
+ *
+ * The two most frequent events, openat and close, are written by the
+ * dispatcher itself with fixed offsets (no tail call, no per-parameter
+ * bookkeeping); their filler table entries mark them as covered and run
+ * the same code.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,6 +30,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define SK_NR_EXECVE 59
 #define SK_NR_EXECVEAT 322
 #define SK_NR_CLOSE 3
+#define SK_NR_OPENAT 257
 #define SK_NSEC_MASK ((1u << 30) - 1)
 
 /*
@@ -46,11 +52,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define UPTR(i) ((const void *)ARG(i))
 #define SFD(i) ((__s64)(__s32)ARG(i))
 
-/*
- * close: fixed size, built in place in the ring buffer. The most frequent
- * event with open, so the dispatcher writes it itself (no tail call); the
- * filler table entry marks close as covered.
- */
+/* close: fixed size, built in place in the ring buffer (see the dispatcher). */
 struct sk_close_evt {
 	struct sk_evt_hdr hdr;
 	__u16 lens[SK_NPARAMS_CLOSE_X];
@@ -76,43 +78,6 @@ SK_INLINE int sk_close_event(struct bpf_raw_tracepoint_args *ctx, __u32 tid)
 SK_FILLER(close)
 {
 	return sk_close_event(ctx, bpf_get_current_task_btf()->pid);
-}
-
-SEC("raw_tp/sys_exit")
-int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
-{
-	/*
-	 * The hot path: every syscall of the machine runs this far. The saved
-	 * registers are the tracepoint's first argument, read with plain loads;
-	 * the interest table is checked before any helper call.
-	 */
-	__u64 id = sk_exit_regs(ctx)->orig_ax;
-	struct task_struct *t;
-	struct sk_aux *a;
-
-	if (id >= SK_PROBE_SYSCALL_MAX)
-		return 0;
-	if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
-		return 0;
-	t = bpf_get_current_task_btf();
-	if (t->tgid == sk_own_tgid)
-		return 0;
-	if (t->thread_info.status & SK_TS_COMPAT)
-		return 0; /* ia32 numbers differ; not covered */
-	if (id == SK_NR_CLOSE)
-		return sk_close_event(ctx, t->pid);
-	a = sk_aux_get();
-	if (!a)
-		return 0;
-	/* the fillers take the task from here: one helper call per event */
-	a->task = (__u64)t;
-	a->tid = t->pid;
-	bpf_tail_call(ctx, &sk_fillers, (__u32)id);
-	/* No filler: the generic event. */
-	SK_BEGIN(a, SYSCALL_X);
-	sk_put_u16(a, sk_ppm_sc[id & (SK_PROBE_SYSCALL_MAX - 1)]);
-	sk_put_u16(a, (__u16)id);
-	return sk_submit(a);
 }
 
 /* procexit for every exiting thread (tid = the exiting thread). */
@@ -240,9 +205,8 @@ SK_FILLER(creat)
 }
 
 /*
- * openat, the most frequent event with close, is written with fixed offsets
- * around its one variable-size parameter: OPENAT_X = fd, dirfd | name |
- * flags, mode, dev, ino.
+ * openat (see the dispatcher), written with fixed offsets around its one
+ * variable-size parameter: OPENAT_X = fd, dirfd | name | flags, mode, dev, ino.
  */
 struct sk_openat_head {
 	struct sk_evt_hdr hdr;
@@ -259,9 +223,10 @@ struct sk_openat_tail {
 _Static_assert(SK_NPARAMS_OPENAT_X == 7 && !(SK_EFLAGS_OPENAT_X & SK_EF_LARGE_PAYLOAD),
 	       "sk_openat_head/tail follow OPENAT_X in events.def");
 
-SK_FILLER(openat)
+SK_INLINE int sk_openat_event(struct bpf_raw_tracepoint_args *ctx, struct sk_aux *a)
 {
-	SK_PROLOGUE
+	struct pt_regs *regs = sk_exit_regs(ctx);
+	__s64 ret = (__s64)ctx->args[1];
 	struct sk_openat_head *h = (struct sk_openat_head *)a->data;
 	struct sk_openat_tail *tl;
 	__u32 flags = ARG(2), n;
@@ -288,6 +253,53 @@ SK_FILLER(openat)
 	a->type = SK_EVT_OPENAT_X;
 	a->idx = SK_NPARAMS_OPENAT_X;
 	a->pos = sizeof(*h) + n + sizeof(*tl);
+	return sk_submit(a);
+}
+
+SK_FILLER(openat)
+{
+	struct sk_aux *a = sk_aux_get();
+
+	return a ? sk_openat_event(ctx, a) : 0;
+}
+
+/* The dispatcher (see the top of the file). */
+SEC("raw_tp/sys_exit")
+int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	/*
+	 * The hot path: every syscall of the machine runs this far. The saved
+	 * registers are the tracepoint's first argument, read with plain loads;
+	 * the interest table is checked before any helper call.
+	 */
+	__u64 id = sk_exit_regs(ctx)->orig_ax;
+	struct task_struct *t;
+	struct sk_aux *a;
+
+	if (id >= SK_PROBE_SYSCALL_MAX)
+		return 0;
+	if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
+		return 0;
+	t = bpf_get_current_task_btf();
+	if (t->tgid == sk_own_tgid)
+		return 0;
+	if (t->thread_info.status & SK_TS_COMPAT)
+		return 0; /* ia32 numbers differ; not covered */
+	if (id == SK_NR_CLOSE)
+		return sk_close_event(ctx, t->pid);
+	a = sk_aux_get();
+	if (!a)
+		return 0;
+	/* the fillers take the task from here: one helper call per event */
+	a->task = (__u64)t;
+	a->tid = t->pid;
+	if (id == SK_NR_OPENAT)
+		return sk_openat_event(ctx, a);
+	bpf_tail_call(ctx, &sk_fillers, (__u32)id);
+	/* No filler: the generic event. */
+	SK_BEGIN(a, SYSCALL_X);
+	sk_put_u16(a, sk_ppm_sc[id & (SK_PROBE_SYSCALL_MAX - 1)]);
+	sk_put_u16(a, (__u16)id);
 	return sk_submit(a);
 }
 
