@@ -237,6 +237,12 @@ struct live_run {
 	struct sk_plugin_runner plugins; /* plugin sources, each on its own thread */
 };
 
+static void drop_text(const void *arg, uint64_t ts, const struct sk_output_opts *o, char *buf,
+		      size_t cap)
+{
+	sk_drop_alert_format(arg, ts, o, buf, cap);
+}
+
 /*
  * Once a second: follow the clock (event times), read the counters, act on
  * drops. Returns -ECANCELED for action exit.
@@ -256,11 +262,8 @@ static int check_drops(struct live_run *lr)
 		fprintf(lr->errf, "Falco internal: syscall event drop. %llu system calls dropped in "
 				  "last second.\n",
 			(unsigned long long)d.drops);
-	struct sk_pipeline *p = &lr->p;
-	if ((acts & SK_DROP_ALERT) && p->opts.sink.emit) {
-		sk_drop_alert_format(&d, ts, &lr->s->out_opts, p->alert, SK_PIPELINE_ALERT_MAX);
-		p->opts.sink.emit(p->opts.sink.ctx, &sk_drop_rule, ts, p->alert);
-	}
+	if (acts & SK_DROP_ALERT)
+		sk_pipeline_emit_made(&lr->p, &sk_drop_rule, ts, drop_text, &d);
 	if (acts & SK_DROP_EXIT) {
 		fprintf(lr->errf, "saker: exiting: syscall events were dropped "
 				  "(syscall_event_drops.actions: exit)\n");

@@ -104,6 +104,18 @@ static void alert(struct sk_pipeline *p, const struct sk_rule *rule, uint64_t ts
 		p->opts.sink.end(p->opts.sink.ctx);
 }
 
+void sk_pipeline_emit_made(struct sk_pipeline *p, const struct sk_rule *rule, uint64_t ts,
+			   sk_pipeline_text_fn format, const void *arg)
+{
+	if (!p->opts.sink.emit)
+		return;
+	struct sk_output_opts tmp;
+	format(arg, ts, alert_begin(p, &tmp), p->alert, SK_PIPELINE_ALERT_MAX);
+	p->opts.sink.emit(p->opts.sink.ctx, rule, ts, p->alert);
+	if (p->opts.sink.end)
+		p->opts.sink.end(p->opts.sink.ctx);
+}
+
 static void evaluate(struct sk_pipeline *p, const struct sk_evt *e)
 {
 	const struct sk_rule *matches[SK_PIPELINE_MAX_MATCHES];

@@ -96,6 +96,15 @@ void sk_pipeline_item(struct sk_pipeline *p, const struct sk_scap_item *item);
 
 /* One event: state, rules, alerts. */
 void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e);
+/*
+ * An alert made outside the rules (the live drop alert): format writes its
+ * text with the output options in effect, a reload's included; the text
+ * goes to the sink as a rule's alert does.
+ */
+typedef void (*sk_pipeline_text_fn)(const void *arg, uint64_t ts, const struct sk_output_opts *o,
+				    char *buf, size_t cap);
+void sk_pipeline_emit_made(struct sk_pipeline *p, const struct sk_rule *rule, uint64_t ts,
+			   sk_pipeline_text_fn format, const void *arg);
 /* An enter event rebuilt from an exit (live): state, and only the rules that need an enter. */
 void sk_pipeline_rebuilt_enter(struct sk_pipeline *p, const struct sk_evt *e);
 

@@ -165,6 +165,22 @@ events=$(sed -n 's/^Driver Events:\([0-9]*\)$/\1/p' "$tmp/d.out")
 [ "${events:-0}" -gt 0 ] && grep -q '^Events detected: ' "$tmp/d.out" &&
 	ok "drops: $events events still delivered, summary printed" || not_ok "drops: no events or summary"
 
+# The drop alert takes the output format of a reload (json_output turned on).
+printf 'json_output: false\n' >"$tmp/drop.yaml"
+start_agent "$tmp/dr.out" "$tmp/dr.err" -c "$tmp/drop.yaml" -r "$tmp/rules.yaml" \
+	-o engine.modern_ebpf.ringbuf_bytes=4096 -o syscall_event_drops.rate=100 \
+	-o syscall_event_drops.max_burst=100 || exit 1
+printf 'json_output: true\n' >"$tmp/drop.yaml"
+kill -HUP "$agent_pid"
+for _ in $(seq 50); do grep -q -i 'reload' "$tmp/dr.err" && break; sleep 0.1; done
+sleep 0.5
+"$BENCH_LOOP" open 300000 >/dev/null
+sleep 1.5
+stop_agent INT
+grep '"rule":"Falco internal: syscall event drop"' "$tmp/dr.out" | grep -q '"priority":"Critical"' &&
+	ok "drops: the alert after a reload is JSON" ||
+	not_ok "drops: no JSON drop alert after the reload: $(grep -i drop "$tmp/dr.out" | head -3) $(tail -3 "$tmp/dr.err")"
+
 # syscall_event_drops.actions=exit stops the agent with an error.
 "$SAKER" -r "$tmp/rules.yaml" -o engine.modern_ebpf.ringbuf_bytes=4096 -o syscall_event_drops.actions=exit \
 	-M 20 >"$tmp/x.out" 2>"$tmp/x.err" &
