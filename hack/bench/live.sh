@@ -166,8 +166,10 @@ for rate in 100000 200000 320000 400000 500000 640000 800000 1000000 1300000 160
 	printf "  offered %8d/s  achieved %8d/s  kernel events %9s  drops %8s  agent CPU %3s%%\n" \
 		"$rate" "$achieved" "$ev" "$d" "$cpu"
 	[ "${d:-1}" != 0 ] && break
-	best=$achieved
-	best_cpu=$cpu
+	if [ "$achieved" -gt "$best" ]; then
+		best=$achieved
+		best_cpu=$cpu
+	fi
 	if [ "$achieved" -lt $((rate * 9 / 10)) ]; then
 		echo "  (the load on CPU 0 is saturated)"
 		break
