@@ -258,4 +258,97 @@ SK_PPM_INLINE sk_u32 sk_ppm_mount_flags(sk_u64 f)
 	return (sk_u32)f;
 }
 
+/* Socket option levels (linux/socket.h, netinet/in.h) and sockopt_levels. */
+#define SK_K_SOL_SOCKET 1u
+#define SK_K_SOL_TCP 6u
+#define SK_PPM_SOCKOPT_LEVEL_SOL_SOCKET 0x1u
+#define SK_PPM_SOCKOPT_LEVEL_SOL_TCP 0x2u
+
+SK_PPM_INLINE sk_u32 sk_ppm_sockopt_level(sk_u32 level)
+{
+	if (level == SK_K_SOL_SOCKET)
+		return SK_PPM_SOCKOPT_LEVEL_SOL_SOCKET;
+	if (level == SK_K_SOL_TCP)
+		return SK_PPM_SOCKOPT_LEVEL_SOL_TCP;
+	return 0;
+}
+
+/* SOL_SOCKET option numbers (asm-generic/socket.h) that sockopt_options names differently. */
+#define SK_K_SO_ERROR 4u
+#define SK_K_SO_RCVTIMEO_OLD 20u
+#define SK_K_SO_SNDTIMEO_OLD 21u
+#define SK_K_SO_DETACH_FILTER 27u
+#define SK_K_SO_PEERNAME 28u
+#define SK_K_SO_PEERSEC 31u
+#define SK_K_SO_ATTACH_BPF 50u
+#define SK_K_SO_MEMINFO 55u
+#define SK_K_SO_COOKIE 57u
+#define SK_K_SO_PEERGROUPS 59u
+#define SK_K_SO_TIMESTAMP_NEW 63u
+#define SK_K_SO_TIMESTAMPNS_NEW 64u
+#define SK_K_SO_TIMESTAMPING_NEW 65u
+#define SK_K_SO_RCVTIMEO_NEW 66u
+#define SK_K_SO_SNDTIMEO_NEW 67u
+
+/*
+ * sockopt_options: SOL_SOCKET options 1..50 (SO_DEBUG .. SO_ATTACH_BPF) keep
+ * their numbers; later ones and the y2038 _NEW variants are mapped; every
+ * other level's option is UNKNOWN (0).
+ */
+SK_PPM_INLINE sk_u32 sk_ppm_sockopt_name(sk_u32 level, sk_u32 name)
+{
+	if (level != SK_K_SOL_SOCKET)
+		return 0;
+	if (name >= 1 && name <= SK_K_SO_ATTACH_BPF)
+		return name;
+	switch (name) {
+	case SK_K_SO_PEERGROUPS: return 0x33;
+	case SK_K_SO_MEMINFO: return 0x34;
+	case SK_K_SO_COOKIE: return 0x35;
+	case SK_K_SO_TIMESTAMP_NEW: return 29;   /* SO_TIMESTAMP */
+	case SK_K_SO_TIMESTAMPNS_NEW: return 35; /* SO_TIMESTAMPNS */
+	case SK_K_SO_TIMESTAMPING_NEW: return 37;
+	case SK_K_SO_RCVTIMEO_NEW: return SK_K_SO_RCVTIMEO_OLD;
+	case SK_K_SO_SNDTIMEO_NEW: return SK_K_SO_SNDTIMEO_OLD;
+	default: return 0;
+	}
+}
+
+/* sockopt_dynamic_param: how an option's value is typed in the val parameter. */
+enum sk_sockopt_kind {
+	SK_SOCKOPT_BYTEBUF = 0, /* the raw bytes */
+	SK_SOCKOPT_ERRNO = 1,	/* SO_ERROR: the pending error, negated */
+	SK_SOCKOPT_UINT32 = 2,	/* integer options */
+	SK_SOCKOPT_UINT64 = 3,	/* SO_COOKIE */
+	SK_SOCKOPT_RELTIME = 4, /* SO_RCVTIMEO/SO_SNDTIMEO: struct timeval as ns */
+};
+
+SK_PPM_INLINE enum sk_sockopt_kind sk_ppm_sockopt_kind(sk_u32 level, sk_u32 name)
+{
+	if (level != SK_K_SOL_SOCKET)
+		return SK_SOCKOPT_BYTEBUF;
+	switch (name) {
+	case SK_K_SO_ERROR:
+		return SK_SOCKOPT_ERRNO;
+	case SK_K_SO_RCVTIMEO_OLD:
+	case SK_K_SO_SNDTIMEO_OLD:
+	case SK_K_SO_RCVTIMEO_NEW:
+	case SK_K_SO_SNDTIMEO_NEW:
+		return SK_SOCKOPT_RELTIME;
+	case SK_K_SO_COOKIE:
+		return SK_SOCKOPT_UINT64;
+	case SK_K_SO_DETACH_FILTER:
+	case SK_K_SO_PEERNAME:
+	case SK_K_SO_PEERSEC:
+	case 13: /* SO_LINGER: struct linger */
+	case 17: /* SO_PEERCRED: struct ucred */
+	case 25: /* SO_BINDTODEVICE: a name */
+	case 26: /* SO_ATTACH_FILTER: struct sock_fprog */
+		return SK_SOCKOPT_BYTEBUF;
+	default:
+		/* the other options up to SO_INCOMING_CPU (49) are ints */
+		return name >= 1 && name <= 49 ? SK_SOCKOPT_UINT32 : SK_SOCKOPT_BYTEBUF;
+	}
+}
+
 #endif

@@ -496,6 +496,99 @@ SK_FILLER(socket)
 	return sk_submit(a);
 }
 
+/*
+ * setsockopt/getsockopt val (PT_DYN, sockopt_dynamic_param): the selector
+ * byte, then the value as its kind says; raw bytes (up to snaplen) for the
+ * rest and for values that cannot be read.
+ */
+SK_INLINE void sk_put_sockopt_val(struct sk_aux *a, __u32 level, __u32 name, const void *uval,
+				  __u32 len, bool readable)
+{
+	enum sk_sockopt_kind kind = sk_ppm_sockopt_kind(level, name);
+	struct { __s64 sec, usec; } tv = {};
+	__u32 room = sk_room(a, 1 + SK_PROBE_SNAPLEN_MAX);
+	__u64 v = 0;
+	__u32 n;
+	__u8 *at;
+
+	if (room < 1 + sizeof(v)) {
+		sk_put_empty(a);
+		return;
+	}
+	at = sk_at(a);
+	if (!readable || !uval)
+		kind = SK_SOCKOPT_BYTEBUF, len = 0;
+	if (kind == SK_SOCKOPT_RELTIME &&
+	    (len < sizeof(tv) || bpf_probe_read_user(&tv, sizeof(tv), uval)))
+		kind = SK_SOCKOPT_BYTEBUF;
+	else if ((kind == SK_SOCKOPT_ERRNO || kind == SK_SOCKOPT_UINT32) &&
+		 (len < 4 || bpf_probe_read_user(&v, 4, uval)))
+		kind = SK_SOCKOPT_BYTEBUF;
+	else if (kind == SK_SOCKOPT_UINT64 && (len < 8 || bpf_probe_read_user(&v, 8, uval)))
+		kind = SK_SOCKOPT_BYTEBUF;
+	sk_st8(at, kind);
+	switch (kind) {
+	case SK_SOCKOPT_ERRNO:
+		sk_st64(at + 1, (__u64)-(__s64)(__s32)v);
+		sk_param_done(a, 1 + 8);
+		return;
+	case SK_SOCKOPT_UINT32:
+		sk_st32(at + 1, (__u32)v);
+		sk_param_done(a, 1 + 4);
+		return;
+	case SK_SOCKOPT_UINT64:
+		sk_st64(at + 1, v);
+		sk_param_done(a, 1 + 8);
+		return;
+	case SK_SOCKOPT_RELTIME:
+		sk_st64(at + 1, (__u64)tv.sec * 1000000000ull + (__u64)tv.usec * 1000ull);
+		sk_param_done(a, 1 + 8);
+		return;
+	default:
+		break;
+	}
+	n = len < sk_snaplen ? len : sk_snaplen;
+	if (n > room - 1)
+		n = room - 1;
+	if (n && bpf_probe_read_user(at + 1, SK_BOUND(n, SK_PROBE_OFF_MASK), uval))
+		n = 0;
+	sk_param_done(a, 1 + n);
+}
+
+SK_FILLER(setsockopt)
+{
+	SK_PROLOGUE
+	__u32 level = ARG(1), name = ARG(2), len = ARG(4);
+
+	SK_BEGIN(a, SETSOCKOPT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u8(a, sk_ppm_sockopt_level(level));
+	sk_put_u8(a, sk_ppm_sockopt_name(level, name));
+	sk_put_sockopt_val(a, level, name, UPTR(3), len, true);
+	sk_put_u32(a, len);
+	return sk_submit(a);
+}
+
+/* getsockopt: the value the kernel wrote back, with the length it set. */
+SK_FILLER(getsockopt)
+{
+	SK_PROLOGUE
+	__u32 level = ARG(1), name = ARG(2);
+	__s32 len = 0;
+
+	if (!UPTR(4) || bpf_probe_read_user(&len, sizeof(len), UPTR(4)) || len < 0)
+		len = 0;
+	SK_BEGIN(a, GETSOCKOPT_X);
+	sk_put_s64(a, ret);
+	sk_put_s64(a, SFD(0));
+	sk_put_u8(a, sk_ppm_sockopt_level(level));
+	sk_put_u8(a, sk_ppm_sockopt_name(level, name));
+	sk_put_sockopt_val(a, level, name, UPTR(3), (__u32)len, ret == 0);
+	sk_put_u32(a, (__u32)len);
+	return sk_submit(a);
+}
+
 SK_FILLER(bind)
 {
 	SK_PROLOGUE

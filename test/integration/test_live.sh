@@ -114,6 +114,7 @@ n=$(sysdig -r "$tmp/live.scap" 'evt.type=getpid' 2>/dev/null | wc -l)
 start_agent "$tmp/A.out" "$tmp/A.err" -r "$tmp/rules.yaml" -A -w "$tmp/all.scap" || exit 1
 "$EVENT_GENERATOR" -q all >/dev/null 2>&1
 "$BENCH_LOOP" getpid 100 >/dev/null
+python3 -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)'
 stop_agent INT
 if sysdig -r "$tmp/all.scap" >"$tmp/all.txt" 2>"$tmp/all.err"; then
 	ok "-A: sysdig reads the whole capture ($(wc -l <"$tmp/all.txt") events)"
@@ -121,6 +122,10 @@ else
 	not_ok "-A: sysdig failed after $(wc -l <"$tmp/all.txt") events: $(head -c 300 "$tmp/all.err")"
 fi
 grep -q '< getpid' "$tmp/all.txt" && ok "-A: generic events (getpid) reported" || not_ok "-A: no getpid"
+grep -q '< setsockopt res=0 fd=[0-9]*(<4>) level=1(SOL_SOCKET) optname=2(SO_REUSEADDR) val=1 optlen=4' "$tmp/all.txt" &&
+	grep -q '< getsockopt res=0 fd=[0-9]*(<4>) level=1(SOL_SOCKET) optname=3(SO_TYPE) val=1 optlen=4' "$tmp/all.txt" &&
+	ok "-A: setsockopt/getsockopt as sysdig prints them" ||
+	not_ok "-A: sockopt events: $(grep sockopt "$tmp/all.txt" | head -4)"
 
 # base_syscalls.custom_set widens the kernel filter.
 start_agent "$tmp/c.out" "$tmp/c.err" -r "$tmp/rules.yaml" -w "$tmp/custom.scap" \

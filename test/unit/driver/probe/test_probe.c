@@ -14,6 +14,7 @@
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -36,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -1271,6 +1273,95 @@ static void test_ipv6(void **state)
 	capture_free(&c);
 }
 
+static void child_sockopt(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1, v = 0;
+	struct timeval tv = {.tv_sec = 2, .tv_usec = 500000};
+	socklen_t len = sizeof(v);
+
+	sh->fd[0] = s;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(-1, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len);
+	len = sizeof(v);
+	getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
+}
+
+/* The n-th event of type whose optname parameter is optname. */
+static const struct sk_evt *find_opt(const struct capture *c, uint16_t type, uint8_t level,
+				     uint8_t optname, int64_t res)
+{
+	for (int i = 0;; i++) {
+		const struct sk_evt *e = find(c, type, 0, i);
+
+		if (!e)
+			fail_msg("no event %u with level %u optname %u res %lld", type, level, optname,
+				 (long long)res);
+		if (u8(e, "level") == level && u8(e, "optname") == optname && s64(e, "res") == res)
+			return e;
+	}
+}
+
+/* setsockopt/getsockopt: PPM level and option, the value typed as libs types it. */
+static void test_sockopt(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len, u32v;
+	uint64_t u64v;
+	const uint8_t one[4] = {1, 0, 0, 0};
+
+	(void)state;
+	NEED_PROBE();
+	run_child(&c, child_sockopt);
+	/* SO_REUSEADDR (2): an int, UINT32 */
+	e = find_opt(&c, SK_EVT_SETSOCKOPT_X, 1, 2, 0);
+	assert_complete(e);
+	assert_int_equal(s64(e, "fd"), sh->fd[0]);
+	assert_int_equal(u32(e, "optlen"), 4);
+	raw(e, "val", &p, &len);
+	assert_int_equal(len, 5);
+	assert_int_equal(p[0], 2);
+	memcpy(&u32v, p + 1, 4);
+	assert_int_equal(u32v, 1);
+	/* SO_RCVTIMEO (0x14): struct timeval as RELTIME ns */
+	e = find_opt(&c, SK_EVT_SETSOCKOPT_X, 1, 0x14, 0);
+	raw(e, "val", &p, &len);
+	assert_int_equal(len, 9);
+	assert_int_equal(p[0], 4);
+	memcpy(&u64v, p + 1, 8);
+	assert_int_equal(u64v, 2500000000ull);
+	/* TCP_NODELAY: level SOL_TCP (2), option UNKNOWN, the raw bytes */
+	e = find_opt(&c, SK_EVT_SETSOCKOPT_X, 2, 0, 0);
+	raw(e, "val", &p, &len);
+	assert_int_equal(len, 5);
+	assert_int_equal(p[0], 0);
+	assert_memory_equal(p + 1, one, 4);
+	/* a failure still shows what was asked (SO_KEEPALIVE 9 on fd -1) */
+	e = find_opt(&c, SK_EVT_SETSOCKOPT_X, 1, 9, -EBADF);
+	assert_int_equal(s64(e, "fd"), -1);
+	/* getsockopt SO_TYPE (3): what the kernel wrote back */
+	e = find_opt(&c, SK_EVT_GETSOCKOPT_X, 1, 3, 0);
+	assert_complete(e);
+	assert_int_equal(u32(e, "optlen"), 4);
+	raw(e, "val", &p, &len);
+	assert_int_equal(len, 5);
+	assert_int_equal(p[0], 2);
+	memcpy(&u32v, p + 1, 4);
+	assert_int_equal(u32v, SOCK_STREAM);
+	/* SO_ERROR (4): ERRNO, no pending error */
+	e = find_opt(&c, SK_EVT_GETSOCKOPT_X, 1, 4, 0);
+	raw(e, "val", &p, &len);
+	assert_int_equal(len, 9);
+	assert_int_equal(p[0], 1);
+	memcpy(&u64v, p + 1, 8);
+	assert_int_equal(u64v, 0);
+	capture_free(&c);
+}
+
 static void child_io(void)
 {
 	int p[2];
@@ -2083,6 +2174,7 @@ int main(void)
 		cmocka_unit_test(test_syscall_table),
 		cmocka_unit_test(test_open_family),
 		cmocka_unit_test(test_fs_ops),
+		cmocka_unit_test(test_sockopt),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_udp_msg),
 		cmocka_unit_test(test_fds),
