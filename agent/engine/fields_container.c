@@ -69,7 +69,7 @@ static const struct sk_field container_fields[] = {
 	 "every mount as source:dest:mode:rdwr:propagation, joined with commas"),
     SK_F(C_MOUNT, "container.mount", PT_CHARBUF, MOUNT_ARG,
 	 "one mount as source:dest:mode:rdwr:propagation, chosen by position or by a source "
-	 "glob; none when nothing matches"),
+	 "glob; no value when nothing matches"),
     SK_F(C_MOUNT_SOURCE, "container.mount.source", PT_CHARBUF, MOUNT_ARG,
 	 "source of a mount chosen by position or by a destination glob"),
     SK_F(C_MOUNT_DEST, "container.mount.dest", PT_CHARBUF, MOUNT_ARG,
@@ -247,8 +247,9 @@ static int extract_mount(const struct sk_field_ref *ref, struct sk_eval_ctx *ctx
 {
 	const struct sk_mount_view *m = mount_pick(ref, c);
 
+	/* No such mount (index past the end, no glob match, no mounts): no value, as sysdig. */
 	if (!m)
-		return ref->field->id == C_MOUNT ? sk_val_str(v, "none") : 0;
+		return 0;
 	switch (ref->field->id) {
 	case C_MOUNT:
 		return mount_text(ctx, m, v);

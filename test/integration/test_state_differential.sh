@@ -29,6 +29,29 @@ if [ ${#captures[@]} -eq 0 ]; then
 fi
 mapfile -t exprs < <(data_lines "$top"/test/data/filters/state-*.txt)
 mapfile -t fmts < <(data_lines "$top"/test/data/formats/*.txt)
+# Cases kept here rather than in the data files: container mounts picked by
+# a position past the end or by a glob that matches nothing have no value
+# (sysdig prints <NA>), on a container with mount metadata or without.
+mount_exprs=(
+	'container.mount[0] exists'
+	'container.mount[5] exists'
+	'container.mount[5] = none'
+	'container.mount.source[5] exists'
+	'container.mount.dest[/nonexistent*] exists'
+	'container.id != host and not container.mount[0] exists'
+)
+mount_fmts=(
+	'%container.mount[0] %container.mount[5] %container.mount[/nonexistent*]'
+	'%container.mount.source[5] %container.mount.dest[5] %container.mount.mode[5]'
+	'%container.mount.rdwr[5] %container.mount.propagation[5]'
+	'%container.mount.source[/nonexistent*] %container.mount.dest[/nonexistent*]'
+)
+for ((i = 0; i < ${#mount_exprs[@]}; i++)); do
+	exprs+=("test_state_differential.sh:mount_exprs[$i]"$'\t'"${mount_exprs[i]}")
+done
+for ((i = 0; i < ${#mount_fmts[@]}; i++)); do
+	fmts+=("test_state_differential.sh:mount_fmts[$i]"$'\t'"${mount_fmts[i]}")
+done
 nexpr=${#exprs[@]}
 nfmt=${#fmts[@]}
 
