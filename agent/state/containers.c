@@ -175,7 +175,7 @@ static int container_put(struct sk_state *s, struct sk_container *c)
 	uint64_t key = id_key(c->id);
 	struct sk_container *old = sk_u64map_get(&s->containers, key);
 	if (!old && s->containers.len >= SK_STATE_MAX_CONTAINERS) {
-		s->containers_dropped++;
+		sk_state_count(&s->containers_dropped, 1);
 		sk_container_free(c);
 		return -ENOSPC;
 	}
@@ -194,7 +194,7 @@ int sk_state_apply_container_json(struct sk_state *s, const char *json, size_t l
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
 	int rc = -EINVAL;
 	if (!cJSON_IsString(id) || !id->valuestring[0]) {
-		s->containers_dropped++;
+		sk_state_count(&s->containers_dropped, 1);
 		goto out;
 	}
 	struct sk_container *c = calloc(1, sizeof(*c));

@@ -420,7 +420,7 @@ static void set_cgroups(struct sk_state *s, struct sk_thread *t, const char *lis
 	while (i < len) {
 		size_t e = strnlen(list + i, len - i);
 		if (n + e + 16 > SK_STATE_PROCSTR_MAX) {
-			s->strings_capped++;
+			sk_state_count(&s->strings_capped, 1);
 			break;
 		}
 		if (e >= 3 && !memcmp(list + i, "io=", 3)) {
@@ -1008,7 +1008,7 @@ static void sweep(struct sk_state *s, uint64_t now)
 	if (!first)
 		for (size_t i = 0; i < w.n; i++)
 			sk_state_thread_del(s, w.dead[i]);
-	s->threads_evicted += first ? 0 : w.n;
+	sk_state_count(&s->threads_evicted, first ? 0 : w.n);
 	sk_u64map_fini(&w.parents);
 	free(w.dead);
 }
@@ -1017,6 +1017,7 @@ void sk_state_apply_event(struct sk_state *s, const struct sk_evt *e)
 {
 	const struct sk_event_info *info = e->info;
 	s->events++;
+	sk_state_show_sizes(s);
 	if (info->category & SK_EC_METAEVENT && !strcmp(info->name, "container")) {
 		sk_state_apply_container_event(s, e);
 		return;

@@ -178,6 +178,8 @@ struct sk_state {
 	uint64_t fds_dropped;
 	uint64_t containers_dropped; /* not added: SK_STATE_MAX_CONTAINERS reached or bad JSON */
 	uint64_t strings_capped;     /* args/env/cgroups cut at SK_STATE_PROCSTR_MAX */
+	/* table sizes stored at each event for readers on other threads (sk_state_get_stats) */
+	uint64_t shown_threads, shown_containers, shown_users, shown_groups;
 	/* The current event renamed this fd (a UDP socket's new peer). */
 	bool name_changed;
 	int64_t name_changed_tid, name_changed_fd;
@@ -192,6 +194,20 @@ void sk_state_init(struct sk_state *s);
 void sk_state_fini(struct sk_state *s);
 /* Forget everything (a new capture section starts). */
 void sk_state_reset(struct sk_state *s);
+
+/* A state's table sizes and counters, as another thread may read them. */
+struct sk_state_stats {
+	uint64_t threads, containers, users, groups; /* entries, as of the latest event */
+	uint64_t threads_dropped, threads_evicted, fds_dropped, containers_dropped;
+	uint64_t strings_capped;
+};
+
+/*
+ * Fill out with s's table sizes and counters. Safe to call from any thread
+ * while another feeds s (the sizes are those stored at the start of the
+ * latest event; the counters are read and written with relaxed atomics).
+ */
+void sk_state_get_stats(const struct sk_state *s, struct sk_state_stats *out);
 
 /* Apply a metadata item of a capture (process, fd, user lists, machine). */
 int sk_state_apply_item(struct sk_state *s, const struct sk_scap_item *item);

@@ -31,6 +31,15 @@ int sk_buf_set(char **dst, uint32_t *dst_len, const void *src, size_t len);
 /* Socket tuple text "1.2.3.4:5->6.7.8.9:10" / IPv6 "[::1]:5->..." into fi->name. */
 void sk_fdinfo_set_tuple_name(struct sk_fdinfo *fi);
 
+/* Add n to a counter of s that other threads read (sk_state_get_stats); one writer. */
+static inline void sk_state_count(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/* Store s's table sizes for sk_state_get_stats (once per event). */
+void sk_state_show_sizes(struct sk_state *s);
+
 /* Add or replace a user (or, with is_group, a group) in s's tables. */
 int sk_state_add_user(struct sk_state *s, const struct sk_scap_user *u);
 

@@ -170,7 +170,7 @@ struct sk_thread *sk_state_thread_add(struct sk_state *s, int64_t tid)
 	if (t)
 		return t;
 	if (s->threads.len >= SK_STATE_MAX_THREADS) {
-		s->threads_dropped++;
+		sk_state_count(&s->threads_dropped, 1);
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
@@ -217,7 +217,7 @@ struct sk_fdinfo *sk_thread_fd_add(struct sk_state *s, struct sk_thread *t, int6
 	struct sk_fdinfo *fi = sk_u64map_get(&t->fdt->fds, (uint64_t)fd);
 	if (!fi) {
 		if (t->fdt->fds.len >= SK_STATE_MAX_FDS) {
-			s->fds_dropped++;
+			sk_state_count(&s->fds_dropped, 1);
 			return NULL;
 		}
 		fi = calloc(1, sizeof(*fi));

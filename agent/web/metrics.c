@@ -155,6 +155,50 @@ static void events(struct buf *b, const struct sk_metrics_sources *m)
 	put(b, "saker_user_drops_total %llu\n", (unsigned long long)load64(m->user_drops));
 }
 
+/* The state tables of every event thread, summed. */
+static void state(struct buf *b, const struct sk_metrics_sources *m)
+{
+	struct sk_state_stats sum = {0};
+	for (unsigned i = 0; i < m->npipelines; i++) {
+		struct sk_state_stats st;
+		sk_state_get_stats(&m->pipelines[i]->state, &st);
+		sum.threads += st.threads;
+		sum.containers += st.containers;
+		sum.users += st.users;
+		sum.groups += st.groups;
+		sum.threads_dropped += st.threads_dropped;
+		sum.threads_evicted += st.threads_evicted;
+		sum.fds_dropped += st.fds_dropped;
+		sum.containers_dropped += st.containers_dropped;
+		sum.strings_capped += st.strings_capped;
+	}
+	head(b, "saker_state_entries", "gauge",
+	     "Entries in a state table (threads, containers with metadata, users, groups).");
+	put(b, "saker_state_entries{table=\"threads\"} %llu\n", (unsigned long long)sum.threads);
+	put(b, "saker_state_entries{table=\"containers\"} %llu\n",
+	    (unsigned long long)sum.containers);
+	put(b, "saker_state_entries{table=\"users\"} %llu\n", (unsigned long long)sum.users);
+	put(b, "saker_state_entries{table=\"groups\"} %llu\n", (unsigned long long)sum.groups);
+	head(b, "saker_state_dropped_total", "counter",
+	     "Entries not added to a state table because it was full "
+	     "(fds: a process's fd table; containers: also malformed metadata).");
+	put(b, "saker_state_dropped_total{table=\"threads\"} %llu\n",
+	    (unsigned long long)sum.threads_dropped);
+	put(b, "saker_state_dropped_total{table=\"fds\"} %llu\n",
+	    (unsigned long long)sum.fds_dropped);
+	put(b, "saker_state_dropped_total{table=\"containers\"} %llu\n",
+	    (unsigned long long)sum.containers_dropped);
+	head(b, "saker_state_evicted_total", "counter",
+	     "Entries removed from a state table without an event saying so "
+	     "(threads: idle for the thread timeout).");
+	put(b, "saker_state_evicted_total{table=\"threads\"} %llu\n",
+	    (unsigned long long)sum.threads_evicted);
+	head(b, "saker_state_strings_truncated_total", "counter",
+	     "Process argument, environment and cgroup lists cut at their size cap.");
+	put(b, "saker_state_strings_truncated_total %llu\n",
+	    (unsigned long long)sum.strings_capped);
+}
+
 struct rule_cb {
 	struct buf *b;
 };
@@ -407,6 +451,7 @@ int sk_metrics_render(const struct sk_metrics_sources *m, char **out, size_t *le
 	if (!b.p)
 		return -ENOMEM;
 	events(&b, m);
+	state(&b, m);
 	if (m->outputs_lock)
 		pthread_rwlock_rdlock(m->outputs_lock);
 	outputs(&b, m->outputs);

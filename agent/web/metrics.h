@@ -3,6 +3,7 @@
  * The agent's metrics in the Prometheus text exposition format (0.0.4):
  * events by source and type, kernel and user drops, alerts by rule and
  * priority, output queue depths and drops, rule load status and time,
+ * state table sizes, drops and evictions (summed over the event threads),
  * memory. Rendered on demand from the live counters of the event path,
  * the outputs and the rules loader; nothing here is on the event path.
  */

@@ -57,6 +57,12 @@ if [ "${opens:-0}" -gt 0 ] && [ "${null:-0}" -gt 0 ] && [ "${sent:-0}" -gt 0 ] &
 else
 	not_ok "after traffic: open_x=$opens alerts=$null sent=$sent rss=$rss"
 fi
+threads=$(metric "$tmp/m1" 'saker_state_entries{table="threads"}')
+if [ "${threads:-0}" -gt 0 ]; then ok "state: $threads threads in the table"; else not_ok "state: threads=$threads"; fi
+expect "state: drop and eviction counters per table" "1 1 1 1 1" \
+	"$(for s in 'saker_state_dropped_total{table="threads"}' 'saker_state_dropped_total{table="fds"}' \
+		'saker_state_dropped_total{table="containers"}' 'saker_state_evicted_total{table="threads"}' \
+		saker_state_strings_truncated_total; do grep -c "^$s [0-9]*\$" "$tmp/m1"; done | xargs)"
 expect "queue gauges per output" "1 1" "$(grep -c '^saker_output_queue_depth{output="file"} ' "$tmp/m1") $(grep -c '^saker_output_dropped_total{output="file"} 0$' "$tmp/m1")"
 wait $agent
 expect "agent exit" "0" "$?"

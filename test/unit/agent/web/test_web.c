@@ -187,6 +187,88 @@ static void test_metrics(void **state)
 	stop();
 }
 
+/* Feed st a parameterless pipe enter event of tid at ts. */
+static void feed(struct sk_state *st, int64_t tid, uint64_t ts)
+{
+	struct sk_evt_hdr h = {.ts = ts, .tid = (uint64_t)tid, .len = sizeof(h), .type = 60};
+	struct sk_evt e;
+	char err[64];
+	assert_int_equal(sk_evt_parse(&e, &h, sizeof(h), err, sizeof(err)), 0);
+	sk_state_apply_event(st, &e);
+	sk_state_after_event(st, &e);
+}
+
+/* Give st n containers with ids made of i from first on; returns how many were refused. */
+static unsigned add_containers(struct sk_state *st, unsigned first, unsigned n)
+{
+	unsigned refused = 0;
+	for (unsigned i = first; i < first + n; i++) {
+		char json[128];
+		int len = snprintf(json, sizeof(json), "{\"container\":{\"id\":\"%012x\"}}", i);
+		refused += sk_state_apply_container_json(st, json, (size_t)len) != 0;
+	}
+	return refused;
+}
+
+static unsigned long long metric_value(const char *body, const char *sample)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "\n%s ", sample);
+	const char *p = strstr(body, key);
+	if (!p)
+		fail_msg("no sample '%s' in /metrics", sample);
+	return strtoull(p + strlen(key), NULL, 10);
+}
+
+/*
+ * The state tables of two event threads, summed: one fills its container
+ * table past SK_STATE_MAX_CONTAINERS, the other evicts its idle threads
+ * after the thread timeout.
+ */
+static void test_metrics_state(void **state)
+{
+	static struct sk_pipeline p[2];
+	uint64_t t0 = 1000000000000ull;
+	sk_state_init(&p[0].state);
+	sk_state_init(&p[1].state);
+	assert_int_equal(add_containers(&p[0].state, 1, SK_STATE_MAX_CONTAINERS + 3), 3);
+	feed(&p[0].state, 7, t0);
+	feed(&p[0].state, 7, t0 + 1); /* the sizes are those at the start of an event */
+	assert_int_equal(add_containers(&p[1].state, 1, 2), 0);
+	assert_int_equal(sk_state_apply_container_json(&p[1].state, "{\"container\":{}}", 16),
+			 -EINVAL);
+	feed(&p[1].state, 100, t0);
+	feed(&p[1].state, 200, t0);
+	feed(&p[1].state, 300, t0 + SK_STATE_THREAD_TIMEOUT_NS / 2);
+	feed(&p[1].state, 300, t0 + SK_STATE_THREAD_TIMEOUT_NS + SK_STATE_SWEEP_INTERVAL_NS);
+	feed(&p[1].state, 300, t0 + SK_STATE_THREAD_TIMEOUT_NS + SK_STATE_SWEEP_INTERVAL_NS + 1);
+	assert_int_equal(start(true), 0);
+	fx.m.pipelines[0] = &p[0];
+	fx.m.pipelines[1] = &p[1];
+	fx.m.npipelines = 2;
+	struct reply r;
+	request(fx.port, "GET", "/metrics", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "# HELP saker_state_entries "));
+	assert_non_null(strstr(r.body, "# TYPE saker_state_entries gauge\n"));
+	assert_non_null(strstr(r.body, "# TYPE saker_state_dropped_total counter\n"));
+	assert_non_null(strstr(r.body, "# TYPE saker_state_evicted_total counter\n"));
+	assert_non_null(strstr(r.body, "# TYPE saker_state_strings_truncated_total counter\n"));
+	/* thread 7, and 300 (100 and 200 evicted) */
+	assert_int_equal(metric_value(r.body, "saker_state_entries{table=\"threads\"}"), 2);
+	assert_int_equal(metric_value(r.body, "saker_state_entries{table=\"containers\"}"),
+			 SK_STATE_MAX_CONTAINERS + 2);
+	assert_int_equal(metric_value(r.body, "saker_state_entries{table=\"users\"}"), 0);
+	assert_int_equal(metric_value(r.body, "saker_state_dropped_total{table=\"containers\"}"), 4);
+	assert_int_equal(metric_value(r.body, "saker_state_dropped_total{table=\"threads\"}"), 0);
+	assert_int_equal(metric_value(r.body, "saker_state_dropped_total{table=\"fds\"}"), 0);
+	assert_int_equal(metric_value(r.body, "saker_state_evicted_total{table=\"threads\"}"), 2);
+	assert_int_equal(metric_value(r.body, "saker_state_strings_truncated_total"), 0);
+	stop();
+	sk_state_fini(&p[0].state);
+	sk_state_fini(&p[1].state);
+}
+
 static void test_metrics_disabled_and_bad_listen(void **state)
 {
 	assert_int_equal(start(false), 0);
@@ -214,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_metrics_state),
 		cmocka_unit_test(test_metrics_disabled_and_bad_listen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
