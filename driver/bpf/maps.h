@@ -13,6 +13,8 @@ const volatile __u32 sk_own_tgid = 0;        /* never report this process */
 const volatile __u32 sk_snaplen = SK_PROBE_SNAPLEN_DEFAULT;
 const volatile __u64 sk_boot_epoch_ns = 0;   /* add to boot-clock ns for epoch ns (start times) */
 const volatile __u16 sk_ppm_sc[SK_PROBE_SYSCALL_MAX]; /* native nr -> ppm_sc */
+/* ia32 syscall number -> x86-64 number of the event it produces (syscalls_ia32.def). */
+const volatile __u16 sk_ia32_to_x64[SK_PROBE_SYSCALL_MAX];
 
 /*
  * Written by user space at load and every second: add to monotonic ns for
@@ -22,6 +24,8 @@ const volatile __u16 sk_ppm_sc[SK_PROBE_SYSCALL_MAX]; /* native nr -> ppm_sc */
 __u64 sk_mono_epoch_ns = 0;
 /* Written by user space at any time: 1 = report this syscall number. */
 __u8 sk_interesting[SK_PROBE_SYSCALL_MAX];
+/* The same for ia32 numbers (32-bit callers), mirrored by user space through sk_ia32_to_x64. */
+__u8 sk_interesting_ia32[SK_PROBE_SYSCALL_MAX];
 /* Written by user space: report procexit (sched_process_exit). */
 __u8 sk_procexit_on = 1;
 
@@ -53,7 +57,8 @@ struct sk_aux {
 	__s64 ret;     /* syscall return value, for continuations */
 	__u64 task;    /* the current task_struct, set by the program that began the event */
 	__u32 tid;     /* its thread id (the event header's tid) */
-	__u8 pad2[4];
+	__u8 compat;   /* a 32-bit (ia32) syscall: arguments in the ia32 registers */
+	__u8 pad2[3];
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -48,7 +48,7 @@ char LICENSE[] SEC("license") = "GPL";
 	if (!a)                                                                            \
 		return 0;                                                                  \
 	a->ret = ret;
-#define ARG(i) sk_arg(regs, (i))
+#define ARG(i) sk_arg(regs, (i), a->compat)
 #define UPTR(i) ((const void *)ARG(i))
 #define SFD(i) ((__s64)(__s32)ARG(i))
 
@@ -62,8 +62,9 @@ struct sk_close_evt {
 _Static_assert(SK_NPARAMS_CLOSE_X == 2 && !(SK_EFLAGS_CLOSE_X & SK_EF_LARGE_PAYLOAD),
 	       "sk_close_evt follows CLOSE_X in events.def");
 
-SK_INLINE int sk_close_event(struct bpf_raw_tracepoint_args *ctx, __u32 tid)
+SK_INLINE int sk_close_event(struct bpf_raw_tracepoint_args *ctx, __u32 tid, bool compat)
 {
+	struct pt_regs *regs = sk_exit_regs(ctx);
 	struct sk_close_evt *e = sk_fixed_reserve(sizeof(*e));
 
 	if (!e)
@@ -71,13 +72,15 @@ SK_INLINE int sk_close_event(struct bpf_raw_tracepoint_args *ctx, __u32 tid)
 	sk_st16(&e->lens[0], sizeof(e->res));
 	sk_st16(&e->lens[1], sizeof(e->fd));
 	sk_st64(&e->res, ctx->args[1]);
-	sk_st64(&e->fd, (__s64)(__s32)sk_exit_regs(ctx)->di);
+	sk_st64(&e->fd, (__s64)(__s32)sk_arg(regs, 0, compat));
 	return sk_fixed_submit(e, tid, SK_EVT_CLOSE_X, sizeof(*e), SK_NPARAMS_CLOSE_X);
 }
 
 SK_FILLER(close)
 {
-	return sk_close_event(ctx, bpf_get_current_task_btf()->pid);
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return sk_close_event(ctx, t->pid, t->thread_info.status & SK_TS_COMPAT);
 }
 
 /* procexit for every exiting thread (tid = the exiting thread). */
@@ -275,24 +278,34 @@ int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 id = sk_exit_regs(ctx)->orig_ax;
 	struct task_struct *t;
 	struct sk_aux *a;
+	bool compat;
 
 	if (id >= SK_PROBE_SYSCALL_MAX)
 		return 0;
-	if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
+	if (!sk_interesting[id] && !sk_interesting_ia32[id] &&
+	    !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT]))
 		return 0;
 	t = bpf_get_current_task_btf();
 	if (t->tgid == sk_own_tgid)
 		return 0;
-	if (t->thread_info.status & SK_TS_COMPAT)
-		return 0; /* ia32 numbers differ; not covered */
+	/* a 32-bit syscall (int $0x80, 32-bit process): its event is the x86-64 syscall's */
+	compat = t->thread_info.status & SK_TS_COMPAT;
+	if (compat) {
+		if (!sk_interesting_ia32[id])
+			return 0;
+		id = sk_ia32_to_x64[id] & (SK_PROBE_SYSCALL_MAX - 1);
+	} else if (!sk_interesting[id] && !(id == SK_NR_EXECVE && sk_interesting[SK_NR_EXECVEAT])) {
+		return 0;
+	}
 	if (id == SK_NR_CLOSE)
-		return sk_close_event(ctx, t->pid);
+		return sk_close_event(ctx, t->pid, compat);
 	a = sk_aux_get();
 	if (!a)
 		return 0;
 	/* the fillers take the task from here: one helper call per event */
 	a->task = (__u64)t;
 	a->tid = t->pid;
+	a->compat = compat;
 	if (id == SK_NR_OPENAT)
 		return sk_openat_event(ctx, a);
 	bpf_tail_call(ctx, &sk_fillers, (__u32)id);

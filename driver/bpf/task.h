@@ -31,9 +31,22 @@ SK_INLINE struct task_struct *sk_task(void)
 	return (struct task_struct *)bpf_get_current_task();
 }
 
-/* Syscall argument i (0..5) from the saved user registers (a typed pt_regs pointer). */
-SK_INLINE __u64 sk_arg(struct pt_regs *regs, int i)
+/*
+ * Syscall argument i (0..5) from the saved user registers (a typed pt_regs
+ * pointer); an ia32 syscall's are the low halves of bx, cx, dx, si, di, bp.
+ */
+SK_INLINE __u64 sk_arg(struct pt_regs *regs, int i, bool compat)
 {
+	if (compat) {
+		switch (i) {
+		case 0: return (__u32)regs->bx;
+		case 1: return (__u32)regs->cx;
+		case 2: return (__u32)regs->dx;
+		case 3: return (__u32)regs->si;
+		case 4: return (__u32)regs->di;
+		default: return (__u32)regs->bp;
+		}
+	}
 	switch (i) {
 	case 0: return regs->di;
 	case 1: return regs->si;

@@ -62,6 +62,7 @@ struct sk_probe {
 	uint64_t held_next;  /* its consumer position after that event */
 	uint64_t consumed;
 	bool has_filler[SK_PROBE_NR_MAX];
+	uint16_t ia32_to_x64[SK_PROBE_NR_MAX]; /* SK_IA32_NONE: not reported */
 };
 
 struct sk_syscall_info {
@@ -75,6 +76,19 @@ static const struct sk_syscall_info sk_syscalls[] = {
 #include "syscalls_x86_64.def"
 #undef SK_X64_SYSCALL
 };
+
+/* ia32 syscalls reported as their x86-64 counterpart (syscalls_ia32.def). */
+static const struct {
+	uint16_t nr;
+	const char *x64;
+} sk_ia32_syscalls[] = {
+#define SK_IA32_SYSCALL(nr, name) {nr, #name},
+#include "syscalls_ia32.def"
+#undef SK_IA32_SYSCALL
+};
+#define SK_IA32_NONE 0xffffu
+#define SK_NR_EXECVE 59u
+#define SK_NR_EXECVEAT 322u
 
 int sk_syscall_nr(const char *name)
 {
@@ -154,6 +168,15 @@ static int sk_probe_configure(struct sk_probe *p, const struct sk_probe_opts *op
 	for (size_t i = 0; i < sizeof(sk_syscalls) / sizeof(sk_syscalls[0]); i++)
 		if (sk_syscalls[i].nr < SK_PROBE_NR_MAX)
 			((uint16_t *)s->rodata->sk_ppm_sc)[sk_syscalls[i].nr] = sk_syscalls[i].ppm_sc;
+	for (unsigned i = 0; i < SK_PROBE_NR_MAX; i++)
+		p->ia32_to_x64[i] = SK_IA32_NONE;
+	for (size_t i = 0; i < sizeof(sk_ia32_syscalls) / sizeof(sk_ia32_syscalls[0]); i++) {
+		int nr = sk_syscall_nr(sk_ia32_syscalls[i].x64);
+
+		if (nr >= 0 && (unsigned)nr < SK_PROBE_NR_MAX && sk_ia32_syscalls[i].nr < SK_PROBE_NR_MAX)
+			p->ia32_to_x64[sk_ia32_syscalls[i].nr] = (uint16_t)nr;
+	}
+	memcpy((void *)s->rodata->sk_ia32_to_x64, p->ia32_to_x64, sizeof(p->ia32_to_x64));
 	e = bpf_map__set_max_entries(s->maps.sk_aux, p->ncpus);
 	if (!e)
 		e = bpf_map__set_max_entries(s->maps.sk_rings, p->ncpus);
@@ -328,9 +351,25 @@ fail:
 
 int sk_probe_set_interesting(struct sk_probe *p, unsigned nr, bool on)
 {
+	uint8_t *x64 = p->skel->bss->sk_interesting, *ia32 = p->skel->bss->sk_interesting_ia32;
+
 	if (nr >= SK_PROBE_NR_MAX)
 		return -EINVAL;
-	__atomic_store_n(&p->skel->bss->sk_interesting[nr], on ? 1 : 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&x64[nr], on ? 1 : 0, __ATOMIC_RELAXED);
+	/*
+	 * The ia32 numbers producing this event follow; a successful execveat
+	 * ends as execve, so execve's entries also follow execveat.
+	 */
+	for (unsigned i = 0; i < SK_PROBE_NR_MAX; i++) {
+		unsigned to = p->ia32_to_x64[i];
+		bool want;
+
+		if (to != nr && !(nr == SK_NR_EXECVEAT && to == SK_NR_EXECVE))
+			continue;
+		want = __atomic_load_n(&x64[to], __ATOMIC_RELAXED) ||
+		       (to == SK_NR_EXECVE && __atomic_load_n(&x64[SK_NR_EXECVEAT], __ATOMIC_RELAXED));
+		__atomic_store_n(&ia32[i], want ? 1 : 0, __ATOMIC_RELAXED);
+	}
 	return 0;
 }
 

@@ -1362,6 +1362,133 @@ static void test_sockopt(void **state)
 	capture_free(&c);
 }
 
+/* ---- 32-bit syscalls (int $0x80 from this 64-bit process: the ia32 table) ---- */
+
+/* i386 syscall numbers (asm/unistd_32.h). */
+#define IA32_OPEN 5
+#define IA32_CLOSE 6
+#define IA32_EXECVE 11
+#define IA32_GETPID 20
+#define IA32_OPENAT 295
+#define IA32_SOCKET 359
+#define IA32_CONNECT 362
+
+static long int80(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+/* Memory below 4 GiB: 32-bit syscalls take 32-bit pointers. */
+static char *low_page(void)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+		       -1, 0);
+
+	assert_true(p != MAP_FAILED);
+	return p;
+}
+
+static void child_ia32(void)
+{
+	char *low = low_page();
+	struct sockaddr_in *sa = (struct sockaddr_in *)(low + 2048);
+	struct sockaddr_in ls = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof(ls);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	bind(l, (struct sockaddr *)&ls, sizeof(ls));
+	listen(l, 1);
+	getsockname(l, (struct sockaddr *)&ls, &sl);
+	sh->port[0] = ntohs(ls.sin_port);
+	tmp_path(low, 1024, "created");
+	sh->fd[0] = (int)int80(IA32_OPEN, (long)low, O_RDONLY | O_CREAT, 0600);
+	strcpy(low + 1024, "created");
+	sh->fd[1] = (int)int80(IA32_OPENAT, open(tmpdir, O_RDONLY | O_DIRECTORY), (long)(low + 1024),
+			       O_WRONLY);
+	sh->fd[2] = (int)int80(IA32_CLOSE, sh->fd[1], 0, 0);
+	int80(IA32_GETPID, 0, 0, 0);
+	sh->fd[3] = (int)int80(IA32_SOCKET, AF_INET, SOCK_STREAM, 0);
+	*sa = ls;
+	sh->fd[4] = (int)int80(IA32_CONNECT, sh->fd[3], (long)sa, sizeof(*sa));
+}
+
+static void child_ia32_exec(void)
+{
+	char *low = low_page();
+	uint32_t *argv = (uint32_t *)(low + 1024);
+
+	strcpy(low, "/bin/true");
+	strcpy(low + 64, "true");
+	strcpy(low + 128, "ia32-arg");
+	argv[0] = (uint32_t)(uintptr_t)(low + 64);
+	argv[1] = (uint32_t)(uintptr_t)(low + 128);
+	argv[2] = 0;
+	int80(IA32_EXECVE, (long)low, (long)argv, 0);
+	_exit(1);
+}
+
+/*
+ * 32-bit syscalls produce the events of their x86-64 counterparts, with the
+ * arguments taken from the ia32 registers (a 64-bit program can make them:
+ * monitoring must not be skipped that way).
+ */
+static void test_ia32(void **state)
+{
+	struct capture c;
+	const struct sk_evt *e;
+	const uint8_t *p;
+	uint32_t len;
+	char path[256];
+	pid_t pid;
+
+	(void)state;
+	NEED_PROBE();
+	pid = run_child(&c, child_ia32);
+	tmp_path(path, sizeof(path), "created");
+	assert_true(sh->fd[0] >= 0);
+	e = must_find_str(&c, SK_EVT_OPEN_X, "name", path);
+	assert_complete(e);
+	assert_int_equal(s64(e, "fd"), sh->fd[0]);
+	assert_int_equal(u32(e, "flags") & (PPM_O_RDONLY | PPM_O_CREAT), PPM_O_RDONLY | PPM_O_CREAT);
+	assert_int_equal(u32(e, "mode"), 0600);
+	e = must_find_str(&c, SK_EVT_OPENAT_X, "name", "created");
+	assert_int_equal(s64(e, "fd"), sh->fd[1]);
+	assert_true(s64(e, "dirfd") >= 0);
+	assert_int_equal(u32(e, "flags"), PPM_O_WRONLY);
+	e = NULL;
+	for (int i = 0; (e = find(&c, SK_EVT_CLOSE_X, pid, i)); i++)
+		if (s64(e, "fd") == sh->fd[1])
+			break;
+	assert_non_null(e);
+	assert_int_equal(s64(e, "res"), sh->fd[2]);
+	/* a syscall the ia32 table does not report */
+	assert_null(find(&c, SK_EVT_SYSCALL_X, pid, 0));
+	e = must_find(&c, SK_EVT_SOCKET_X, pid);
+	for (int i = 0; e && s64(e, "fd") != sh->fd[3]; i++)
+		e = find(&c, SK_EVT_SOCKET_X, pid, i);
+	assert_non_null(e);
+	assert_int_equal(u32(e, "domain"), AF_INET);
+	e = must_find(&c, SK_EVT_CONNECT_X, pid);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_int_equal(s64(e, "fd"), sh->fd[3]);
+	raw(e, "tuple", &p, &len);
+	assert_int_equal(len, 13);
+	capture_free(&c);
+
+	pid = run_child(&c, child_ia32_exec);
+	e = must_find(&c, SK_EVT_EXECVE_X, pid);
+	assert_int_equal(s64(e, "res"), 0);
+	assert_string_equal(str(e, "exe"), "true");
+	raw(e, "args", &p, &len);
+	assert_int_equal(len, sizeof("ia32-arg"));
+	assert_memory_equal(p, "ia32-arg", len);
+	assert_string_equal(str(e, "filename"), "/bin/true");
+	capture_free(&c);
+}
+
 static void child_io(void)
 {
 	int p[2];
@@ -2175,6 +2302,7 @@ int main(void)
 		cmocka_unit_test(test_open_family),
 		cmocka_unit_test(test_fs_ops),
 		cmocka_unit_test(test_sockopt),
+		cmocka_unit_test(test_ia32),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_udp_msg),
 		cmocka_unit_test(test_fds),
