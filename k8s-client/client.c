@@ -281,12 +281,64 @@ static size_t body_write(char *p, size_t sz, size_t nm, void *ud)
 	return n;
 }
 
+/* "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate) into seconds since the epoch; -1 if not. */
+static time_t http_date(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char wday[4], mon[4];
+	const char *m;
+	struct tm tm = {0};
+	int used = 0;
+
+	if (sscanf(s, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", wday, &tm.tm_mday, mon,
+		   &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 7 ||
+	    used == 0 || s[used] != '\0' || strlen(mon) != 3)
+		return -1;
+	m = strstr(months, mon);
+	if (!m || (m - months) % 3 != 0 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_mon = (int)(m - months) / 3;
+	tm.tm_year -= 1900;
+	return timegm(&tm);
+}
+
+long k8s_retry_after_parse(const char *v, size_t len)
+{
+	char buf[K8S_RETRY_AFTER_LEN];
+	size_t i = 0;
+	long s;
+
+	while (len && (*v == ' ' || *v == '\t'))
+		v++, len--;
+	while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
+		       v[len - 1] == '\t'))
+		len--;
+	if (!len || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	while (i < len && buf[i] >= '0' && buf[i] <= '9')
+		i++;
+	if (i == len) {
+		s = i > 6 ? K8S_RETRY_AFTER_MAX_S : strtol(buf, NULL, 10);
+	} else {
+		time_t t = http_date(buf), now = time(NULL);
+		if (t < 0 || t <= now)
+			return 0;
+		s = t - now > K8S_RETRY_AFTER_MAX_S ? K8S_RETRY_AFTER_MAX_S : (long)(t - now);
+	}
+	return s > K8S_RETRY_AFTER_MAX_S ? K8S_RETRY_AFTER_MAX_S : s;
+}
+
 static size_t header_cb(char *p, size_t sz, size_t nm, void *ud)
 {
 	struct body_buf *b = ud;
 	size_t n = sz * nm;
-	if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0)
-		b->retry_after = strtol(p + 12, NULL, 10);
+	if (n > 5 && strncmp(p, "HTTP/", 5) == 0)
+		b->retry_after = 0; /* a new response (after a proxy's or a 1xx) */
+	else if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0)
+		b->retry_after = k8s_retry_after_parse(p + 12, n - 12);
 	return n;
 }
 

@@ -43,7 +43,7 @@ struct k8s_informer {
 	bool expired;         /* an in-stream 410 ERROR */
 	bool got_event;
 	long http_status;
-	long retry_after_s;   /* Retry-After of the last non-200 answer */
+	long retry_after_s;   /* Retry-After of the last non-200 answer (watch or list) */
 	char *errbody;
 	size_t errlen;
 	/* the current list: records decoded but not yet applied */
@@ -413,8 +413,9 @@ static int do_list(struct k8s_informer *inf)
 	int rc;
 
 	inf->gen++;
-	rc = k8s_list(inf->client, inf->path, &lo, list_item, list_restart, inf, rv, sizeof(rv),
-		      err, sizeof(err));
+	inf->retry_after_s = 0;
+	rc = k8s_list_full(inf->client, inf->path, &lo, list_item, list_restart, inf, rv,
+			   sizeof(rv), &inf->retry_after_s, err, sizeof(err));
 	if (rc) {
 		pend_clear(inf);
 		pthread_mutex_lock(&inf->lock);
@@ -455,10 +456,12 @@ static size_t watch_header(char *p, size_t sz, size_t nm, void *ud)
 	struct k8s_informer *inf = ud;
 	size_t n = sz * nm;
 	long code;
-	if (n > 9 && strncmp(p, "HTTP/", 5) == 0 && sscanf(p, "HTTP/%*s %ld", &code) == 1)
-		inf->http_status = code;
-	else if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0)
-		inf->retry_after_s = strtol(p + 12, NULL, 10);
+	if (n > 9 && strncmp(p, "HTTP/", 5) == 0 && sscanf(p, "HTTP/%*s %ld", &code) == 1) {
+		inf->http_status = code; /* a new response: a proxy's or a 1xx came first */
+		inf->retry_after_s = 0;
+	} else if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		inf->retry_after_s = k8s_retry_after_parse(p + 12, n - 12);
+	}
 	return n;
 }
 
@@ -506,6 +509,8 @@ static enum watch_end watch_status(struct k8s_informer *inf)
 		logf_(inf, K8S_LOG_INFO, "%s: watch: %s: relisting", inf->path, err);
 		return W_EXPIRED;
 	}
+	if (inf->http_status != 429 && inf->http_status < 500)
+		inf->retry_after_s = 0; /* honoured on 429 and 5xx only */
 	if (inf->http_status == 401) {
 		k8s_client_note_401(inf->client);
 		inf->force_creds = true;
@@ -606,6 +611,20 @@ static unsigned backoff_ms(const struct k8s_informer *inf, unsigned failures)
 	return d > inf->o.backoff_max_ms ? inf->o.backoff_max_ms : (unsigned)d;
 }
 
+/*
+ * The wait before retrying after a failure: the backoff, or the server's
+ * Retry-After (429/5xx) when longer, within the backoff cap.
+ */
+static unsigned retry_delay_ms(const struct k8s_informer *inf, unsigned failures)
+{
+	unsigned ms = backoff_ms(inf, failures);
+	uint64_t ra = inf->retry_after_s > 0 ? (uint64_t)inf->retry_after_s * 1000u : 0;
+
+	if (ra > ms)
+		ms = ra < inf->o.backoff_max_ms ? (unsigned)ra : inf->o.backoff_max_ms;
+	return ms;
+}
+
 static void *run(void *arg)
 {
 	struct k8s_informer *inf = arg;
@@ -616,7 +635,7 @@ static void *run(void *arg)
 	while (h && !inf->stop) {
 		if (need_list) {
 			if (do_list(inf)) {
-				nap(inf, backoff_ms(inf, ++failures));
+				nap(inf, retry_delay_ms(inf, ++failures));
 				continue;
 			}
 			need_list = false;
@@ -641,13 +660,7 @@ static void *run(void *arg)
 			note_error(inf, "watch", "closed at once without events");
 		if (inf->got_event)
 			failures = 0;
-		unsigned ms = backoff_ms(inf, ++failures);
-		/* 429/5xx: the server's Retry-After, within the backoff cap */
-		if (inf->retry_after_s > 0 && (uint64_t)inf->retry_after_s * 1000u > ms)
-			ms = (uint64_t)inf->retry_after_s * 1000u < inf->o.backoff_max_ms
-				 ? (unsigned)inf->retry_after_s * 1000u
-				 : inf->o.backoff_max_ms;
-		nap(inf, ms);
+		nap(inf, retry_delay_ms(inf, ++failures));
 	}
 	if (h)
 		curl_easy_cleanup(h);

@@ -44,6 +44,25 @@ int k8s_client_easy(struct k8s_client *c, CURL *h, const char *path, bool force_
 /* Count a 401 (for stats). */
 void k8s_client_note_401(struct k8s_client *c);
 
+#define K8S_RETRY_AFTER_LEN 64        /* a Retry-After value, bytes */
+#define K8S_RETRY_AFTER_MAX_S 3600L   /* a longer Retry-After is read as this */
+
+/*
+ * A Retry-After header value (len bytes, not NUL-terminated): delay-seconds
+ * or an IMF-fixdate relative to now. Returns seconds, 0 when empty, past or
+ * unreadable, at most K8S_RETRY_AFTER_MAX_S.
+ */
+long k8s_retry_after_parse(const char *v, size_t len);
+
+/*
+ * k8s_list that also reports, in *retry_after_s (may be NULL), the
+ * Retry-After of a failed page answered 429 or 5xx (0 otherwise), for a
+ * caller that retries.
+ */
+int k8s_list_full(struct k8s_client *c, const char *path, const struct k8s_list_opts *o,
+		  int (*item)(void *ctx, cJSON *item), void (*restart)(void *ctx), void *ctx,
+		  char *rv, size_t rvcap, long *retry_after_s, char *err, size_t errlen);
+
 /* Random number in [lo, hi]. */
 unsigned k8s_rand_range(unsigned lo, unsigned hi);
 

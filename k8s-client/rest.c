@@ -19,9 +19,15 @@ static int parse_body(struct k8s_response *r, cJSON **out, char *err, size_t err
 	return 0;
 }
 
-static int json_call(struct k8s_client *c, const char *method, const char *path,
-		     const char *ctype, const cJSON *obj, const char *text, cJSON **out,
-		     char *err, size_t errlen)
+/* The Retry-After worth waiting for: on 429 (throttled) and 5xx only. */
+static long retry_after_of(const struct k8s_response *r)
+{
+	return r->status == 429 || (r->status >= 500 && r->status < 600) ? r->retry_after_s : 0;
+}
+
+static int json_call_ra(struct k8s_client *c, const char *method, const char *path,
+			const char *ctype, const cJSON *obj, const char *text, cJSON **out,
+			long *retry_after_s, char *err, size_t errlen)
 {
 	struct k8s_response r;
 	char *body = obj ? cJSON_PrintUnformatted(obj) : NULL;
@@ -34,9 +40,18 @@ static int json_call(struct k8s_client *c, const char *method, const char *path,
 	rc = k8s_request(c, method, path, ctype, body, body ? strlen(body) : 0, &r, err, errlen);
 	if (!rc)
 		rc = parse_body(&r, out, err, errlen);
+	if (retry_after_s)
+		*retry_after_s = retry_after_of(&r);
 	free(r.body);
 	free(body);
 	return rc;
+}
+
+static int json_call(struct k8s_client *c, const char *method, const char *path,
+		     const char *ctype, const cJSON *obj, const char *text, cJSON **out,
+		     char *err, size_t errlen)
+{
+	return json_call_ra(c, method, path, ctype, obj, text, out, NULL, err, errlen);
 }
 
 int k8s_get(struct k8s_client *c, const char *path, cJSON **out, char *err, size_t errlen)
@@ -114,12 +129,12 @@ static int list_url(char *buf, size_t cap, const char *path, const struct k8s_li
 
 /* One page: items to item(), continue token into cont, RV into rv. */
 static int list_page(struct k8s_client *c, const char *url, int (*item)(void *, cJSON *),
-		     void *ctx, char *cont, size_t contcap, char *rv, size_t rvcap, char *err,
-		     size_t errlen)
+		     void *ctx, char *cont, size_t contcap, char *rv, size_t rvcap,
+		     long *retry_after_s, char *err, size_t errlen)
 {
 	cJSON *page = NULL, *it;
 	const cJSON *meta, *v;
-	int rc = k8s_get(c, url, &page, err, errlen);
+	int rc = json_call_ra(c, "GET", url, NULL, NULL, NULL, &page, retry_after_s, err, errlen);
 
 	if (rc)
 		return rc;
@@ -152,6 +167,13 @@ int k8s_list(struct k8s_client *c, const char *path, const struct k8s_list_opts 
 	     int (*item)(void *ctx, cJSON *item), void (*restart)(void *ctx), void *ctx,
 	     char *rv, size_t rvcap, char *err, size_t errlen)
 {
+	return k8s_list_full(c, path, o, item, restart, ctx, rv, rvcap, NULL, err, errlen);
+}
+
+int k8s_list_full(struct k8s_client *c, const char *path, const struct k8s_list_opts *o,
+		  int (*item)(void *ctx, cJSON *item), void (*restart)(void *ctx), void *ctx,
+		  char *rv, size_t rvcap, long *retry_after_s, char *err, size_t errlen)
+{
 	char url[K8S_PATH_MAX], cont[K8S_CONTINUE_MAX] = "";
 	unsigned restarts = 0;
 	bool first = true;
@@ -161,7 +183,8 @@ int k8s_list(struct k8s_client *c, const char *path, const struct k8s_list_opts 
 		rc = list_url(url, sizeof(url), path, o, first ? NULL : cont);
 		if (rc)
 			return rc;
-		rc = list_page(c, url, item, ctx, cont, sizeof(cont), rv, rvcap, err, errlen);
+		rc = list_page(c, url, item, ctx, cont, sizeof(cont), rv, rvcap, retry_after_s, err,
+			       errlen);
 		if (rc == -ESTALE && !first && restarts++ < K8S_LIST_RESTARTS) {
 			/* The continue token expired: start again from a fresh snapshot. */
 			if (restart)

@@ -17,6 +17,7 @@ inject faults: POST /control/<action> with a JSON body.
   fault      {"cut": N}        the next watch stream is cut mid-line after N events
              {"stall": S}      open watch streams go silent for S seconds, then drop
              {"fail": N, "code": 500}  the next N API requests fail with code
+                   (429/500/503 carry "Retry-After: 1"; "retry_after": "V" sends V)
              {"http410": true}  expired watches answer HTTP 410 (default: in-stream ERROR)
              {"expire": true}   forget the event history and every continue token
              {"drop": true}     close every open watch stream cleanly now
@@ -76,9 +77,10 @@ def status_body(code, reason, message, cause=None):
 
 
 class ApiError(Exception):
-    def __init__(self, code, reason, message):
+    def __init__(self, code, reason, message, retry_after=None):
         super().__init__(message)
         self.code, self.reason, self.message = code, reason, message
+        self.retry_after = retry_after
 
 
 def field_value(obj, path):
@@ -206,6 +208,7 @@ class Store:
         self.bookmark_s = bookmark_s
         self.tokens = set()
         self.fail = []  # codes of the next failing requests
+        self.fail_retry_after = None  # their Retry-After value (None: the default)
         self.cut_after = None
         self.stall_until = 0.0
         self.http410 = False
@@ -325,6 +328,8 @@ class Api(BaseHTTPRequestHandler):
 
     def send_error_status(self, e):
         extra = {"Retry-After": "1"} if e.code in (429, 500, 503) else None
+        if e.retry_after is not None:
+            extra = {"Retry-After": e.retry_after}
         self.send_json(e.code, status_body(e.code, e.reason, e.message), extra)
 
     def read_body(self):
@@ -384,7 +389,7 @@ class Api(BaseHTTPRequestHandler):
                 if store.fail:
                     code = store.fail.pop(0)
                     raise ApiError(code, "InternalError" if code >= 500 else "TooManyRequests",
-                                   "injected failure")
+                                   "injected failure", store.fail_retry_after)
                 if not self.authenticated(store):
                     store.stats["unauthorized"] += 1
                     raise ApiError(401, "Unauthorized", "Unauthorized")
@@ -717,6 +722,7 @@ class Control(BaseHTTPRequestHandler):
                 store.cond.notify_all()
             if "fail" in b:
                 store.fail = [int(b.get("code", 500))] * int(b["fail"])
+                store.fail_retry_after = b.get("retry_after")
             if "http410" in b:
                 store.http410 = bool(b["http410"])
             if b.get("expire"):

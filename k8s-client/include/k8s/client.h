@@ -42,7 +42,7 @@ struct k8s_response {
 	long status; /* HTTP status */
 	char *body;
 	size_t len;
-	long retry_after_s; /* Retry-After, 0 when absent */
+	long retry_after_s; /* Retry-After in seconds (delay or HTTP date), 0 when absent */
 };
 
 /*

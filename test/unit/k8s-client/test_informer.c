@@ -4,7 +4,9 @@
  * expiry), then against the API server stand-in: list + watch with paging
  * and a field selector, every change delivered in order, and convergence
  * with nothing lost or duplicated after a cut stream, a stall, 500s, and
- * 410s (in-stream and HTTP).
+ * 410s (in-stream and HTTP); a list answered 429 or 503 with Retry-After
+ * (seconds or an HTTP date) is retried no sooner than that, within the
+ * backoff cap.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -453,6 +455,71 @@ static void test_list_restarts_on_expired_continue(void **state)
 	k8s_client_free(c);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/*
+ * Start an informer whose first list is answered code with Retry-After ra
+ * (backoff 10 ms, at most cap_ms); the milliseconds until it synced.
+ */
+static uint64_t ms_to_sync_after(const char *code, const char *ra, unsigned cap_ms)
+{
+	struct mirror *m = calloc(1, sizeof(*m));
+	struct k8s_client *c = token_client();
+	struct k8s_informer *inf;
+	struct k8s_informer_stats st;
+	struct k8s_informer_opts o = {
+	    .path = "/api/v1/pods",
+	    .field_selector = "spec.nodeName=n7",
+	    .timeout_min_s = 30,
+	    .backoff_initial_ms = 10,
+	    .backoff_max_ms = cap_ms,
+	};
+	struct k8s_informer_ops ops = mirror_ops;
+	char err[256], body[160];
+	uint64_t t0, took;
+
+	ops.log = collect_log;
+	snprintf(body, sizeof(body), "{\"fail\": 1, \"code\": %s, \"retry_after\": \"%s\"}", code,
+		 ra);
+	assert_int_equal(standin_control(&srv, "fault", body, NULL), 200);
+	assert_int_equal(k8s_informer_new(&inf, c, &o, &ops, m, err, sizeof(err)), 0);
+	t0 = mono_ms();
+	assert_int_equal(k8s_informer_start(inf), 0);
+	assert_true(k8s_informer_wait_synced(inf, 10000));
+	took = mono_ms() - t0;
+	k8s_informer_stats(inf, &st);
+	assert_int_equal(st.lists, 1);
+	assert_true(st.errors >= 1); /* the refused list */
+	assert_non_null(strstr(st.last_error, code));
+	k8s_informer_free(inf);
+	k8s_client_free(c);
+	free(m);
+	return took;
+}
+
+static void test_list_honours_retry_after(void **state)
+{
+	char date[64];
+	time_t t;
+	struct tm tm;
+	(void)state;
+	/* 10 ms of backoff alone would retry at once: the wait is the server's */
+	assert_true(ms_to_sync_after("429", "1", 5000) >= 950);
+	assert_true(ms_to_sync_after("503", "1", 5000) >= 950);
+	/* the HTTP-date form: two seconds ahead is at least one whole second away */
+	t = time(NULL) + 2;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	assert_true(ms_to_sync_after("429", date, 5000) >= 950);
+	/* a Retry-After beyond the backoff cap waits the cap, not 30 s */
+	assert_true(ms_to_sync_after("503", "30", 300) < 10000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest offline[] = {
@@ -463,6 +530,7 @@ int main(void)
 	    cmocka_unit_test(test_changes_arrive_in_order),
 	    cmocka_unit_test(test_converges_after_faults),
 	    cmocka_unit_test(test_list_restarts_on_expired_continue),
+	    cmocka_unit_test(test_list_honours_retry_after),
 	};
 	int rc = cmocka_run_group_tests_name("offline", offline, NULL, NULL);
 	return rc + cmocka_run_group_tests_name("stand-in", live, setup_server, teardown_server);
