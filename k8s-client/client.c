@@ -4,6 +4,12 @@
  * the decoding of Status bodies. The bearer token of a token file is cached
  * for K8S_TOKEN_CACHE_S seconds (or until the file's mtime changes) and
  * re-read on a 401; an exec plugin's credential until its expiry or a 401.
+ *
+ * A kubeconfig's tls-server-name becomes the host of every request URL,
+ * with CURLOPT_CONNECT_TO sending the connection to the server's real host:
+ * libcurl then verifies the certificate against that name and sends it as
+ * SNI. Its proxy-url is set on every handle and wins over the environment
+ * (HTTPS_PROXY and NO_PROXY); without it libcurl reads the environment.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +25,9 @@
 
 struct k8s_client {
 	struct k8s_config *cfg;
+	char *base_url;                 /* server URL, its host replaced by tls-server-name */
+	struct curl_slist *connect_to;  /* "NAME:PORT:HOST:PORT"; NULL without tls-server-name */
+	char *host_header;              /* "Host: " the server's own authority; NULL likewise */
 	unsigned timeout_s;
 	pthread_mutex_t lock; /* guards the credential cache and stats */
 	char *token;          /* current bearer token (file or exec) */
@@ -44,6 +53,75 @@ unsigned k8s_rand_range(unsigned lo, unsigned hi)
 	return hi <= lo ? lo : lo + (unsigned)rand_r(&seed) % (hi - lo + 1);
 }
 
+static void free_endpoint(struct k8s_client *c)
+{
+	free(c->base_url);
+	free(c->host_header);
+	curl_slist_free_all(c->connect_to);
+}
+
+/*
+ * The URL prefix requests go to. With a tls-server-name, its host is that
+ * name and connect_to routes it to the server's host and port.
+ */
+static int prepare_endpoint(struct k8s_client *c, char *err, size_t errlen)
+{
+	const char *name = c->cfg->tls_server_name;
+	char *host = NULL, *port = NULL, *url = NULL, *line = NULL;
+	bool port_given;
+	CURLU *u = NULL;
+	size_t n;
+	int rc = 0;
+
+	if (!name || !*name) {
+		c->base_url = strdup(c->cfg->server);
+		return c->base_url ? 0 : -ENOMEM;
+	}
+	u = curl_url();
+	if (!u)
+		return -ENOMEM;
+	if (curl_url_set(u, CURLUPART_URL, c->cfg->server, 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT)) {
+		K8S_SET_ERR(err, errlen, "server URL '%.200s' does not parse", c->cfg->server);
+		rc = -EINVAL;
+		goto out;
+	}
+	port_given = curl_url_get(u, CURLUPART_PORT, &url, 0) == CURLUE_OK;
+	curl_free(url);
+	url = NULL;
+	if (curl_url_set(u, CURLUPART_HOST, name, 0) || curl_url_get(u, CURLUPART_URL, &url, 0)) {
+		K8S_SET_ERR(err, errlen, "tls-server-name '%.200s' is not a host name", name);
+		rc = -EINVAL;
+		goto out;
+	}
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		url[--n] = '\0';
+	if (asprintf(&line, "%s:%s:%s:%s", name, port, host, port) < 0) {
+		line = NULL;
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (asprintf(&c->host_header, "Host: %s%s%s", host, port_given ? ":" : "",
+		     port_given ? port : "") < 0) {
+		c->host_header = NULL;
+		rc = -ENOMEM;
+		goto out;
+	}
+	c->connect_to = curl_slist_append(NULL, line);
+	c->base_url = strdup(url);
+	if (!c->connect_to || !c->base_url)
+		rc = -ENOMEM;
+out:
+	free(line);
+	curl_free(url);
+	curl_free(port);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 int k8s_client_new(struct k8s_client **out, const struct k8s_config *cfg, unsigned timeout_s,
 		   char *err, size_t errlen)
 {
@@ -60,6 +138,13 @@ int k8s_client_new(struct k8s_client **out, const struct k8s_config *cfg, unsign
 		return -ENOMEM;
 	rc = k8s_config_dup(&c->cfg, cfg);
 	if (rc) {
+		free(c);
+		return rc;
+	}
+	rc = prepare_endpoint(c, err, errlen);
+	if (rc) {
+		free_endpoint(c);
+		k8s_config_free(c->cfg);
 		free(c);
 		return rc;
 	}
@@ -85,6 +170,7 @@ void k8s_client_free(struct k8s_client *c)
 	clear_secret(&c->token);
 	clear_secret(&c->exec_cert);
 	clear_secret(&c->exec_key);
+	free_endpoint(c);
 	k8s_config_free(c->cfg);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -197,6 +283,18 @@ static int apply_tls(struct k8s_client *c, CURL *h)
 	return rc;
 }
 
+/* Where the connection goes: tls-server-name routing and the proxy. */
+static void apply_route(struct k8s_client *c, CURL *h)
+{
+	if (c->connect_to)
+		curl_easy_setopt(h, CURLOPT_CONNECT_TO, c->connect_to);
+	if (c->cfg->proxy_url) {
+		/* An explicit proxy-url beats the environment, its NO_PROXY included. */
+		curl_easy_setopt(h, CURLOPT_PROXY, c->cfg->proxy_url);
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+	}
+}
+
 int k8s_client_easy(struct k8s_client *c, CURL *h, const char *path, bool force_creds,
 		    struct curl_slist **headers, char *err, size_t errlen)
 {
@@ -204,7 +302,7 @@ int k8s_client_easy(struct k8s_client *c, CURL *h, const char *path, bool force_
 	struct curl_slist *hl = NULL;
 	int rc = 0;
 
-	if (snprintf(url, sizeof(url), "%s%s", c->cfg->server, path) >= (int)sizeof(url)) {
+	if (snprintf(url, sizeof(url), "%s%s", c->base_url, path) >= (int)sizeof(url)) {
 		K8S_SET_ERR(err, errlen, "request path longer than %u bytes", K8S_PATH_MAX);
 		return -ENAMETOOLONG;
 	}
@@ -218,7 +316,10 @@ int k8s_client_easy(struct k8s_client *c, CURL *h, const char *path, bool force_
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "saker-k8s/0.1");
+	apply_route(c, h);
 	hl = curl_slist_append(hl, "Accept: application/json");
+	if (c->host_header)
+		hl = curl_slist_append(hl, c->host_header);
 	pthread_mutex_lock(&c->lock);
 	if (c->cfg->exec)
 		rc = refresh_exec(c, force_creds, err, errlen);

@@ -128,6 +128,7 @@ void k8s_config_free(struct k8s_config *c)
 	}
 	free(c->token_file);
 	free(c->tls_server_name);
+	free(c->proxy_url);
 	free(c->namespace);
 	if (c->exec) {
 		for (unsigned i = 0; i < c->exec->nargs; i++)
@@ -170,6 +171,7 @@ int k8s_config_dup(struct k8s_config **out, const struct k8s_config *c)
 	d->token_file = k8s_strdup(c->token_file);
 	d->insecure = c->insecure;
 	d->tls_server_name = k8s_strdup(c->tls_server_name);
+	d->proxy_url = k8s_strdup(c->proxy_url);
 	d->namespace = k8s_strdup(c->namespace);
 	memcpy(d->origin, c->origin, sizeof(d->origin));
 	if (c->exec) {
@@ -190,7 +192,8 @@ int k8s_config_dup(struct k8s_config **out, const struct k8s_config *c)
 	}
 	if (!d->server || (c->ca_pem && !d->ca_pem) || (c->cert_pem && !d->cert_pem) ||
 	    (c->key_pem && !d->key_pem) || (c->token && !d->token) ||
-	    (c->token_file && !d->token_file))
+	    (c->token_file && !d->token_file) || (c->tls_server_name && !d->tls_server_name) ||
+	    (c->proxy_url && !d->proxy_url))
 		goto nomem;
 	*out = d;
 	return 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -235,11 +236,51 @@ static int load_user(struct k8s_config *c, const cJSON *u, const char *file, cha
 	return 0;
 }
 
+/* tls-server-name: a DNS name (or address) to verify instead of the server's host. */
+static int load_server_name(struct k8s_config *c, const char *name, const char *file, char *err,
+			    size_t errlen)
+{
+	if (!name || !*name)
+		return 0;
+	if (strlen(name) > K8S_HOST_MAX || strpbrk(name, "/@?#[] \t\r\n") ||
+	    strchr(name, ':')) {
+		K8S_SET_ERR(err, errlen, "%s: cluster tls-server-name '%.64s' is not a host name",
+			    file, name);
+		return -EINVAL;
+	}
+	c->tls_server_name = strdup(name);
+	return c->tls_server_name ? 0 : -ENOMEM;
+}
+
+/* proxy-url: the schemes libcurl and Kubernetes clients both know. */
+static int load_proxy_url(struct k8s_config *c, const char *url, const char *file, char *err,
+			  size_t errlen)
+{
+	static const char *const schemes[] = {"http://", "https://", "socks5://", "socks5h://"};
+	bool known = false;
+
+	if (!url || !*url)
+		return 0;
+	for (unsigned i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		known |= strncasecmp(url, schemes[i], strlen(schemes[i])) == 0 &&
+			 url[strlen(schemes[i])] != '\0';
+	if (!known || strlen(url) > K8S_PROXY_URL_MAX || strpbrk(url, " \t\r\n")) {
+		K8S_SET_ERR(err, errlen,
+			    "%s: cluster proxy-url '%.64s': expected http://, https:// or socks5:// "
+			    "and a host",
+			    file, url);
+		return -EINVAL;
+	}
+	c->proxy_url = strdup(url);
+	return c->proxy_url ? 0 : -ENOMEM;
+}
+
 static int load_cluster(struct k8s_config *c, const cJSON *cl, const char *file, char *err,
 			size_t errlen)
 {
 	const char *server = jstr(cl, "server");
 	size_t n;
+	int rc;
 
 	if (!server || !*server) {
 		K8S_SET_ERR(err, errlen, "%s: cluster without a server", file);
@@ -251,8 +292,12 @@ static int load_cluster(struct k8s_config *c, const cJSON *cl, const char *file,
 	while (n > 0 && c->server[n - 1] == '/')
 		c->server[--n] = '\0';
 	c->insecure = jtrue(cl, "insecure-skip-tls-verify");
-	c->tls_server_name = k8s_strdup(jstr(cl, "tls-server-name"));
-	return load_pem(cl, "certificate-authority", file, &c->ca_pem, &c->ca_len, err, errlen);
+	rc = load_server_name(c, jstr(cl, "tls-server-name"), file, err, errlen);
+	if (!rc)
+		rc = load_proxy_url(c, jstr(cl, "proxy-url"), file, err, errlen);
+	if (!rc)
+		rc = load_pem(cl, "certificate-authority", file, &c->ca_pem, &c->ca_len, err, errlen);
+	return rc;
 }
 
 static int resolve_context(cJSON *const *files, char *const *names, unsigned n,

@@ -24,11 +24,18 @@ inject faults: POST /control/<action> with a JSON body.
              {"gone": true}     every open watch stream ends with a 410 ERROR event
   pods also takes "expire": true (history expired under the same lock: a relist)
   tokens     {"tokens": ["t1", ...]}       the bearer tokens accepted from now on
-  stats      {}                 counters (requests by verb, open watches, rv)
+  stats      {}                 counters (requests by verb, open watches, rv, the SNI
+                                names clients sent, CONNECT tunnels and their targets)
 GET /control/state?kind=Pod returns every object of a kind with the current rv.
 
+--server-cert NAME serves DIR/NAME.crt (default server; mkcerts.sh also
+makes "named", valid for kubernetes.internal only). --connect-proxy also runs
+an HTTP CONNECT proxy on 127.0.0.1 (its port is the third number of the
+ports file) that counts the tunnels it opens.
+
 Usage: apiserver.py --pki DIR [--port N] [--control-port N] [--ports-file F]
-                    [--history N] [--bookmark-seconds S]
+                    [--history N] [--bookmark-seconds S] [--server-cert NAME]
+                    [--connect-proxy]
 """
 
 import argparse
@@ -37,7 +44,9 @@ import copy
 import datetime
 import json
 import os
+import select
 import socket
+import socketserver
 import ssl
 import sys
 import threading
@@ -216,7 +225,8 @@ class Store:
         self.gone_gen = 0
         self.stats = {"requests": 0, "list": 0, "watch": 0, "get": 0, "create": 0,
                       "update": 0, "patch": 0, "delete": 0, "unauthorized": 0,
-                      "watches_open": 0, "expired": 0, "selectors": []}
+                      "watches_open": 0, "expired": 0, "selectors": [], "sni": [],
+                      "tunnels": 0, "tunnel_targets": []}
 
     # -- mutations (lock held) --
     def _record(self, kind, typ, old, new):
@@ -779,6 +789,61 @@ class TLSServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class ConnectProxy(BaseHTTPRequestHandler):
+    """An HTTP proxy that only tunnels (CONNECT), counting the tunnels it opens."""
+    protocol_version = "HTTP/1.1"
+    IDLE_S = 60
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_CONNECT(self):
+        store = self.server.store
+        host, _, port = self.path.rpartition(":")
+        try:
+            up = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        except (OSError, ValueError) as ex:
+            self.send_error(502, "cannot reach %s: %s" % (self.path, ex))
+            return
+        with store.cond:
+            store.stats["tunnels"] += 1
+            store.stats["tunnel_targets"].append(self.path)
+            del store.stats["tunnel_targets"][:-100]
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        self.relay(self.connection, up)
+
+    def relay(self, down, up):
+        socks = [down, up]
+        try:
+            while True:
+                ready, _, _ = select.select(socks, [], [], self.IDLE_S)
+                if not ready:
+                    return
+                for s in ready:
+                    data = s.recv(65536)
+                    if not data:
+                        return
+                    (up if s is down else down).sendall(data)
+        except OSError:
+            pass
+        finally:
+            up.close()
+
+    def do_GET(self):
+        self.send_error(405, "this proxy only tunnels (CONNECT)")
+
+
+class ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if os.environ.get("K8S_STANDIN_LOG"):
+            super().handle_error(request, client_address)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pki", required=True, help="directory made by mkcerts.sh")
@@ -787,6 +852,10 @@ def main():
     ap.add_argument("--ports-file", help="write 'API_PORT CONTROL_PORT' here once listening")
     ap.add_argument("--history", type=int, default=100000)
     ap.add_argument("--bookmark-seconds", type=float, default=60.0)
+    ap.add_argument("--server-cert", default="server",
+                    help="serve DIR/NAME.crt and DIR/NAME.key (default: server)")
+    ap.add_argument("--connect-proxy", action="store_true",
+                    help="also run a CONNECT proxy; its port is the ports file's third")
     a = ap.parse_args()
 
     store = Store(a.history, a.bookmark_seconds)
@@ -796,7 +865,17 @@ def main():
             store.tokens = {ln.split(",")[0].strip() for ln in f if ln.strip()}
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(os.path.join(a.pki, "server.crt"), os.path.join(a.pki, "server.key"))
+    ctx.load_cert_chain(os.path.join(a.pki, a.server_cert + ".crt"),
+                        os.path.join(a.pki, a.server_cert + ".key"))
+
+    def note_sni(sock, name, _ctx):
+        with store.cond:
+            sni = store.stats["sni"]
+            sni.append(name or "")
+            del sni[:-100]
+        return None
+
+    ctx.sni_callback = note_sni
     ctx.load_verify_locations(os.path.join(a.pki, "ca.crt"))
     ctx.verify_mode = ssl.CERT_OPTIONAL
     api = TLSServer(("127.0.0.1", a.port), Api)
@@ -805,7 +884,13 @@ def main():
     ctl = ThreadingHTTPServer(("127.0.0.1", a.control_port), Control)
     ctl.daemon_threads = True
     ctl.store = store
-    ports = "%d %d\n" % (api.server_address[1], ctl.server_address[1])
+    ports = "%d %d" % (api.server_address[1], ctl.server_address[1])
+    if a.connect_proxy:
+        proxy = ProxyServer(("127.0.0.1", 0), ConnectProxy)
+        proxy.store = store
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        ports += " %d" % proxy.server_address[1]
+    ports += "\n"
     if a.ports_file:
         tmp = a.ports_file + ".tmp"
         with open(tmp, "w") as f:

@@ -19,6 +19,8 @@
 #define K8S_EXEC_ARGS_MAX 64u               /* args (and env entries) of an exec plugin */
 #define K8S_EXEC_OUTPUT_MAX (256u * 1024u)  /* stdout of an exec plugin */
 #define K8S_EXEC_TIMEOUT_S 30u              /* an exec plugin is killed after this */
+#define K8S_HOST_MAX 253u                   /* a tls-server-name */
+#define K8S_PROXY_URL_MAX 2048u             /* a proxy-url */
 
 /* The default service-account directory of a pod. */
 #define K8S_SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -45,7 +47,10 @@ struct k8s_config {
 	char *token_file;      /* bearer token re-read at most every 60 s and on 401 */
 	struct k8s_exec *exec; /* exec credential plugin; NULL = none */
 	bool insecure;         /* insecure-skip-tls-verify */
-	char *tls_server_name; /* name to verify instead of the URL's host; NULL = host */
+	char *tls_server_name; /* name to verify and send as SNI instead of the URL's host
+				  (the connection still goes to the URL's host); NULL = host */
+	char *proxy_url;       /* http://, https:// or socks5:// proxy for every request,
+				  winning over HTTPS_PROXY/NO_PROXY; NULL = the environment's */
 	char *namespace;       /* the context's (or pod's) namespace; NULL = none */
 	char origin[512];      /* where this came from: "in-cluster", "kubeconfig FILE context C", ... */
 };
@@ -63,7 +68,9 @@ int k8s_config_incluster(struct k8s_config **out, const char *sa_dir, char *err,
  * kubeconfig: paths is a ':'-separated list (NULL: $KUBECONFIG, else
  * ~/.kube/config); files are merged, the first definition of a name wins.
  * context NULL means current-context. Relative paths resolve against the
- * file that names them; *-data fields are base64 PEM. Returns 0, -ENOENT
+ * file that names them; *-data fields are base64 PEM. A cluster's
+ * tls-server-name and proxy-url (http, https, socks5, socks5h) are checked
+ * here and applied to every request by the client. Returns 0, -ENOENT
  * when no file exists, or -EINVAL with "FILE: message" in err.
  */
 int k8s_config_kubeconfig(struct k8s_config **out, const char *paths, const char *context,

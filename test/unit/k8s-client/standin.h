@@ -22,6 +22,7 @@ struct standin {
 	char dir[256];   /* PKI and ports file */
 	pid_t pid;
 	int api_port, control_port;
+	int proxy_port;  /* the CONNECT proxy (standin_start_with "--connect-proxy"), else 0 */
 	char url[64];    /* https://127.0.0.1:PORT */
 	char token[128];
 };
@@ -31,8 +32,15 @@ static inline void standin_path(const struct standin *s, const char *name, char 
 	snprintf(buf, cap, "%s/%s", s->dir, name);
 }
 
-/* Make the PKI (once per dir) and start the server; extra args may be NULL. */
-static inline int standin_start(struct standin *s, const char *bookmark_s, const char *history)
+#define STANDIN_EXTRA_MAX 4
+
+/*
+ * Make the PKI (once per dir) and start the server; bookmark_s and history
+ * may be NULL; extra (NULL-terminated, may be NULL) adds options such as
+ * "--server-cert", "named" or "--connect-proxy".
+ */
+static inline int standin_start_with(struct standin *s, const char *bookmark_s,
+				     const char *history, const char *const *extra)
 {
 	char cmd[1024], ports[300];
 	FILE *f;
@@ -49,17 +57,24 @@ static inline int standin_start(struct standin *s, const char *bookmark_s, const
 	if (s->pid == 0) {
 		char pki[300];
 		snprintf(pki, sizeof(pki), "%s", s->dir);
-		execlp("python3", "python3", "hack/k8s-apiserver/apiserver.py", "--pki", pki,
-		       "--ports-file", ports, "--bookmark-seconds", bookmark_s ? bookmark_s : "60",
-		       "--history", history ? history : "100000", (char *)NULL);
+		const char *argv[12 + STANDIN_EXTRA_MAX] = {
+		    "python3", "hack/k8s-apiserver/apiserver.py", "--pki", pki, "--ports-file", ports,
+		    "--bookmark-seconds", bookmark_s ? bookmark_s : "60",
+		    "--history", history ? history : "100000"};
+		unsigned n = 10;
+		for (unsigned i = 0; extra && extra[i] && i < STANDIN_EXTRA_MAX; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
+		execvp("python3", (char *const *)argv);
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) {
 		f = fopen(ports, "r");
 		if (f) {
-			int n = fscanf(f, "%d %d", &s->api_port, &s->control_port);
+			int n = fscanf(f, "%d %d %d", &s->api_port, &s->control_port,
+				       &s->proxy_port);
 			fclose(f);
-			if (n == 2)
+			if (n >= 2)
 				break;
 		}
 		usleep(50000);
@@ -76,6 +91,11 @@ static inline int standin_start(struct standin *s, const char *bookmark_s, const
 	}
 	fclose(f);
 	return 0;
+}
+
+static inline int standin_start(struct standin *s, const char *bookmark_s, const char *history)
+{
+	return standin_start_with(s, bookmark_s, history, NULL);
 }
 
 static inline void standin_stop(struct standin *s)

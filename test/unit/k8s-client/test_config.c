@@ -106,6 +106,50 @@ static void test_kubeconfig_contexts_and_files(void **state)
 			 -ENOENT);
 }
 
+/* A kubeconfig with one cluster whose extra lines are given. */
+static int cluster_config(const char *extra, struct k8s_config **c, char *err, size_t errlen)
+{
+	char kc[512], text[1024];
+	snprintf(text, sizeof(text),
+		 "current-context: x\nclusters:\n- name: c\n  cluster:\n    server: "
+		 "https://10.0.0.1:6443\n%s"
+		 "contexts:\n- name: x\n  context: {cluster: c}\n",
+		 extra);
+	write_file("route.yaml", text, kc, sizeof(kc));
+	return k8s_config_kubeconfig(c, kc, NULL, err, errlen);
+}
+
+static void test_kubeconfig_server_name_and_proxy(void **state)
+{
+	static const char *const bad[] = {
+	    "    proxy-url: ftp://proxy:21\n",        "    proxy-url: proxy.example:3128\n",
+	    "    proxy-url: http://\n",               "    tls-server-name: a/b\n",
+	    "    tls-server-name: host.example:443\n",
+	};
+	struct k8s_config *c, *d;
+	char err[512];
+	(void)state;
+	assert_int_equal(cluster_config("    tls-server-name: kubernetes.internal\n"
+					"    proxy-url: socks5://127.0.0.1:1080\n",
+					&c, err, sizeof(err)),
+			 0);
+	assert_string_equal(c->tls_server_name, "kubernetes.internal");
+	assert_string_equal(c->proxy_url, "socks5://127.0.0.1:1080");
+	assert_int_equal(k8s_config_dup(&d, c), 0);
+	assert_string_equal(d->tls_server_name, "kubernetes.internal");
+	assert_string_equal(d->proxy_url, "socks5://127.0.0.1:1080");
+	k8s_config_free(d);
+	k8s_config_free(c);
+	assert_int_equal(cluster_config("", &c, err, sizeof(err)), 0);
+	assert_null(c->tls_server_name);
+	assert_null(c->proxy_url);
+	k8s_config_free(c);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cluster_config(bad[i], &c, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "route.yaml: cluster "));
+	}
+}
+
 static void test_flags(void **state)
 {
 	char err[512], spec[1200], tok[300];
@@ -366,6 +410,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_kubeconfig_contexts_and_files),
+	    cmocka_unit_test(test_kubeconfig_server_name_and_proxy),
 	    cmocka_unit_test(test_flags),
 	    cmocka_unit_test(test_incluster),
 	    cmocka_unit_test(test_auth_and_tls),
