@@ -88,8 +88,10 @@ void sk_live_interest(const struct sk_ruleset *rs, bool all, const bool *has_fil
 		want_name(want, sk_state_syscalls[i]);
 	for (unsigned code = 0; rs && code < SK_EVT_TABLE_SIZE; code++) {
 		const struct sk_event_info *info = sk_event_info_get((uint16_t)code);
+		/* high-volume events reach no rule without -A (pipeline.c): not worth reporting */
 		if (!info || !(info->category & SK_EC_SYSCALL) || code == SK_EVT_SYSCALL_E ||
-		    code == SK_EVT_SYSCALL_X || !sk_ruleset_code_used(rs, (uint16_t)code))
+		    code == SK_EVT_SYSCALL_X || sk_event_is_high_volume(info) ||
+		    !sk_ruleset_code_used(rs, (uint16_t)code))
 			continue;
 		want_event(want, info->name);
 	}

@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Without -A, high-volume events (I/O, waits, sleeps, scheduler switches)
- * are not evaluated, as Falco skips them unless asked for all events.
- */
-static bool high_volume(const struct sk_event_info *info)
-{
-	unsigned sub = info->category & 0x1ffu;
-	return sub == SK_EC_IO_READ || sub == SK_EC_IO_WRITE || sub == SK_EC_WAIT ||
-	       sub == SK_EC_SLEEP || sub == SK_EC_SCHEDULER || (info->flags & SK_EF_WAITS);
-}
-
 static void take_ruleset(struct sk_pipeline *p)
 {
 	struct sk_ruleset *rs = sk_ruleset_slot_get(p->slot);
@@ -166,7 +155,7 @@ void sk_pipeline_event(struct sk_pipeline *p, const struct sk_evt *e)
 	 * Falco's rules use evt.type=container.
 	 */
 	if (p->rs && p->src >= 0 && !(e->dump_flags & 1u) && !sk_event_is_internal(e->info) &&
-	    (p->opts.all_events || !high_volume(e->info)))
+	    (p->opts.all_events || !sk_event_is_high_volume(e->info)))
 		evaluate(p, e);
 	p->ctx.prev_ts = e->hdr->ts;
 	sk_state_after_event(&p->state, e);

@@ -65,6 +65,19 @@ static inline bool sk_event_is_internal(const struct sk_event_info *info)
 	return info->code == SK_EVT_PROCINFO_E || (info->category & 0x1ffu) == SK_EC_INTERNAL;
 }
 
+/*
+ * High-volume events (I/O, waits, sleeps, the scheduler): Falco leaves
+ * them out unless -A asks for every event, in the kernel filter and in
+ * rule evaluation alike.
+ */
+static inline bool sk_event_is_high_volume(const struct sk_event_info *info)
+{
+	unsigned sub = info->category & 0x1ffu;
+
+	return sub == SK_EC_IO_READ || sub == SK_EC_IO_WRITE || sub == SK_EC_WAIT ||
+	       sub == SK_EC_SLEEP || sub == SK_EC_SCHEDULER || (info->flags & SK_EF_WAITS);
+}
+
 /* Event direction helpers: even codes are enter events. */
 static inline bool sk_event_is_enter(uint16_t code)
 {
