@@ -660,12 +660,12 @@ static int extract_is_open(const struct sk_field_ref *ref, const struct sk_evt *
 	bool open_family = code == SK_EVT_OPEN_X || code == SK_EVT_OPENAT_E_102 ||
 			   code == SK_EVT_OPENAT_X || code == SK_EVT_OPENAT2_X ||
 			   code == SK_EVT_OPEN_BY_HANDLE_AT_X;
-	int fi = sk_evt_param_index(e, "flags");
-	int mi = sk_evt_param_index(e, "mode");
+	int fi = open_family ? sk_evt_param_index(e, "flags") : -1;
+	int mi = open_family ? sk_evt_param_index(e, "mode") : -1;
 	int64_t flags = 0, mode = 0;
 	bool r = false;
 
-	if (open_family && fi >= 0 && param_int(e, (unsigned)fi, &flags)) {
+	if (fi >= 0 && param_int(e, (unsigned)fi, &flags)) {
 		if (mi >= 0)
 			param_int(e, (unsigned)mi, &mode);
 		switch (ref->field->id) {

@@ -161,20 +161,20 @@ struct sk_node {
 			uint32_t nkids;
 		};
 		bool value; /* CONST */
-		struct {    /* CHECK */
-			enum sk_cmp_op op;
-			struct sk_operand lhs;
+		struct {    /* CHECK: what evaluation reads first, then the rest */
+			/* evt.type fast path: result per code, decided at load time */
+			bool fast;
 			bool rhs_is_field;
-			struct sk_operand rhs; /* val(field) / transformer on the right */
-			struct sk_const *consts;
+			enum sk_cmp_op op;
 			uint32_t nconsts;
+			struct sk_const *consts;
 			struct sk_cset *set;  /* in, intersects */
 			struct sk_pset *pset; /* pmatch */
 			void *re;	      /* pcre2_code_8 * for regex */
-			/* evt.type fast path: result per code, decided at load time */
-			bool fast;
+			struct sk_operand lhs;
 			struct sk_evtset fast_true;
-			/* event-type analysis */
+			struct sk_operand rhs; /* val(field) / transformer on the right */
+			/* event-type analysis (load time only) */
 			enum sk_evttype_role evtrole;
 			struct sk_evtset named;
 		};

@@ -143,8 +143,12 @@ int sk_evt_param_index(const struct sk_evt *e, const char *name)
 {
 	uint32_t i;
 
-	for (i = 0; i < e->nparams; i++)
-		if (strcmp(e->info->params[i].name, name) == 0)
+	/* the first byte rules most names out without a call (rules ask per event, often) */
+	for (i = 0; i < e->nparams; i++) {
+		const char *p = e->info->params[i].name;
+
+		if (p[0] == name[0] && strcmp(p, name) == 0)
 			return (int)i;
+	}
 	return -1;
 }
