@@ -233,6 +233,8 @@ struct live_run {
 	struct sk_drop_mgr drops;
 	uint64_t bad; /* events that did not parse */
 	const struct sk_ruleset *rs_seen; /* the ruleset the kernel filter was computed for */
+	struct sk_engine_reloader *reloader; /* its configuration is the running one */
+	const struct sk_config *cfg_seen;    /* the configuration lr->ls was read from */
 	FILE *out, *errf;
 	struct sk_plugin_runner plugins; /* plugin sources, each on its own thread */
 };
@@ -288,6 +290,37 @@ static void print_exit_stats(struct live_run *lr)
 			(unsigned long long)lr->bad);
 }
 
+/*
+ * After a reload: the live keys of the new configuration. Drop handling and
+ * base_syscalls take effect now; a new ring-buffer size at the next start
+ * (the probe keeps running, so no event is lost), which is said once.
+ */
+static void reload_settings(struct live_run *lr)
+{
+	char err[512];
+	pthread_mutex_lock(&lr->reloader->lock);
+	const struct sk_config *cfg = lr->reloader->cfg;
+	pthread_mutex_unlock(&lr->reloader->lock);
+	if (cfg == lr->cfg_seen)
+		return;
+	lr->cfg_seen = cfg;
+	struct sk_live_settings ls;
+	if (sk_live_settings_read(&ls, cfg, err, sizeof(err))) {
+		fprintf(lr->errf, "saker: reload: %s; the live settings stay as they were\n", err);
+		return;
+	}
+	if (ls.buf_size_preset != lr->ls.buf_size_preset || ls.ringbuf_bytes != lr->ls.ringbuf_bytes)
+		fprintf(lr->errf, "saker: reload: the new ring buffer size takes effect at the next "
+				  "start\n");
+	ls.buf_size_preset = lr->ls.buf_size_preset;
+	ls.ringbuf_bytes = lr->ls.ringbuf_bytes;
+	const struct sk_drop_cfg *a = &ls.drops, *b = &lr->ls.drops;
+	if (a->threshold != b->threshold || a->actions != b->actions || a->rate != b->rate ||
+	    a->max_burst != b->max_burst)
+		sk_drop_mgr_init(&lr->drops, a, now_ns(CLOCK_MONOTONIC));
+	lr->ls = ls;
+}
+
 static int run_loop(struct live_run *lr)
 {
 	const struct sk_options *o = lr->o;
@@ -300,9 +333,10 @@ static int run_loop(struct live_run *lr)
 			fprintf(lr->errf, "saker: %s\n", lr->c.err);
 			return lr->c.werr;
 		}
-		/* A reload swapped the rules: recompute what the kernel reports. */
+		/* A reload swapped the rules: take its live settings, recompute what the kernel reports. */
 		if (lr->p.rs != lr->rs_seen) {
 			lr->rs_seen = lr->p.rs;
+			reload_settings(lr);
 			set_interest(lr->probe, &lr->c, lr->p.rs, &lr->ls, o->all_events, lr->errf);
 		}
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
@@ -568,6 +602,8 @@ int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, const str
 	struct sk_engine_reloader reloader;
 	sk_engine_reloader_init(&reloader, o, cfg);
 	reloader.plugins = s->plugins;
+	lr.reloader = &reloader;
+	lr.cfg_seen = cfg;
 	rc = open_capture(&lr);
 	if (!rc)
 		rc = start_services(&lr, cfg, version, &slot, &reloader, &log_std);

@@ -186,6 +186,22 @@ grep '"rule":"Falco internal: syscall event drop"' "$tmp/dr.out" | grep -q '"pri
 	ok "drops: the alert after a reload is JSON" ||
 	not_ok "drops: no JSON drop alert after the reload: $(grep -i drop "$tmp/dr.out" | head -3) $(tail -3 "$tmp/dr.err")"
 
+# A reload applies the live keys: base_syscalls.custom_set widens the kernel
+# filter from then on (getpid before the reload is not reported, after it is).
+printf 'base_syscalls:\n  custom_set: []\n' >"$tmp/live.yaml"
+start_agent "$tmp/rl.out" "$tmp/rl.err" -c "$tmp/live.yaml" -r "$tmp/rules.yaml" -w "$tmp/rl.scap" || exit 1
+"$BENCH_LOOP" getpid 300 >/dev/null
+printf 'base_syscalls:\n  custom_set: [getpid]\n' >"$tmp/live.yaml"
+kill -HUP "$agent_pid"
+for _ in $(seq 50); do grep -q 'reload: [0-9]* rules loaded' "$tmp/rl.err" && break; sleep 0.1; done
+sleep 0.3
+"$BENCH_LOOP" getpid 1000 >/dev/null
+sleep 0.3
+stop_agent INT
+n=$(sysdig -r "$tmp/rl.scap" 'evt.type=getpid and evt.dir=< and proc.name=bench_loop' 2>/dev/null | wc -l)
+[ "$n" = 1000 ] && ok "reload: base_syscalls.custom_set applied live (1000 getpid after it, none before)" ||
+	not_ok "reload: $n getpid exits (want the 1000 after the reload): $(tail -3 "$tmp/rl.err")"
+
 # syscall_event_drops.actions=exit stops the agent with an error.
 "$SAKER" -r "$tmp/rules.yaml" -o engine.modern_ebpf.ringbuf_bytes=4096 -o syscall_event_drops.actions=exit \
 	-M 20 >"$tmp/x.out" 2>"$tmp/x.err" &
