@@ -290,10 +290,77 @@ static void print_exit_stats(struct live_run *lr)
 			(unsigned long long)lr->bad);
 }
 
+/* /proc items after a probe restart: state only (a capture being written has its tables). */
+static int rescan_proc(void *ctx, const struct sk_scap_proc *proc)
+{
+	struct live_ctx *c = ctx;
+	struct sk_scap_item it = {.kind = SK_SCAP_PROC, .proc = proc};
+	sk_pipeline_item(c->p, &it);
+	return 0;
+}
+
+static int rescan_fd(void *ctx, const struct sk_scap_fd *fd)
+{
+	struct live_ctx *c = ctx;
+	struct sk_scap_item it = {.kind = SK_SCAP_FD, .fd = fd};
+	sk_pipeline_item(c->p, &it);
+	return 0;
+}
+
+/*
+ * A reloaded configuration with another ring-buffer size: load a new probe
+ * while the old one runs, move the attachment (the syscalls of the moment
+ * between are not seen), drain and close the old probe, then rescan /proc
+ * for the processes and files of that moment. Returns 0, or -errno with the
+ * old probe still running.
+ */
+static int restart_probe(struct live_run *lr)
+{
+	char err[512];
+	struct sk_probe *old = lr->probe, *np = NULL;
+	struct sk_probe_opts po = {
+		.ringbuf_bytes = lr->ls.ringbuf_bytes,
+		.buf_size_preset = lr->ls.buf_size_preset,
+	};
+	int rc = sk_probe_open(&np, &po, err, sizeof(err));
+	if (!rc)
+		rc = set_interest(np, &lr->c, lr->p.rs, &lr->ls, lr->o->all_events, lr->errf);
+	if (rc) {
+		fprintf(lr->errf, "saker: reload: cannot load a probe with the new ring buffer size "
+				  "(the running one stays): %s\n", err);
+		sk_probe_close(np);
+		return rc;
+	}
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+	sk_probe_stop(old);
+	rc = sk_probe_start(np, err, sizeof(err));
+	if (rc) {
+		fprintf(lr->errf, "saker: reload: cannot attach the new probe (the running one stays): "
+				  "%s\n", err);
+		sk_probe_close(np);
+		if (sk_probe_start(old, err, sizeof(err)))
+			fprintf(lr->errf, "saker: reload: cannot attach the probe again: %s\n", err);
+		return rc;
+	}
+	uint64_t gap = now_ns(CLOCK_MONOTONIC) - t0;
+	while (drain(old, &lr->c, SK_LIVE_BATCH, &lr->bad))
+		;
+	sk_probe_close(old);
+	lr->probe = np;
+	struct sk_proc_scan_cb cb = {.ctx = &lr->c, .proc = rescan_proc, .fd = rescan_fd};
+	if (sk_proc_scan("/proc", &cb, lr->c.err, sizeof(lr->c.err)))
+		fprintf(lr->errf, "saker: reload: /proc scan: %s\n", lr->c.err);
+	/* the counters start again with the new probe */
+	sk_drop_mgr_init(&lr->drops, &lr->ls.drops, now_ns(CLOCK_MONOTONIC));
+	fprintf(lr->errf, "saker: reload: probe restarted with the new ring buffer size (%.1f ms "
+			  "without events)\n",
+		(double)gap / 1e6);
+	return 0;
+}
+
 /*
  * After a reload: the live keys of the new configuration. Drop handling and
- * base_syscalls take effect now; a new ring-buffer size at the next start
- * (the probe keeps running, so no event is lost), which is said once.
+ * base_syscalls take effect now; a new ring-buffer size restarts the probe.
  */
 static void reload_settings(struct live_run *lr)
 {
@@ -309,16 +376,18 @@ static void reload_settings(struct live_run *lr)
 		fprintf(lr->errf, "saker: reload: %s; the live settings stay as they were\n", err);
 		return;
 	}
-	if (ls.buf_size_preset != lr->ls.buf_size_preset || ls.ringbuf_bytes != lr->ls.ringbuf_bytes)
-		fprintf(lr->errf, "saker: reload: the new ring buffer size takes effect at the next "
-				  "start\n");
-	ls.buf_size_preset = lr->ls.buf_size_preset;
-	ls.ringbuf_bytes = lr->ls.ringbuf_bytes;
+	bool resize =
+	    ls.buf_size_preset != lr->ls.buf_size_preset || ls.ringbuf_bytes != lr->ls.ringbuf_bytes;
 	const struct sk_drop_cfg *a = &ls.drops, *b = &lr->ls.drops;
 	if (a->threshold != b->threshold || a->actions != b->actions || a->rate != b->rate ||
 	    a->max_burst != b->max_burst)
 		sk_drop_mgr_init(&lr->drops, a, now_ns(CLOCK_MONOTONIC));
+	struct sk_live_settings old = lr->ls;
 	lr->ls = ls;
+	if (resize && restart_probe(lr)) {
+		lr->ls.buf_size_preset = old.buf_size_preset;
+		lr->ls.ringbuf_bytes = old.ringbuf_bytes;
+	}
 }
 
 static int run_loop(struct live_run *lr)

@@ -202,6 +202,27 @@ n=$(sysdig -r "$tmp/rl.scap" 'evt.type=getpid and evt.dir=< and proc.name=bench_
 [ "$n" = 1000 ] && ok "reload: base_syscalls.custom_set applied live (1000 getpid after it, none before)" ||
 	not_ok "reload: $n getpid exits (want the 1000 after the reload): $(tail -3 "$tmp/rl.err")"
 
+# A reload with another ring-buffer size restarts the probe: from 4 KiB rings
+# that drop under load to 8 MiB ones that do not, alerts flowing on.
+printf 'engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    ringbuf_bytes: 4096\n' >"$tmp/ring.yaml"
+start_agent "$tmp/ring.out" "$tmp/ring.err" -c "$tmp/ring.yaml" -r "$tmp/rules.yaml" -v || exit 1
+printf 'engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    ringbuf_bytes: 8388608\n' >"$tmp/ring.yaml"
+kill -HUP "$agent_pid"
+for _ in $(seq 100); do grep -q 'probe restarted' "$tmp/ring.err" && break; sleep 0.1; done
+"$BENCH_LOOP" open 100000 >/dev/null
+cat "$marker" >/dev/null
+sleep 0.5
+stop_agent INT
+grep -q 'reload: probe restarted with the new ring buffer size' "$tmp/ring.err" &&
+	ok "reload: a new ring buffer size restarts the probe" ||
+	not_ok "reload: no probe restart: $(tail -3 "$tmp/ring.err")"
+drops=$(sed -n 's/^Driver Drops:\([0-9]*\)$/\1/p' "$tmp/ring.out")
+events=$(sed -n 's/^Driver Events:\([0-9]*\)$/\1/p' "$tmp/ring.out")
+[ "$drops" = 0 ] && [ "${events:-0}" -ge 200000 ] && ok "reload: the new probe's 8 MiB rings: $events events, 0 drops" ||
+	not_ok "reload: after the restart: events=$events drops=$drops"
+grep -q "marker opened (proc.name=cat" "$tmp/ring.out" && ok "reload: alerts flow from the new probe" ||
+	not_ok "reload: no alert after the probe restart"
+
 # syscall_event_drops.actions=exit stops the agent with an error.
 "$SAKER" -r "$tmp/rules.yaml" -o engine.modern_ebpf.ringbuf_bytes=4096 -o syscall_event_drops.actions=exit \
 	-M 20 >"$tmp/x.out" 2>"$tmp/x.err" &
