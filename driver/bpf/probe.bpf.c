@@ -49,6 +49,8 @@ char LICENSE[] SEC("license") = "GPL";
 		return 0;                                                                  \
 	a->ret = ret;
 #define ARG(i) sk_arg(regs, (i), a->compat)
+/* A 64-bit argument (a file offset): two registers, low half first, for a 32-bit caller. */
+#define ARG64(i) (a->compat ? ARG(i) | ARG((i) + 1) << 32 : ARG(i))
 #define UPTR(i) ((const void *)ARG(i))
 #define SFD(i) ((__s64)(__s32)ARG(i))
 
@@ -404,7 +406,7 @@ SK_FILLER(pread64)
 	sk_put_io_data(a, UPTR(1), ret, ARG(2));
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, ARG(2));
-	sk_put_u64(a, ARG(3));
+	sk_put_u64(a, ARG64(3));
 	return sk_submit(a);
 }
 
@@ -416,12 +418,12 @@ SK_FILLER(pwrite64)
 	sk_put_io_out(a, UPTR(1), ret, ARG(2));
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, ARG(2));
-	sk_put_u64(a, ARG(3));
+	sk_put_u64(a, ARG64(3));
 	return sk_submit(a);
 }
 
 /* First iovec's buffer and length, and the total of up to 8 iovecs. */
-SK_INLINE __u64 sk_iov(const void *uiov, __u64 count, __u64 *buf0, __u64 *len0)
+SK_INLINE __u64 sk_iov(const void *uiov, __u64 count, bool compat, __u64 *buf0, __u64 *len0)
 {
 	__u64 total = 0;
 
@@ -429,9 +431,18 @@ SK_INLINE __u64 sk_iov(const void *uiov, __u64 count, __u64 *buf0, __u64 *len0)
 	*len0 = 0;
 	for (int i = 0; i < 8; i++) {
 		__u64 iov[2];
+		__u32 iov32[2];
 
-		if (i >= count || bpf_probe_read_user(iov, sizeof(iov), uiov + i * 16))
+		if (i >= count)
 			break;
+		if (compat) { /* struct compat_iovec: two u32 */
+			if (bpf_probe_read_user(iov32, sizeof(iov32), uiov + i * 8))
+				break;
+			iov[0] = iov32[0];
+			iov[1] = iov32[1];
+		} else if (bpf_probe_read_user(iov, sizeof(iov), uiov + i * 16)) {
+			break;
+		}
 		if (i == 0) {
 			*buf0 = iov[0];
 			*len0 = iov[1];
@@ -443,27 +454,27 @@ SK_INLINE __u64 sk_iov(const void *uiov, __u64 count, __u64 *buf0, __u64 *len0)
 
 SK_INLINE int sk_readv_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret, bool pos)
 {
-	__u64 buf0, len0, size = sk_iov(UPTR(1), ARG(2), &buf0, &len0);
+	__u64 buf0, len0, size = sk_iov(UPTR(1), ARG(2), a->compat, &buf0, &len0);
 
 	sk_put_s64(a, ret);
 	sk_put_u32(a, size);
 	sk_put_io_data(a, (void *)buf0, ret, len0);
 	sk_put_s64(a, SFD(0));
 	if (pos)
-		sk_put_u64(a, ARG(3));
+		sk_put_u64(a, ARG64(3));
 	return sk_submit(a);
 }
 
 SK_INLINE int sk_writev_common(struct sk_aux *a, struct pt_regs *regs, __s64 ret, bool pos)
 {
-	__u64 buf0, len0, size = sk_iov(UPTR(1), ARG(2), &buf0, &len0);
+	__u64 buf0, len0, size = sk_iov(UPTR(1), ARG(2), a->compat, &buf0, &len0);
 
 	sk_put_s64(a, ret);
 	sk_put_io_out(a, (void *)buf0, ret, len0);
 	sk_put_s64(a, SFD(0));
 	sk_put_u32(a, size);
 	if (pos)
-		sk_put_u64(a, ARG(3));
+		sk_put_u64(a, ARG64(3));
 	return sk_submit(a);
 }
 
@@ -1754,7 +1765,8 @@ SK_FILLER(mmap)
 	sk_put_u32(a, sk_ppm_prot_flags(ARG(2)));
 	sk_put_u32(a, sk_ppm_mmap_flags(ARG(3)));
 	sk_put_s64(a, SFD(4));
-	sk_put_u64(a, ARG(5));
+	/* a 32-bit caller's is mmap2: the offset in 4096-byte units */
+	sk_put_u64(a, a->compat ? ARG(5) << 12 : ARG(5));
 	return sk_submit(a);
 }
 

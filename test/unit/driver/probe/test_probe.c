@@ -1372,12 +1372,28 @@ static void test_sockopt(void **state)
 #define IA32_OPENAT 295
 #define IA32_SOCKET 359
 #define IA32_CONNECT 362
+#define IA32_READV 145
+#define IA32_PREAD64 180
+#define IA32_MMAP2 192
 
 static long int80(long nr, long a, long b, long c)
 {
 	long ret;
 
 	asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+/* Six arguments: the sixth in ebp, saved in r9 around the call (no stack use). */
+static long int80_6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long r8 asm("r8") = f;
+	long ret;
+
+	asm volatile("mov %%rbp, %%r9\n\tmov %%r8, %%rbp\n\tint $0x80\n\tmov %%r9, %%rbp"
+		     : "=a"(ret)
+		     : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e), "r"(r8)
+		     : "r9", "memory");
 	return ret;
 }
 
@@ -1413,6 +1429,22 @@ static void child_ia32(void)
 	sh->fd[3] = (int)int80(IA32_SOCKET, AF_INET, SOCK_STREAM, 0);
 	*sa = ls;
 	sh->fd[4] = (int)int80(IA32_CONNECT, sh->fd[3], (long)sa, sizeof(*sa));
+	/* the I/O whose layout differs: a 64-bit offset in two registers, compat iovecs, mmap2 pages */
+	{
+		int fd = open(low, O_RDWR);
+		uint32_t *iov = (uint32_t *)(low + 3072);
+
+		write(fd, "0123456789", 10);
+		sh->fd[5] = fd;
+		int80_6(IA32_PREAD64, fd, (long)(low + 2560), 4, 2, 1, 0); /* offset 1 << 32 | 2 */
+		lseek(fd, 0, SEEK_SET);
+		iov[0] = (uint32_t)(uintptr_t)(low + 2560);
+		iov[1] = 3;
+		iov[2] = (uint32_t)(uintptr_t)(low + 2600);
+		iov[3] = 4;
+		int80_6(IA32_READV, fd, (long)iov, 2, 0, 0, 0);
+		int80_6(IA32_MMAP2, 0, 4096, PROT_READ, MAP_PRIVATE, fd, 1);
+	}
 }
 
 static void child_ia32_exec(void)
@@ -1444,9 +1476,15 @@ static void test_ia32(void **state)
 	char path[256];
 	pid_t pid;
 
+	static const char *const io[] = {"pread64", "readv", "mmap"};
+
 	(void)state;
 	NEED_PROBE();
+	for (size_t i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+		assert_int_equal(sk_probe_set_interesting_name(probe, io[i], true), 0);
 	pid = run_child(&c, child_ia32);
+	for (size_t i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+		sk_probe_set_interesting_name(probe, io[i], false);
 	tmp_path(path, sizeof(path), "created");
 	assert_true(sh->fd[0] >= 0);
 	e = must_find_str(&c, SK_EVT_OPEN_X, "name", path);
@@ -1476,6 +1514,22 @@ static void test_ia32(void **state)
 	assert_int_equal(s64(e, "fd"), sh->fd[3]);
 	raw(e, "tuple", &p, &len);
 	assert_int_equal(len, 13);
+	e = must_find(&c, SK_EVT_PREAD_X, pid);
+	assert_int_equal(s64(e, "fd"), sh->fd[5]);
+	assert_int_equal(u64(e, "pos"), (1ull << 32) | 2);
+	e = must_find(&c, SK_EVT_READV_X, pid);
+	assert_int_equal(s64(e, "res"), 7);
+	assert_int_equal(u32(e, "size"), 7);
+	raw(e, "data", &p, &len);
+	assert_int_equal(len, 3); /* the first buffer, as for 64-bit callers */
+	assert_memory_equal(p, "012", 3);
+	e = NULL;
+	for (int i = 0; (e = find(&c, SK_EVT_MMAP_X, pid, i)); i++)
+		if (s64(e, "fd") == sh->fd[5])
+			break;
+	assert_non_null(e);
+	assert_int_equal(u64(e, "offset"), 4096);
+	assert_int_equal(u64(e, "length"), 4096);
 	capture_free(&c);
 
 	pid = run_child(&c, child_ia32_exec);
