@@ -234,6 +234,7 @@ struct live_run {
 	uint64_t bad; /* events that did not parse */
 	const struct sk_ruleset *rs_seen; /* the ruleset the kernel filter was computed for */
 	struct sk_engine_reloader *reloader; /* its configuration is the running one */
+	struct sk_log_std *log_std;	     /* where the services log; follows reloads */
 	const struct sk_config *cfg_seen;    /* the configuration lr->ls was read from */
 	FILE *out, *errf;
 	struct sk_plugin_runner plugins; /* plugin sources, each on its own thread */
@@ -359,8 +360,9 @@ static int restart_probe(struct live_run *lr)
 }
 
 /*
- * After a reload: the live keys of the new configuration. Drop handling and
- * base_syscalls take effect now; a new ring-buffer size restarts the probe.
+ * After a reload: the live keys of the new configuration. Logging, drop
+ * handling and base_syscalls take effect now; a new ring-buffer size
+ * restarts the probe.
  */
 static void reload_settings(struct live_run *lr)
 {
@@ -371,6 +373,7 @@ static void reload_settings(struct live_run *lr)
 	if (cfg == lr->cfg_seen)
 		return;
 	lr->cfg_seen = cfg;
+	sk_log_std_set(lr->log_std, cfg);
 	struct sk_live_settings ls;
 	if (sk_live_settings_read(&ls, cfg, err, sizeof(err))) {
 		fprintf(lr->errf, "saker: reload: %s; the live settings stay as they were\n", err);
@@ -480,7 +483,8 @@ static int start_services(struct live_run *lr, const struct sk_config *cfg, cons
 		.paths = sk_engine_reloader_paths,
 		.ctx = reloader,
 		.config_now = &reloader->cfg,
-		.log = {.min = cfg->log_level, .fn = sk_log_write_std, .ctx = log_std},
+		/* every level reaches log_std, which a reload may make more or less verbose */
+		.log = {.min = SK_LOG_DEBUG, .fn = sk_log_write_std, .ctx = log_std},
 	};
 	int rc = sk_services_start(&lr->sv, &so, err, sizeof(err));
 	if (rc)
@@ -667,7 +671,9 @@ int sk_live_run(struct sk_engine_setup *s, const struct sk_options *o, const str
 	struct sk_ruleset_slot slot;
 	sk_ruleset_slot_init(&slot);
 	sk_ruleset_slot_swap(&slot, sk_ruleset_ref(s->rs));
-	struct sk_log_std log_std = {.to_stderr = cfg->log_stderr, .to_syslog = cfg->log_syslog};
+	struct sk_log_std log_std;
+	sk_log_std_set(&log_std, cfg);
+	lr.log_std = &log_std;
 	struct sk_engine_reloader reloader;
 	sk_engine_reloader_init(&reloader, o, cfg);
 	reloader.plugins = s->plugins;

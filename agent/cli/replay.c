@@ -38,7 +38,8 @@ int sk_replay_run(struct sk_engine_setup *s, const struct sk_options *o,
 	struct sk_ruleset_slot slot;
 	sk_ruleset_slot_init(&slot);
 	sk_ruleset_slot_swap(&slot, sk_ruleset_ref(s->rs));
-	struct sk_log_std log_std = {.to_stderr = cfg->log_stderr, .to_syslog = cfg->log_syslog};
+	struct sk_log_std log_std;
+	sk_log_std_set(&log_std, cfg);
 	struct sk_engine_reloader reloader;
 	sk_engine_reloader_init(&reloader, o, cfg);
 	reloader.plugins = s->plugins;

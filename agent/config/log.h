@@ -26,7 +26,10 @@ void sk_logf(const struct sk_log *l, enum sk_log_level level, const char *fmt, .
 /* The standard destinations: stderr with Falco's timestamp prefix, and/or syslog(3). */
 struct sk_log_std {
 	bool to_stderr, to_syslog;
+	enum sk_log_level min; /* log_level: less severe messages are dropped */
 };
 void sk_log_write_std(void *ctx, enum sk_log_level level, const char *msg);
+/* Take log_stderr, log_syslog and log_level from cfg; safe while other threads log (reloads). */
+void sk_log_std_set(struct sk_log_std *s, const struct sk_config *cfg);
 
 #endif

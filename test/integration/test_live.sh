@@ -202,6 +202,23 @@ n=$(sysdig -r "$tmp/rl.scap" 'evt.type=getpid and evt.dir=< and proc.name=bench_
 [ "$n" = 1000 ] && ok "reload: base_syscalls.custom_set applied live (1000 getpid after it, none before)" ||
 	not_ok "reload: $n getpid exits (want the 1000 after the reload): $(tail -3 "$tmp/rl.err")"
 
+# log_level follows a reload: at error the reload's info line is not logged,
+# once a reload sets info it is.
+printf 'log_level: error\n' >"$tmp/log.yaml"
+start_agent "$tmp/log.out" "$tmp/log.err" -c "$tmp/log.yaml" -r "$tmp/rules.yaml" || exit 1
+kill -HUP "$agent_pid"
+sleep 2
+quiet=$(grep -c 'rules loaded' "$tmp/log.err")
+printf 'log_level: info\n' >"$tmp/log.yaml"
+kill -HUP "$agent_pid"
+sleep 2
+kill -HUP "$agent_pid"
+for _ in $(seq 50); do grep -q 'rules loaded' "$tmp/log.err" && break; sleep 0.1; done
+stop_agent INT
+[ "$quiet" = 0 ] && grep -q 'reload: [0-9]* rules loaded' "$tmp/log.err" &&
+	ok "reload: log_level applied live (error: silent; info: the reload is logged)" ||
+	not_ok "reload: log_level: $quiet info lines at error; after info: $(grep -c 'rules loaded' "$tmp/log.err")"
+
 # A reload with another ring-buffer size restarts the probe: from 4 KiB rings
 # that drop under load to 8 MiB ones that do not, alerts flowing on.
 printf 'engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    ringbuf_bytes: 4096\n' >"$tmp/ring.yaml"
