@@ -291,21 +291,14 @@ static void print_exit_stats(struct live_run *lr)
 			(unsigned long long)lr->bad);
 }
 
-/* /proc items after a probe restart: state only (a capture being written has its tables). */
-static int rescan_proc(void *ctx, const struct sk_scap_proc *proc)
+/* The probe's options from the live settings (ring size; the agent's own syscalls left out). */
+static struct sk_probe_opts probe_opts(const struct sk_live_settings *ls)
 {
-	struct live_ctx *c = ctx;
-	struct sk_scap_item it = {.kind = SK_SCAP_PROC, .proc = proc};
-	sk_pipeline_item(c->p, &it);
-	return 0;
-}
-
-static int rescan_fd(void *ctx, const struct sk_scap_fd *fd)
-{
-	struct live_ctx *c = ctx;
-	struct sk_scap_item it = {.kind = SK_SCAP_FD, .fd = fd};
-	sk_pipeline_item(c->p, &it);
-	return 0;
+	return (struct sk_probe_opts){
+	    .ringbuf_bytes = ls->ringbuf_bytes,
+	    .buf_size_preset = ls->buf_size_preset,
+	    .exclude_tgid = 0,
+	};
 }
 
 /*
@@ -319,10 +312,7 @@ static int restart_probe(struct live_run *lr)
 {
 	char err[512];
 	struct sk_probe *old = lr->probe, *np = NULL;
-	struct sk_probe_opts po = {
-		.ringbuf_bytes = lr->ls.ringbuf_bytes,
-		.buf_size_preset = lr->ls.buf_size_preset,
-	};
+	struct sk_probe_opts po = probe_opts(&lr->ls);
 	int rc = sk_probe_open(&np, &po, err, sizeof(err));
 	if (!rc)
 		rc = set_interest(np, &lr->c, lr->p.rs, &lr->ls, lr->o->all_events, lr->errf);
@@ -348,7 +338,10 @@ static int restart_probe(struct live_run *lr)
 		;
 	sk_probe_close(old);
 	lr->probe = np;
-	struct sk_proc_scan_cb cb = {.ctx = &lr->c, .proc = rescan_proc, .fd = rescan_fd};
+	/* state only: a capture being written has its /proc tables already */
+	struct live_ctx quiet = lr->c;
+	quiet.w = NULL;
+	struct sk_proc_scan_cb cb = {.ctx = &quiet, .proc = scan_proc, .fd = scan_fd};
 	if (sk_proc_scan("/proc", &cb, lr->c.err, sizeof(lr->c.err)))
 		fprintf(lr->errf, "saker: reload: /proc scan: %s\n", lr->c.err);
 	/* the counters start again with the new probe */
@@ -438,11 +431,7 @@ static int open_probe(struct live_run *lr)
 	}
 	ensure_mount("/sys/fs/bpf", "bpf", SK_BPF_FS_MAGIC, lr->errf);
 	ensure_mount("/sys/kernel/tracing", "tracefs", SK_TRACEFS_MAGIC, lr->errf);
-	struct sk_probe_opts po = {
-		.ringbuf_bytes = lr->ls.ringbuf_bytes,
-		.buf_size_preset = lr->ls.buf_size_preset,
-		.exclude_tgid = 0,
-	};
+	struct sk_probe_opts po = probe_opts(&lr->ls);
 	int rc = sk_probe_open(&lr->probe, &po, err, sizeof(err));
 	if (rc)
 		fprintf(lr->errf, "saker: cannot load the eBPF probe: %s\n", err);

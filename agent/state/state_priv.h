@@ -37,8 +37,14 @@ static inline void sk_state_count(uint64_t *c, uint64_t n)
 	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
-/* Store s's table sizes for sk_state_get_stats (once per event). */
-void sk_state_show_sizes(struct sk_state *s);
+/* Store s's table sizes for sk_state_get_stats (once per event: inline, four stores). */
+static inline void sk_state_show_sizes(struct sk_state *s)
+{
+	__atomic_store_n(&s->shown_threads, (uint64_t)s->threads.len, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->shown_containers, (uint64_t)s->containers.len, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->shown_users, (uint64_t)s->users.len, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->shown_groups, (uint64_t)s->groups.len, __ATOMIC_RELAXED);
+}
 
 /* Add or replace a user (or, with is_group, a group) in s's tables. */
 int sk_state_add_user(struct sk_state *s, const struct sk_scap_user *u);

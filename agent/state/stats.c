@@ -2,27 +2,14 @@
 /*
  * A state's table sizes and counters for readers on other threads
  * (/metrics). The thread feeding the state stores the sizes once per event
- * and bumps the counters with relaxed atomics; readers load them the same
- * way and never touch the tables themselves.
+ * (sk_state_show_sizes, state_priv.h) and bumps the counters with relaxed
+ * atomics; readers load them the same way and never touch the tables.
  */
 #include "state_priv.h"
-
-static void show(uint64_t *dst, size_t len)
-{
-	__atomic_store_n(dst, (uint64_t)len, __ATOMIC_RELAXED);
-}
 
 static uint64_t load(const uint64_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-void sk_state_show_sizes(struct sk_state *s)
-{
-	show(&s->shown_threads, s->threads.len);
-	show(&s->shown_containers, s->containers.len);
-	show(&s->shown_users, s->users.len);
-	show(&s->shown_groups, s->groups.len);
 }
 
 void sk_state_get_stats(const struct sk_state *s, struct sk_state_stats *out)

@@ -13,6 +13,16 @@
 #define SK_PROBE_SYSCALL_MAX 512u
 
 /*
+ * x86-64 syscalls both sides name: execveat ends as execve when it
+ * succeeds; close and openat are written by the dispatcher itself, with no
+ * filler program of their own.
+ */
+#define SK_NR_CLOSE 3u
+#define SK_NR_EXECVE 59u
+#define SK_NR_OPENAT 257u
+#define SK_NR_EXECVEAT 322u
+
+/*
  * Per-CPU scratch area where an event is built before it is copied to the
  * ring buffer: the event itself is at most SK_EVT_MAX_LEN bytes, and every
  * write lands at an offset masked with SK_PROBE_OFF_MASK with at most

@@ -217,6 +217,18 @@ SK_INLINE void sk_put_tmp(struct sk_aux *a, __u32 off)
 	sk_param_done(a, len);
 }
 
+/* The event header: time (epoch ns), thread, length, type, parameter count. */
+SK_INLINE void sk_hdr_fill(void *e, __u32 tid, __u16 type, __u32 len, __u32 nparams)
+{
+	struct sk_evt_hdr *h = e;
+
+	sk_st64(&h->ts, bpf_ktime_get_ns() + sk_mono_epoch_ns);
+	sk_st64(&h->tid, tid);
+	sk_st32(&h->len, len);
+	sk_st16(&h->type, type);
+	sk_st32(&h->nparams, nparams);
+}
+
 /*
  * Small fixed-size events skip the scratch area: reserve exactly their
  * size in this CPU's ring buffer, fill in place, commit (one copy less, no
@@ -246,13 +258,8 @@ SK_INLINE void *sk_fixed_reserve(__u32 size)
 SK_INLINE int sk_fixed_submit(void *e, __u32 tid, __u16 type, __u32 len, __u32 nparams)
 {
 	struct sk_probe_counters *c = sk_counters_get();
-	struct sk_evt_hdr *h = e;
 
-	sk_st64(&h->ts, bpf_ktime_get_ns() + sk_mono_epoch_ns);
-	sk_st64(&h->tid, tid);
-	sk_st32(&h->len, len);
-	sk_st16(&h->type, type);
-	sk_st32(&h->nparams, nparams);
+	sk_hdr_fill(e, tid, type, len, nparams);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	if (c)
 		c->events++;
@@ -263,7 +270,6 @@ SK_INLINE int sk_fixed_submit(void *e, __u32 tid, __u16 type, __u32 len, __u32 n
 SK_INLINE int sk_submit(struct sk_aux *a)
 {
 	struct sk_probe_counters *c = sk_counters_get();
-	struct sk_evt_hdr *h = (struct sk_evt_hdr *)a->data;
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 len = a->pos;
 	void *rb;
@@ -274,11 +280,7 @@ SK_INLINE int sk_submit(struct sk_aux *a)
 		c->errors++;
 		return 0;
 	}
-	sk_st64(&h->ts, bpf_ktime_get_ns() + sk_mono_epoch_ns);
-	sk_st64(&h->tid, a->tid);
-	sk_st32(&h->len, len);
-	sk_st16(&h->type, a->type);
-	sk_st32(&h->nparams, a->idx);
+	sk_hdr_fill(a->data, a->tid, a->type, len, a->idx);
 	rb = bpf_map_lookup_elem(&sk_rings, &cpu);
 	if (!rb) {
 		c->errors++;

@@ -87,8 +87,6 @@ static const struct {
 #undef SK_IA32_SYSCALL
 };
 #define SK_IA32_NONE 0xffffu
-#define SK_NR_EXECVE 59u
-#define SK_NR_EXECVEAT 322u
 
 int sk_syscall_nr(const char *name)
 {
@@ -271,6 +269,9 @@ static int sk_probe_fill_maps(struct sk_probe *p, char *err, size_t errlen)
 		}
 		p->has_filler[k] = true;
 	}
+	/* written by the dispatcher itself */
+	p->has_filler[SK_NR_CLOSE] = true;
+	p->has_filler[SK_NR_OPENAT] = true;
 	k = SK_TAIL_EXEC_2;
 	fd = bpf_program__fd(s->progs.sk_exec_2);
 	if (!bpf_map_update_elem(tails, &k, &fd, BPF_ANY)) {
